@@ -1,0 +1,60 @@
+// Typed errors and warnings: a code, a place, a hint. The CLI prints them; nothing else does.
+
+export interface Place {
+  file?: string;
+  line?: number; // one-based
+  column?: number; // one-based
+}
+
+export interface Problem extends Place {
+  code: string;
+  message: string;
+  hint?: string;
+}
+
+/** Bad input (exit 2) unless a subclass says otherwise. Carries one or several problems. */
+export class XdfError extends Error {
+  readonly problems: Problem[];
+  readonly exitCode: number;
+  constructor(problems: Problem | Problem[], exitCode = 2) {
+    const list = Array.isArray(problems) ? problems : [problems];
+    super(list.map((p) => p.message).join('; '));
+    this.problems = list;
+    this.exitCode = exitCode;
+  }
+  get code(): string { return this.problems[0].code; }
+}
+
+export function fail(code: string, message: string, hint: string, place: Place = {}): never {
+  throw new XdfError({ code, message, hint, ...place });
+}
+
+export function formatProblem(p: Problem, severity: 'error' | 'warning', cwdRelative: (f: string) => string = (f) => f): string {
+  const where = p.file
+    ? `${cwdRelative(p.file)}${p.line ? `:${p.line}:${p.column ?? 1}` : ''}`
+    : 'xdf';
+  const head = `${where}: ${severity} ${p.code}: ${p.message}`;
+  return p.hint ? `${head}\nhint: ${p.hint}` : head;
+}
+
+/** Warnings collected during a run; never change the output. */
+export class Warnings {
+  readonly list: Problem[] = [];
+  constructor(private readonly ignore: ReadonlySet<string> = new Set()) {}
+  add(w: Problem): void {
+    if (this.ignore.has(w.code)) return;
+    if (this.list.some((x) => x.code === w.code && x.message === w.message && x.file === w.file && x.line === w.line)) return;
+    this.list.push(w);
+  }
+}
+
+/** One-based line and column of a string offset. */
+export function positionAt(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
+}

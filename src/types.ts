@@ -1,0 +1,80 @@
+// The shapes that flow between the pipeline's steps.
+import type { Arch } from './arches.js';
+
+export type Strategy = 'namespace' | 'multiarch' | 'platform' | 'pattern' | 'none';
+export type QemuMode = 'copy' | 'copy-from' | 'none';
+export type MatrixFormat = 'json' | 'yaml' | 'gitlab' | 'bake' | 'make' | 'manifest';
+
+export interface Pin { tag?: string; digest?: string; reason?: string }
+
+/** One entry of `images:`; the key is an exact name or a glob (`myorg/*`). */
+export interface ImageRule {
+  key: string;
+  strategy?: Strategy;
+  rewrite?: string; // pattern strategy: a Handlebars template
+  exclude: string[]; // canonical arch names
+  pins: Record<string, Pin>; // canonical arch name -> pin
+}
+
+export interface MatrixConfig {
+  formats: MatrixFormat[];
+  image: string;
+  tag: string; // Handlebars, default "{{arch}}"
+  list_tag: string; // default "latest"
+  runner: string; // default "ubuntu-latest"
+  build_args: Record<string, string>; // values are Handlebars, rendered per arch
+  templates: Partial<Record<MatrixFormat, string>>; // absolute paths of user output templates
+}
+
+/** A normalized, validated configuration: every default applied, arch names canonical, paths absolute. */
+export interface Config {
+  file?: string; // absolute path of xdf.yaml, undefined when none
+  dir: string; // absolute: the config's folder (or the template's folder when there is no config)
+  templates: string[]; // absolute paths
+  arches: string[]; // canonical names, in config order
+  host: string; // canonical name
+  strategy: Strategy;
+  images: ImageRule[];
+  qemu: { mode: QemuMode; dest: string };
+  pins: Record<string, Record<string, string>>; // pin name -> { default?, <canonical arch>: value }
+  vars: Record<string, unknown>;
+  output: { name: string; header: boolean };
+  limits: { input_bytes: number };
+  matrix?: MatrixConfig;
+  native: Record<string, { runner?: string }>; // canonical arch name -> native runner
+  warnings: { ignore: string[] };
+  /** Where a config key was written (`images.golang.arm64v8`), for errors that point into xdf.yaml. */
+  locate(path: string): { line: number; column: number } | undefined;
+}
+
+/** CLI overrides, applied after the file. */
+export interface ConfigOverrides {
+  arches?: string[]; // any scheme; replaces the config's list
+  host?: string;
+  out?: string; // absolute
+}
+
+/** One entry of the build matrix (DESIGN.md §7): exactly these keys, in this order. */
+export interface MatrixEntry {
+  template: string; // relative to the config's folder
+  arch: string; // canonical name
+  platform: string; // short form: linux/arm64
+  dockerfile: string; // relative to the config's folder
+  context: string; // relative to the config's folder ("." for the config's folder)
+  image: string;
+  tag: string;
+  emulated: boolean;
+  qemu: string; // emulator file name (qemu-aarch64-static), "" when not emulated
+  runner: string;
+  build_args: Record<string, string>;
+}
+
+/** The matrix of one config: built once, serialized per format. */
+export interface Matrix {
+  image: string;
+  list_tag: string;
+  /** Entries with their bake/make target names (`arm64v8`, or `svc-api-Dockerfile-arm64v8`). */
+  targets: { name: string; entry: MatrixEntry }[];
+}
+
+export type ArchRecord = Arch;
