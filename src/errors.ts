@@ -4,6 +4,7 @@ export interface Place {
   file?: string;
   line?: number; // one-based
   column?: number; // one-based
+  rendered?: string; // a position in rendered text that has no template line: `line 12 of the rendered output for arm64v8`
 }
 
 export interface Problem extends Place {
@@ -33,7 +34,7 @@ export function formatProblem(p: Problem, severity: 'error' | 'warning', cwdRela
   const where = p.file
     ? `${cwdRelative(p.file)}${p.line ? `:${p.line}:${p.column ?? 1}` : ''}`
     : 'xdf';
-  const head = `${where}: ${severity} ${p.code}: ${p.message}`;
+  const head = `${where}: ${severity} ${p.code}: ${p.message}${p.rendered ? ` (at ${p.rendered})` : ''}`;
   return p.hint ? `${head}\nhint: ${p.hint}` : head;
 }
 

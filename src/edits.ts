@@ -1,0 +1,19 @@
+// The only place text is spliced: non-overlapping edits applied in one linear pass.
+export interface Edit { start: number; end: number; text: string }
+
+export function applyEdits(text: string, edits: Edit[]): string {
+  if (edits.length === 0) return text;
+  // Stable by start: insertions at one offset keep the order they were made in.
+  const sorted = edits.map((e, i) => ({ e, i })).sort((a, b) => a.e.start - b.e.start || a.e.end - b.e.end || a.i - b.i).map((x) => x.e);
+  const parts: string[] = [];
+  let at = 0;
+  for (const edit of sorted) {
+    if (edit.start < at || edit.end < edit.start || edit.end > text.length) {
+      throw new Error(`overlapping or invalid edit at ${edit.start}-${edit.end} (previous edit ends at ${at})`);
+    }
+    parts.push(text.slice(at, edit.start), edit.text);
+    at = edit.end;
+  }
+  parts.push(text.slice(at));
+  return parts.join('');
+}

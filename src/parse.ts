@@ -1,0 +1,155 @@
+// Step 3: parse rendered Dockerfile text once into the few facts the transforms need, as offsets.
+import { DockerfileParser, type Instruction, type From, type Flag, type Arg } from 'dockerfile-ast';
+
+export interface Span { start: number; end: number; text: string }
+
+export interface Stage {
+  index: number;
+  line: number; // one-based, of the FROM keyword
+  column: number;
+  image: Span | null; // the base image argument as written
+  platform: Span | null; // the value of --platform
+  name: string | null; // lower-cased stage name (`AS build`)
+  bodyStart: number; // offset just after the FROM instruction's last line break: where an injected line goes
+  hasRun: boolean; // a RUN in the stage itself (ONBUILD RUN does not count)
+  qemuCopies: string[]; // emulators a hand-written COPY/ADD brings in (`aarch64` for qemu-aarch64-static)
+}
+
+export interface ImageUse { kind: 'copy' | 'mount'; span: Span; stage: number; line: number; column: number }
+
+export interface ArgDefault { name: string; value: Span | null; line: number; column: number }
+
+export interface ParsedDockerfile {
+  text: string;
+  eol: string; // the file's own line ending
+  headerAt: number; // offset after the parser directives, where the header line goes
+  directivesEndWithoutEol: boolean; // the last directive is the last line and has no line break
+  args: Map<string, ArgDefault>; // ARGs before the first FROM, by name
+  stages: Stage[];
+  imageUses: ImageUse[]; // COPY --from=<x> and RUN --mount=…,from=<x> (stage or image, decided later)
+}
+
+const DIRECTIVE = /^[ \t]*#[ \t]*(syntax|escape|check)[ \t]*=[^\r\n]*$/i;
+const QEMU_FILE = /(?:^|\/)qemu-([A-Za-z0-9_]+)-static$/;
+
+export function parseDockerfile(text: string): ParsedDockerfile {
+  const lineStarts = computeLineStarts(text);
+  const offsetOf = (pos: { line: number; character: number }) => Math.min(text.length, (lineStarts[pos.line] ?? text.length) + pos.character);
+  const spanOf = (range: { start: { line: number; character: number }; end: { line: number; character: number } }): Span => {
+    const start = offsetOf(range.start);
+    const end = offsetOf(range.end);
+    return { start, end, text: text.slice(start, end) };
+  };
+  const { headerAt, withoutEol } = findHeaderOffset(text, lineStarts);
+  const parsed: ParsedDockerfile = {
+    text,
+    eol: detectEol(text),
+    headerAt,
+    directivesEndWithoutEol: withoutEol,
+    args: new Map(),
+    stages: [],
+    imageUses: [],
+  };
+  const dockerfile = DockerfileParser.parse(text);
+  for (const instruction of dockerfile.getInstructions()) {
+    const keyword = instruction.getKeyword();
+    const range = instruction.getRange();
+    const where = { line: range.start.line + 1, column: range.start.character + 1 };
+    const stage = parsed.stages[parsed.stages.length - 1];
+    if (keyword === 'FROM') {
+      parsed.stages.push(readFrom(instruction as From, parsed.stages.length, where, spanOf, lineStarts, text.length));
+    } else if (!stage && keyword === 'ARG') {
+      readArg(instruction as Arg, parsed.args, spanOf, where);
+    } else if (stage && keyword === 'RUN') {
+      stage.hasRun = true;
+      for (const flag of flagsOf(instruction)) {
+        if (flag.getName().toLowerCase() !== 'mount') continue;
+        for (const option of flag.getOptions()) {
+          const valueRange = option.getValueRange();
+          if (option.getName().toLowerCase() === 'from' && valueRange) {
+            parsed.imageUses.push({ kind: 'mount', span: spanOf(valueRange), stage: stage.index, ...where });
+          }
+        }
+      }
+    } else if (stage && (keyword === 'COPY' || keyword === 'ADD')) {
+      for (const flag of flagsOf(instruction)) {
+        const valueRange = flag.getValueRange();
+        if (flag.getName().toLowerCase() === 'from' && valueRange) parsed.imageUses.push({ kind: 'copy', span: spanOf(valueRange), stage: stage.index, ...where });
+      }
+      const args = instruction.getArguments();
+      for (const arg of args.slice(0, -1)) {
+        const m = QEMU_FILE.exec(arg.getValue());
+        if (m) stage.qemuCopies.push(m[1]);
+      }
+    }
+  }
+  return parsed;
+}
+
+function readFrom(from: From, index: number, where: { line: number; column: number }, spanOf: (r: any) => Span, lineStarts: number[], length: number): Stage {
+  const args = from.getArguments();
+  const platformFlag = from.getFlags().find((f) => f.getName().toLowerCase() === 'platform');
+  const platformRange = platformFlag?.getValueRange();
+  const hasName = args.length >= 3 && args[1].getValue().toUpperCase() === 'AS';
+  const endLine = from.getRange().end.line;
+  return {
+    index,
+    ...where,
+    image: args.length ? spanOf(args[0].getRange()) : null,
+    platform: platformRange ? spanOf(platformRange) : null,
+    name: hasName ? args[2].getValue().toLowerCase() : null,
+    bodyStart: endLine + 1 < lineStarts.length ? lineStarts[endLine + 1] : length,
+    hasRun: false,
+    qemuCopies: [],
+  };
+}
+
+function readArg(arg: Arg, args: Map<string, ArgDefault>, spanOf: (r: any) => Span, where: { line: number; column: number }): void {
+  const property = arg.getProperty();
+  if (!property) return;
+  const name = property.getName();
+  const valueRange = property.getValueRange();
+  let value = valueRange ? spanOf(valueRange) : null;
+  // A quoted default is edited inside its quotes.
+  if (value && value.text.length >= 2 && /^(["']).*\1$/s.test(value.text)) {
+    value = { start: value.start + 1, end: value.end - 1, text: value.text.slice(1, -1) };
+  }
+  args.set(name, { name, value, ...where });
+}
+
+const flagsOf = (instruction: Instruction): Flag[] => ('getFlags' in instruction ? (instruction as unknown as { getFlags(): Flag[] }).getFlags() : []);
+
+/** Line starts as the parser counts lines: `\r\n`, `\n` and a lone `\r` each end a line. */
+function computeLineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 13) {
+      if (text.charCodeAt(i + 1) === 10) i++;
+      starts.push(i + 1);
+    } else if (c === 10) {
+      starts.push(i + 1);
+    }
+  }
+  return starts;
+}
+
+function detectEol(text: string): string {
+  const lf = text.indexOf('\n');
+  return lf > 0 && text[lf - 1] === '\r' ? '\r\n' : '\n';
+}
+
+/** Parser directives must stay the first lines: the header goes right after them. */
+function findHeaderOffset(text: string, lineStarts: number[]): { headerAt: number; withoutEol: boolean } {
+  let line = 0;
+  while (line < lineStarts.length) {
+    const start = lineStarts[line];
+    const end = line + 1 < lineStarts.length ? lineStarts[line + 1] : text.length;
+    if (start >= text.length || !DIRECTIVE.test(text.slice(start, end).replace(/\r?\n$|\r$/, ''))) break;
+    line++;
+  }
+  if (line === 0) return { headerAt: 0, withoutEol: false };
+  const headerAt = line < lineStarts.length ? lineStarts[line] : text.length;
+  const last = text[headerAt - 1];
+  return { headerAt, withoutEol: last !== '\n' && last !== '\r' };
+}

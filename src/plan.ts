@@ -1,0 +1,140 @@
+// Reads the inputs of a run (configs, templates, what is on disk) and computes every output in memory.
+import fs from 'node:fs';
+import path from 'node:path';
+import { ARCHES, resolveArch } from './arches.js';
+import { findConfig, loadConfig } from './config.js';
+import { emitDockerfiles, outputPath, type DockerfileOutput } from './emit.js';
+import { fail, Warnings, type Problem } from './errors.js';
+import { buildMatrix } from './matrix.js';
+import { renderMatrixFiles } from './matrix-formats.js';
+import type { Config } from './types.js';
+
+export interface RunOptions {
+  cwd: string;
+  templates: string[]; // as given on the command line
+  config?: string;
+  arches?: string[]; // --arch, any scheme
+  host?: string;
+  out?: string;
+  noTemplate?: boolean;
+  noHeader?: boolean;
+}
+
+export interface PlannedFile { path: string; content: string | Buffer; mode?: number }
+
+export interface Plan {
+  files: PlannedFile[]; // every output of the run, Dockerfiles first
+  dockerfiles: DockerfileOutput[];
+  orphans: string[]; // generated Dockerfiles that this run no longer produces
+  configs: Config[];
+  warnings: Problem[];
+}
+
+export function planRun(options: RunOptions): Plan {
+  const warnings = new Warnings();
+  const requested = options.arches ? new Set(options.arches.map((a) => resolveArch(a)?.arch.name ?? a)) : undefined;
+  const plan: Plan = { files: [], dockerfiles: [], orphans: [], configs: [], warnings: [] };
+  const writers = new Map<string, string>(); // output path -> template that writes it
+  for (const group of groupByConfig(options)) {
+    const config = loadConfig({ file: group.configFile, templateDir: group.templateDir, overrides: { arches: options.arches, host: options.host, out: options.out && path.resolve(options.cwd, options.out) }, warnings });
+    if (options.noHeader) config.output = { ...config.output, header: false };
+    plan.configs.push(config);
+    const templates = group.templates.length ? group.templates : config.templates.length ? config.templates : [path.join(options.cwd, 'Dockerfile.tpl')];
+    const outputs: DockerfileOutput[] = [];
+    for (const file of templates) {
+      const text = readTemplate(file, config);
+      const result = emitDockerfiles({ file, text }, config, { noTemplate: options.noTemplate, outDir: options.out && path.resolve(options.cwd, options.out), requested });
+      result.warnings.forEach((w) => warnings.add(w));
+      for (const output of result.outputs) {
+        const other = writers.get(output.path);
+        if (other && other !== file) fail('XDF051', `${output.path} is written by two templates: ${other} and ${file}`, 'give each template its own output.name (use {{template}}) or its own folder');
+        writers.set(output.path, file);
+      }
+      outputs.push(...result.outputs);
+      if (!options.arches) plan.orphans.push(...findOrphans(file, config, result.outputs, options.out && path.resolve(options.cwd, options.out)));
+    }
+    plan.dockerfiles.push(...outputs);
+    const coversConfig = config.templates.every((t) => templates.includes(t));
+    if (config.matrix && !options.arches && coversConfig) {
+      const matrix = buildMatrix(config, outputs.map((o) => ({ template: o.template, arch: o.arch, dockerfile: o.path, emulated: o.emulated })));
+      plan.files.push(...renderMatrixFiles(matrix, config));
+    }
+  }
+  plan.files.unshift(...plan.dockerfiles.map((o) => ({ path: o.path, content: o.content })));
+  plan.warnings = warnings.list;
+  return plan;
+}
+
+interface ConfigGroup { configFile?: string; templateDir: string; templates: string[] }
+
+/** Each template is governed by the xdf.yaml found from its folder upward (or --config). */
+function groupByConfig(options: RunOptions): ConfigGroup[] {
+  const explicit = options.config && path.resolve(options.cwd, options.config);
+  if (explicit && !fs.existsSync(explicit)) fail('XDF003', `config file ${options.config} not found`, 'check the --config path');
+  if (options.templates.length === 0) {
+    const configFile = explicit || findConfig(options.cwd);
+    return [{ configFile, templateDir: configFile ? path.dirname(configFile) : options.cwd, templates: [] }];
+  }
+  const groups = new Map<string, ConfigGroup>();
+  for (const t of options.templates) {
+    const file = path.resolve(options.cwd, t);
+    const configFile = explicit || findConfig(path.dirname(file));
+    const key = configFile ?? `dir:${path.dirname(file)}`;
+    if (!groups.has(key)) groups.set(key, { configFile, templateDir: path.dirname(file), templates: [] });
+    groups.get(key)!.templates.push(file);
+  }
+  return [...groups.values()];
+}
+
+function readTemplate(file: string, config: Config): string {
+  let size: number;
+  try {
+    const stat = fs.statSync(file);
+    if (!stat.isFile()) throw new Error('not a file');
+    size = stat.size;
+  } catch {
+    fail('XDF003', `template ${file} not found`, 'name an existing template, or list templates: in xdf.yaml (default: Dockerfile.tpl in the current folder)', { file });
+  }
+  if (size > config.limits.input_bytes) {
+    fail('XDF053', `template is ${size} bytes, over the limit of ${config.limits.input_bytes}`, 'raise limits.input_bytes in xdf.yaml if this input is right', { file });
+  }
+  return fs.readFileSync(file, 'utf8');
+}
+
+const HEADER = /^# Generated by xdf from (.+) for \S+ \([^)]*\)\. DO NOT EDIT\.\r?$/m;
+
+/** The template an existing generated Dockerfile names in its header, if any. */
+export function generatedFrom(file: string): string | undefined {
+  let head: string;
+  try {
+    const fd = fs.openSync(file, 'r');
+    try {
+      const buffer = Buffer.alloc(4096);
+      head = buffer.toString('utf8', 0, fs.readSync(fd, buffer, 0, buffer.length, 0));
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+  const m = HEADER.exec(head);
+  return m ? path.resolve(path.dirname(file), m[1]) : undefined;
+}
+
+/** Dockerfiles whose header names this template but that this run does not produce (an arch dropped). */
+function findOrphans(template: string, config: Config, outputs: DockerfileOutput[], outDir?: string): string[] {
+  const produced = new Set(outputs.map((o) => o.path));
+  const candidates = new Set<string>();
+  for (const arch of ARCHES) {
+    try { candidates.add(outputPath(template, arch, config, outDir)); } catch { /* a name this arch cannot render */ }
+  }
+  for (const dir of new Set([...candidates].map((c) => path.dirname(c)))) {
+    let names: string[] = [];
+    try { names = fs.readdirSync(dir); } catch { continue; }
+    for (const name of names) if (!name.startsWith('.xdf-tmp-')) candidates.add(path.join(dir, name));
+  }
+  return [...candidates].filter((c) => !produced.has(c) && c !== template && isFile(c) && generatedFrom(c) === template).sort();
+}
+
+const isFile = (p: string) => { try { return fs.statSync(p).isFile(); } catch { return false; } };
+

@@ -1,0 +1,164 @@
+// Step 4: the per-arch edits of a parsed Dockerfile: FROM rewrites, ARG defaults, image flags, QEMU.
+import { resolveArch, type Arch } from './arches.js';
+import { XdfError, type Place, type Problem } from './errors.js';
+import { hasVariable, parseImageRef } from './image-ref.js';
+import type { ParsedDockerfile, Span, Stage } from './parse.js';
+import { renderSnippet } from './render.js';
+import { findRule, mapImage } from './strategies.js';
+import type { Config } from './types.js';
+import type { Edit } from './edits.js';
+
+export interface TransformRequest {
+  parsed: ParsedDockerfile;
+  arch: Arch;
+  host: Arch;
+  config: Config;
+  /** Where a one-based line of the rendered text is in the template, for errors and warnings. */
+  place(line: number, column: number): Place;
+}
+
+export interface TransformResult {
+  edits: Edit[];
+  notes: string[]; // header lines for pins with a reason
+  warnings: Problem[];
+  excludedBy?: string; // an image rule that excludes this arch: no output
+}
+
+const BUILDPLATFORM = /^\$\{?BUILDPLATFORM\}?$/;
+const TARGETPLATFORM = /^\$\{?TARGETPLATFORM\}?$/;
+const WHOLE_VARIABLE = /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))$/;
+
+export function transformDockerfile(req: TransformRequest): TransformResult {
+  const { parsed, arch, host, config } = req;
+  const isHost = arch.name === host.name;
+  const result: TransformResult = { edits: [], notes: [], warnings: [] };
+  const argEdits = new Map<string, { image: string; stage: Stage }>();
+  const argsOfBuildStages = new Set<string>();
+  const stageNames = new Set<string>();
+
+  const map = (text: string, at: Place) => {
+    const rule = findRule(config.images, parseImageRef(text));
+    if (rule?.exclude.includes(arch.name)) result.excludedBy ??= rule.key;
+    const mapped = mapImage({ text, arch, isHost, rule, strategy: rule?.strategy ?? config.strategy, place: at, configFile: config.file });
+    if (mapped.note && !result.notes.includes(mapped.note)) result.notes.push(mapped.note);
+    return mapped;
+  };
+
+  for (const stage of parsed.stages) {
+    const at = req.place(stage.line, stage.column);
+    const image = stage.image;
+    const platform = stage.platform?.text;
+    const isStageRef = image && stageNames.has(image.text.toLowerCase());
+    if (stage.name) stageNames.add(stage.name);
+    if (!image || isStageRef || image.text.toLowerCase() === 'scratch') continue;
+    const variable = WHOLE_VARIABLE.exec(image.text);
+    const varName = variable?.[1] ?? variable?.[2];
+    if (platform && BUILDPLATFORM.test(platform)) {
+      if (varName) argsOfBuildStages.add(varName);
+      continue; // a cross-compile stage runs on the build host: no rewrite, no QEMU
+    }
+    if (platform && !TARGETPLATFORM.test(platform)) continue; // the user chose its platform
+    let mapped;
+    if (varName) {
+      const arg = parsed.args.get(varName);
+      if (!arg?.value || !arg.value.text || hasVariable(arg.value.text)) {
+        result.warnings.push({ code: 'XDFW005', message: `${image.text} cannot be resolved statically: left unchanged for ${arch.name}`, hint: `give it a literal default before the first FROM (ARG ${varName}=<image>), or write the image in the template`, ...at });
+        continue;
+      }
+      mapped = map(arg.value.text, req.place(arg.line, arg.column));
+      if (mapped.image !== arg.value.text) argEdits.set(varName, { image: mapped.image, stage });
+    } else {
+      const ref = parseImageRef(image.text);
+      if (hasVariable(ref.registry) || hasVariable(ref.name)) {
+        result.warnings.push({ code: 'XDFW005', message: `${image.text} has a variable in its name: left unchanged for ${arch.name}`, hint: 'xdf never guesses: write the repository literally, or put the whole reference in an ARG with a literal default', ...at });
+        continue;
+      }
+      mapped = map(image.text, at);
+      if (mapped.image !== image.text) result.edits.push(replace(image, mapped.image));
+    }
+    if (mapped.addPlatform) {
+      result.edits.push(stage.platform ? replace(stage.platform, arch.platform) : { start: image.start, end: image.start, text: `--platform=${arch.platform} ` });
+    } else if (stage.platform && !isHost) {
+      result.edits.push(replace(stage.platform, arch.platform)); // builders that do not set TARGETPLATFORM
+    }
+  }
+
+  for (const [name, { image, stage }] of argEdits) {
+    if (argsOfBuildStages.has(name)) {
+      throw new XdfError({ code: 'XDF044', message: `ARG ${name} feeds both a --platform=$BUILDPLATFORM stage and a stage built for ${arch.name}: one default cannot be both`, hint: `use two ARGs, one per stage (e.g. ${name}_BUILD for the $BUILDPLATFORM stage)`, ...req.place(stage.line, stage.column) });
+    }
+    result.edits.push(replace(parsed.args.get(name)!.value!, image));
+  }
+
+  for (const use of parsed.imageUses) {
+    const text = use.span.text;
+    const isStage = /^\d+$/.test(text) || parsed.stages.some((s) => s.index < use.stage + 1 && s.name === text.toLowerCase());
+    if (isStage || text.toLowerCase() === 'scratch') continue;
+    const at = req.place(use.line, use.column);
+    const ref = parseImageRef(text);
+    if (hasVariable(ref.registry) || hasVariable(ref.name)) {
+      result.warnings.push({ code: 'XDFW005', message: `--from=${text} cannot be resolved statically: left unchanged for ${arch.name}`, hint: 'write the image literally', ...at });
+      continue;
+    }
+    const mapped = map(text, at);
+    if (mapped.addPlatform) {
+      result.warnings.push({ code: 'XDFW006', message: `--from=${text} cannot be given a platform: left unchanged for ${arch.name}`, hint: 'use a named stage: FROM <image> AS <name>, then --from=<name>', ...at });
+    } else if (mapped.image !== text) {
+      result.edits.push(replace(use.span, mapped.image));
+    }
+  }
+
+  result.edits.push(...injectQemu(req, result.warnings));
+  return result;
+}
+
+const replace = (span: Span, text: string): Edit => ({ start: span.start, end: span.end, text });
+
+/** §6: one COPY of the emulator after the FROM of each emulated stage that runs something. */
+function injectQemu(req: TransformRequest, warnings: Problem[]): Edit[] {
+  const { parsed, arch, host, config } = req;
+  const edits: Edit[] = [];
+  const hasEmulator = new Map<string, boolean>(); // stage name or index -> the emulator is in it
+  for (const stage of parsed.stages) {
+    const target = stageArch(stage, arch, host);
+    const base = stage.image?.text.toLowerCase();
+    const inherited = base !== undefined && (hasEmulator.get(base) ?? false) && parsed.stages.some((s) => s.index < stage.index && s.name === base);
+    let has = inherited || stage.qemuCopies.length > 0;
+    if (target && isEmulated(target, host, config)) {
+      const wrong = stage.qemuCopies.filter((q) => q !== target.qemu);
+      if (wrong.length && !stage.qemuCopies.includes(target.qemu)) {
+        warnings.push({ code: 'XDFW002', message: `this stage copies qemu-${wrong[0]}-static, but ${target.name} needs qemu-${target.qemu}-static`, hint: `copy qemu-${target.qemu}-static, or delete the COPY and let xdf inject the right one`, ...req.place(stage.line, stage.column) });
+      }
+      if (stage.hasRun && !has && config.qemu.mode !== 'none') {
+        edits.push(qemuLine(parsed, stage, target, host, config));
+        has = true;
+      }
+    }
+    hasEmulator.set(String(stage.index), has);
+    if (stage.name) hasEmulator.set(stage.name, has);
+  }
+  return edits;
+}
+
+/** The platform a stage is built for: the target, the build host, or the one its --platform names. */
+function stageArch(stage: Stage, arch: Arch, host: Arch): Arch | undefined {
+  const platform = stage.platform?.text;
+  if (!platform || TARGETPLATFORM.test(platform)) return arch;
+  if (BUILDPLATFORM.test(platform)) return host;
+  return hasVariable(platform) ? undefined : resolveArch(platform)?.arch;
+}
+
+export function isEmulated(target: Arch, host: Arch, config: Config): boolean {
+  if (target.name === host.name || config.native[target.name]) return false;
+  return !(target.name === 'i386' && host.name === 'amd64'); // an x86-64 kernel runs i386 directly
+}
+
+function qemuLine(parsed: ParsedDockerfile, stage: Stage, target: Arch, host: Arch, config: Config): Edit {
+  const file = `qemu-${target.qemu}-static`;
+  const dest = renderSnippet(config.qemu.dest, { arch: target, host }, { key: 'qemu.dest', file: config.file, ...config.locate('qemu.dest') });
+  const line = config.qemu.mode === 'copy-from'
+    ? `COPY --from=multiarch/qemu-user-static:${host.qemu}-${target.qemu} /usr/bin/${file} ${dest}`
+    : `COPY ${file} ${dest}`;
+  const atEnd = stage.bodyStart === parsed.text.length && !/[\r\n]$/.test(parsed.text);
+  return { start: stage.bodyStart, end: stage.bodyStart, text: atEnd ? `${parsed.eol}${line}` : `${line}${parsed.eol}` };
+}

@@ -1,0 +1,60 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { archByName } from '../src/arches.js';
+import { XdfError } from '../src/errors.js';
+import { renderTemplate, type RenderContext } from '../src/render.js';
+
+const ctx = (arch = 'arm64v8', extra: Partial<RenderContext> = {}): RenderContext => ({
+  arch: archByName(arch), host: archByName('amd64'), emulated: arch !== 'amd64', native: false, pins: { go: '1.10' }, vars: { version: '2.8.1' }, ...extra,
+});
+const render = (text: string, c = ctx(), file = '/t/Dockerfile.tpl') => renderTemplate({ file, text }, c);
+const errorOf = (fn: () => unknown) => { try { fn(); } catch (e) { return (e as XdfError).problems[0]; } throw new Error('no error'); };
+
+describe('renderTemplate', () => {
+  it('fills arch fields, pins and vars without HTML escaping', () => {
+    expect(render('{{arch}} {{arch.debian}} {{arch.platform}} {{host}} {{pin "go"}} {{vars.version}} && <a> "q"'))
+      .toBe('arm64v8 arm64 linux/arm64 amd64 1.10 2.8.1 && <a> "q"');
+  });
+  it('selects arches with the arch block and compares arches by name', () => {
+    const t = '{{#arch "arm64v8" "arm32v7"}}arm{{else}}other{{/arch}} {{#if (eq arch "amd64")}}x86{{/if}}{{#if emulated}}qemu{{/if}}';
+    expect(render(t)).toBe('arm qemu');
+    expect(render(t, ctx('amd64'))).toBe('other x86');
+  });
+  it('and/or/not/ne', () => {
+    expect(render('{{#if (and emulated (ne arch "arm32v7") (not native))}}y{{/if}}{{#if (or native (eq arch "s390x"))}}n{{/if}}')).toBe('y');
+  });
+  it('returns a plain Dockerfile unchanged, and \\{{ gives a literal Go template', () => {
+    expect(render('FROM x\nRUN docker inspect -f "{{.State}}"\n'.replace('{{', '\\{{'))).toBe('FROM x\nRUN docker inspect -f "{{.State}}"\n');
+    expect(render('FROM x\n')).toBe('FROM x\n');
+  });
+  it('an unknown variable fails at its line and column', () => {
+    const p = errorOf(() => render('FROM x\nRUN echo {{nope}}\n'));
+    expect(p).toMatchObject({ code: 'XDF021', file: '/t/Dockerfile.tpl', line: 2, column: 12 });
+  });
+  it('an unescaped Go template says how to escape it', () => {
+    const p = errorOf(() => render('FROM x\nRUN docker inspect -f "{{.State}}"\n'));
+    expect(p).toMatchObject({ code: 'XDF022', line: 2, column: 24 });
+    expect(p.hint).toContain('\\{{.State}}');
+  });
+  it('an unclosed block is a syntax error at the template', () => {
+    expect(errorOf(() => render('FROM x\n{{#if emulated}}\nRUN y\n'))).toMatchObject({ code: 'XDF020', file: '/t/Dockerfile.tpl' });
+  });
+  it('prototype access is an error, not an empty string', () => {
+    expect(errorOf(() => render('{{constructor}}'))).toMatchObject({ code: 'XDF024', line: 1 });
+    expect(errorOf(() => render('{{vars.__proto__}}'))).toMatchObject({ code: 'XDF024' });
+  });
+  it('partials come from the template folder tree only', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-render-'));
+    fs.mkdirSync(path.join(dir, 'parts'));
+    fs.writeFileSync(path.join(dir, 'parts', 'apt.hbs'), 'RUN apt-get install {{arch.debian}}\n');
+    expect(render('{{> parts/apt}}', ctx(), path.join(dir, 'Dockerfile.tpl'))).toBe('RUN apt-get install arm64\n');
+    expect(errorOf(() => render('{{> ../etc/passwd}}', ctx(), path.join(dir, 'Dockerfile.tpl')))).toMatchObject({ code: 'XDF023', line: 1 });
+  });
+  it('nesting renders up to a limit, then fails clearly instead of blowing the stack', () => {
+    const nested = (depth: number) => '{{#if emulated}}'.repeat(depth) + 'deep' + '{{/if}}'.repeat(depth);
+    expect(render(nested(150))).toBe('deep');
+    expect(errorOf(() => render(nested(100_000)))).toMatchObject({ code: 'XDF025', line: 1 });
+  });
+});
