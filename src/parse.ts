@@ -12,6 +12,7 @@ export interface Stage {
   name: string | null; // lower-cased stage name (`AS build`)
   bodyStart: number; // offset just after the FROM instruction's last line break: where an injected line goes
   hasRun: boolean; // a RUN in the stage itself (ONBUILD RUN does not count)
+  goBuild: boolean; // a RUN that runs `go build` or `go install`
   qemuCopies: string[]; // emulators a hand-written COPY/ADD brings in (`aarch64` for qemu-aarch64-static)
 }
 
@@ -30,6 +31,7 @@ export interface ParsedDockerfile {
 }
 
 const DIRECTIVE = /^[ \t]*#[ \t]*(syntax|escape|check)[ \t]*=[^\r\n]*$/i;
+const GO_BUILD = /\bgo\s+(build|install)\b/;
 const QEMU_FILE = /(?:^|\/)qemu-([A-Za-z0-9_]+)-static$/;
 
 export function parseDockerfile(text: string): ParsedDockerfile {
@@ -62,6 +64,7 @@ export function parseDockerfile(text: string): ParsedDockerfile {
       readArg(instruction as Arg, parsed.args, spanOf, where);
     } else if (stage && keyword === 'RUN') {
       stage.hasRun = true;
+      if (!stage.goBuild && GO_BUILD.test(instruction.getRawArgumentsContent() ?? '')) stage.goBuild = true;
       for (const flag of flagsOf(instruction)) {
         if (flag.getName().toLowerCase() !== 'mount') continue;
         for (const option of flag.getOptions()) {
@@ -100,6 +103,7 @@ function readFrom(from: From, index: number, where: { line: number; column: numb
     name: hasName ? args[2].getValue().toLowerCase() : null,
     bodyStart: endLine + 1 < lineStarts.length ? lineStarts[endLine + 1] : length,
     hasRun: false,
+    goBuild: false,
     qemuCopies: [],
   };
 }

@@ -129,6 +129,9 @@ function injectQemu(req: TransformRequest, warnings: Problem[]): Edit[] {
       if (wrong.length && !stage.qemuCopies.includes(target.qemu)) {
         warnings.push({ code: 'XDFW002', message: `this stage copies qemu-${wrong[0]}-static, but ${target.name} needs qemu-${target.qemu}-static`, hint: `copy qemu-${target.qemu}-static, or delete the COPY and let xdf inject the right one`, ...req.place(stage.line, stage.column) });
       }
+      if (usesGo(stage, parsed) && !hasPin(stage, parsed, target, config)) {
+        warnings.push({ code: 'XDFW001', message: `Go runs under QEMU in this stage for ${target.name}, with no pin for it: newer Go compilers crashed under qemu-user (golang/go#24656)`, hint: `pin an older Go for ${target.name} (images: { golang: { ${target.name}: { tag: "…", reason: "…" } } }), or cross-compile in a FROM --platform=$BUILDPLATFORM stage`, ...req.place(stage.line, stage.column) });
+      }
       if (stage.hasRun && !has && config.qemu.mode !== 'none') {
         edits.push(qemuLine(parsed, stage, target, host, config));
         has = true;
@@ -138,6 +141,25 @@ function injectQemu(req: TransformRequest, warnings: Problem[]): Edit[] {
     if (stage.name) hasEmulator.set(stage.name, has);
   }
   return edits;
+}
+
+/** The stage's base image as a literal reference, through an ARG default when it is `$VAR`. */
+function baseImage(stage: Stage, parsed: ParsedDockerfile): string | undefined {
+  const text = stage.image?.text;
+  const variable = text ? WHOLE_VARIABLE.exec(text) : null;
+  return variable ? parsed.args.get(variable[1] ?? variable[2])?.value?.text : text;
+}
+
+function usesGo(stage: Stage, parsed: ParsedDockerfile): boolean {
+  const base = baseImage(stage, parsed);
+  return stage.goBuild || (!!base && /^(?:(?:docker\.io\/)?library\/)?golang(?::|@|$)/.test(base));
+}
+
+/** A pin for this arch on the stage's base image or among the template pins. */
+function hasPin(stage: Stage, parsed: ParsedDockerfile, target: Arch, config: Config): boolean {
+  const base = baseImage(stage, parsed);
+  const rule = base ? findRule(config.images, parseImageRef(base)) : undefined;
+  return !!rule?.pins[target.name] || Object.values(config.pins).some((values) => target.name in values);
 }
 
 /** The platform a stage is built for: the target, the build host, or the one its --platform names. */
