@@ -1,0 +1,49 @@
+// Property-based: random Dockerfile-like text and templates never crash xdf, and output is deterministic.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ARCH_NAMES } from '../src/arches.js';
+import { emitDockerfiles } from '../src/emit.js';
+import { XdfError } from '../src/errors.js';
+import type { Strategy } from '../src/types.js';
+import { testConfig } from './helpers/config.js';
+
+const RUNS = Number(process.env.XDF_PROPERTY_RUNS ?? (process.env.CI ? 10_000 : 1_000));
+const SEED = Number(process.env.XDF_PROPERTY_SEED ?? Date.now() % 2 ** 31);
+
+const word = fc.constantFrom('alpine', 'alpine:3.19', 'python:3.6', 'debian', 'debian:buster', 'ubuntu:bionic', 'myorg/app:1', 'scratch', 'golang:${GO}-alpine',
+  '$BASE', '${BASE}', 'localhost:5000/img:tag', 'docker.io/library/python:3', 'python@sha256:abc', 'build', '0', 'a b', '"x"', '', '\\', '`', '{{', '}}', '$', '${', '--platform=$BUILDPLATFORM',
+  '--platform=$TARGETPLATFORM', '--platform=linux/arm64', 'AS', 'build', 'from=alpine', '--from=nginx', '--mount=type=bind,from=busybox,target=/x', '<<EOF', 'EOF', 'qemu-aarch64-static', '/usr/bin/');
+const keyword = fc.constantFrom('FROM', 'from', 'RUN', 'COPY', 'ADD', 'ARG', 'ENV', 'ONBUILD RUN', 'CMD', '# syntax=docker/dockerfile:1', '# escape=`', '#', '', 'ARG BASE=', 'ARG GO=');
+const line = fc.tuple(keyword, fc.array(word, { maxLength: 5 })).map(([k, ws]) => [k, ...ws].join(' '));
+const eol = fc.constantFrom('\n', '\r\n', ' \\\n', '`\n', '\r');
+const dockerfile = fc.array(fc.tuple(line, eol), { maxLength: 25 }).map((ls) => ls.map(([l, e]) => l + e).join(''));
+const strategy = fc.constantFrom<Strategy>('namespace', 'multiarch', 'platform', 'pattern', 'none');
+const host = fc.constantFrom(...ARCH_NAMES);
+
+function run(text: string, s: Strategy, h: string, noTemplate: boolean) {
+  const config = testConfig({ arches: [...ARCH_NAMES], host: h, strategy: s, images: s === 'pattern' ? [{ key: '*', strategy: 'pattern', rewrite: '{{name}}:{{tag}}-{{arch}}', exclude: [], pins: {} }] : [] });
+  try {
+    return emitDockerfiles({ file: '/p/Dockerfile.tpl', text }, config, { noTemplate }).outputs.map((o) => o.content);
+  } catch (e) {
+    if (e instanceof XdfError) return e.problems.map((p) => `${p.code}@${p.line}:${p.column}`);
+    throw e;
+  }
+}
+
+describe(`properties (seed ${SEED}, ${RUNS} runs)`, () => {
+  it('random Dockerfile text: an output or a typed error, never a crash; the same input gives the same bytes', () => {
+    console.log(`fast-check seed: ${SEED} (set XDF_PROPERTY_SEED to replay)`);
+    fc.assert(fc.property(dockerfile, strategy, host, fc.boolean(), (text, s, h, noTemplate) => {
+      expect(run(text, s, h, noTemplate)).toEqual(run(text, s, h, noTemplate));
+    }), { numRuns: RUNS, seed: SEED });
+  });
+
+  it('random templates with Handlebars expressions never crash', () => {
+    const expr = fc.constantFrom('{{arch}}', '{{arch.debian}}', '{{#if emulated}}', '{{/if}}', '{{else}}', '{{#arch "arm64v8"}}', '{{/arch}}', '{{pin "go"}}', '{{vars.x}}', '{{nope}}',
+      '{{constructor}}', '{{> part}}', '\\{{.State}}', '{{.State}}', '{{', '}}', '{{!c}}', '{{#each vars}}', '{{/each}}', '{{eq arch "amd64"}}', '{{lookup . "constructor"}}');
+    const template = fc.array(fc.oneof(expr, line, eol), { maxLength: 30 }).map((parts) => parts.join(''));
+    fc.assert(fc.property(template, strategy, (text, s) => {
+      run(text, s, 'amd64', false);
+    }), { numRuns: Math.ceil(RUNS / 2), seed: SEED });
+  });
+});
