@@ -36,7 +36,7 @@ describe(`properties (seed ${SEED}, ${RUNS} runs)`, () => {
     fc.assert(fc.property(dockerfile, strategy, host, fc.boolean(), (text, s, h, noTemplate) => {
       expect(run(text, s, h, noTemplate)).toEqual(run(text, s, h, noTemplate));
     }), { numRuns: RUNS, seed: SEED });
-  });
+  }, 120_000);
 
   it('random templates with Handlebars expressions never crash', () => {
     const expr = fc.constantFrom('{{arch}}', '{{arch.debian}}', '{{#if emulated}}', '{{/if}}', '{{else}}', '{{#arch "arm64v8"}}', '{{/arch}}', '{{pin "go"}}', '{{vars.x}}', '{{nope}}',
@@ -45,5 +45,5 @@ describe(`properties (seed ${SEED}, ${RUNS} runs)`, () => {
     fc.assert(fc.property(template, strategy, (text, s) => {
       run(text, s, 'amd64', false);
     }), { numRuns: Math.ceil(RUNS / 2), seed: SEED });
-  });
+  }, 120_000);
 });
