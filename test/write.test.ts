@@ -1,0 +1,85 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { XdfError } from '../src/errors.js';
+import { writeFiles } from '../src/write.js';
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-write-'));
+
+describe('writeFiles', () => {
+  it('writes only what changed, keeps the mtime of the rest, and creates missing folders', () => {
+    const dir = tmp();
+    const same = path.join(dir, 'Dockerfile.amd64');
+    fs.writeFileSync(same, 'FROM a\n');
+    const old = new Date('2020-01-01T00:00:00Z');
+    fs.utimesSync(same, old, old);
+    const result = writeFiles([{ path: same, content: 'FROM a\n' }, { path: path.join(dir, 'sub', 'Dockerfile.arm64v8'), content: 'FROM b\n' }], []);
+    expect(result.wrote).toEqual([path.join(dir, 'sub', 'Dockerfile.arm64v8')]);
+    expect(fs.statSync(same).mtime.getTime()).toBe(old.getTime());
+    expect(fs.readdirSync(dir).filter((n) => n.startsWith('.xdf-tmp-'))).toEqual([]);
+  });
+
+  it('sweeps temp files left by a killed run and deletes orphans', () => {
+    const dir = tmp();
+    fs.writeFileSync(path.join(dir, '.xdf-tmp-123-0-Dockerfile.amd64'), 'partial');
+    fs.writeFileSync(path.join(dir, 'Dockerfile.s390x'), 'old');
+    const result = writeFiles([{ path: path.join(dir, 'Dockerfile.amd64'), content: 'x' }], [path.join(dir, 'Dockerfile.s390x')]);
+    expect(result.deleted).toEqual([path.join(dir, 'Dockerfile.s390x')]);
+    expect(fs.readdirSync(dir).sort()).toEqual(['Dockerfile.amd64']);
+  });
+
+  it('a read-only folder is a clear error and nothing changes', () => {
+    if (process.getuid?.() === 0) {
+      // root ignores permissions: make the target a file where a folder is needed instead
+      const dir = tmp();
+      fs.writeFileSync(path.join(dir, 'blocker'), '');
+      const before = fs.readdirSync(dir);
+      let err: unknown;
+      try { writeFiles([{ path: path.join(dir, 'a'), content: 'A' }, { path: path.join(dir, 'blocker', 'x'), content: 'x' }], []); } catch (e) { err = e; }
+      expect(err).toBeInstanceOf(XdfError);
+      expect((err as XdfError).problems[0].code).toBe('XDF052');
+      expect(fs.readdirSync(dir)).toEqual(before);
+      return;
+    }
+    const dir = tmp();
+    fs.chmodSync(dir, 0o555);
+    expect(() => writeFiles([{ path: path.join(dir, 'a'), content: 'A' }], [])).toThrow(XdfError);
+  });
+
+  it('a run killed mid-write leaves every file old or new, never partial', async () => {
+    const dir = tmp();
+    const count = 400;
+    const oldText = (i: number) => `old ${i}\n`.repeat(1000);
+    const newText = (i: number) => `new ${i}\n`.repeat(20_000);
+    for (let i = 0; i < count; i++) fs.writeFileSync(path.join(dir, `Dockerfile.${i}`), oldText(i));
+    const script = `
+      import { writeFiles } from ${JSON.stringify(path.resolve(__dirname, '../src/write.ts'))};
+      const files = Array.from({ length: ${count} }, (_, i) => ({ path: ${JSON.stringify(dir)} + '/Dockerfile.' + i, content: ('new ' + i + '\\n').repeat(20000) }));
+      process.stdout.write('start\\n');
+      writeFiles(files, []);
+      process.stdout.write('done\\n');`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: path.resolve(__dirname, '..'), stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => { if (d.toString().includes('start')) resolve(); });
+      child.on('close', () => reject(new Error('the writer ended before it started')));
+    });
+    await new Promise((r) => setTimeout(r, 60));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.on('close', r));
+    let olds = 0;
+    let news = 0;
+    for (let i = 0; i < count; i++) {
+      const text = fs.readFileSync(path.join(dir, `Dockerfile.${i}`), 'utf8');
+      if (text === oldText(i)) olds++;
+      else if (text === newText(i)) news++;
+      else throw new Error(`Dockerfile.${i} is partial`);
+    }
+    expect(olds + news).toBe(count);
+    const temps = fs.readdirSync(dir).filter((n) => n.startsWith('.xdf-tmp-')).length;
+    expect(temps > 0 || (olds > 0 && news > 0), 'the kill landed mid-run').toBe(true);
+    writeFiles([{ path: path.join(dir, 'Dockerfile.0'), content: newText(0) }], []); // the next run sweeps the temps
+    expect(fs.readdirSync(dir).filter((n) => n.startsWith('.xdf-tmp-'))).toEqual([]);
+  }, 60_000);
+});
