@@ -65,7 +65,8 @@ describe('writeFiles', () => {
       child.stdout.on('data', (d: Buffer) => { if (d.toString().includes('start')) resolve(); });
       child.on('close', () => reject(new Error('the writer ended before it started')));
     });
-    await new Promise((r) => setTimeout(r, 60));
+    // Kill it once it is visibly mid-run: some temp files written, not all.
+    while (fs.readdirSync(dir).filter((n) => n.startsWith('.xdf-tmp-')).length < count / 4) await new Promise((r) => setImmediate(r));
     child.kill('SIGKILL');
     await new Promise((r) => child.on('close', r));
     let olds = 0;
