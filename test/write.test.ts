@@ -66,7 +66,9 @@ describe('writeFiles', () => {
       child.on('close', () => reject(new Error('the writer ended before it started')));
     });
     // Kill it once it is visibly mid-run: some temp files written, not all.
-    while (fs.readdirSync(dir).filter((n) => n.startsWith('.xdf-tmp-')).length < count / 4) await new Promise((r) => setImmediate(r));
+    let exited = false;
+    child.on('exit', () => { exited = true; });
+    while (!exited && fs.readdirSync(dir).filter((n) => n.startsWith('.xdf-tmp-')).length < count / 4) await new Promise((r) => setImmediate(r));
     child.kill('SIGKILL');
     await new Promise((r) => child.on('close', r));
     let olds = 0;
