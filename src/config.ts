@@ -1,0 +1,179 @@
+// Step 1: find, read, validate and normalize xdf.yaml; every problem reported with its line.
+import fs from 'node:fs';
+import path from 'node:path';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { ARCH_NAMES, resolveArch } from './arches.js';
+import { XdfError, type Problem, type Warnings } from './errors.js';
+import { validateConfigData, type SchemaError } from './config-schema.js';
+import type { Config, ConfigOverrides, ImageRule, MatrixConfig, MatrixFormat, Pin, QemuMode, Strategy } from './types.js';
+
+export const CONFIG_NAME = 'xdf.yaml';
+const DEFAULT_ARCHES = ['amd64', 'arm32v7', 'arm64v8'];
+const IMAGE_KEYS = new Set(['strategy', 'rewrite', 'exclude']);
+
+/** xdf.yaml in startDir or above, up to the first folder that holds .git. */
+export function findConfig(startDir: string): string | undefined {
+  for (let dir = path.resolve(startDir); ; dir = path.dirname(dir)) {
+    const file = path.join(dir, CONFIG_NAME);
+    if (fs.existsSync(file)) return file;
+    if (fs.existsSync(path.join(dir, '.git')) || path.dirname(dir) === dir) return undefined;
+  }
+}
+
+export interface LoadOptions { file?: string; templateDir: string; overrides?: ConfigOverrides; warnings?: Warnings }
+
+type Locate = (dotPath: string) => { line: number; column: number } | undefined;
+
+export function loadConfig(options: LoadOptions): Config {
+  const { data, locate } = options.file ? readYaml(options.file) : { data: {}, locate: (() => undefined) as Locate };
+  const file = options.file;
+  if (file) {
+    const problems = validateConfigData(data).map((e) => schemaProblem(e, data, file, locate));
+    if (problems.length) throw new XdfError(problems);
+  }
+  return normalize(data as RawConfig, { file, dir: file ? path.dirname(file) : options.templateDir, locate, overrides: options.overrides ?? {}, warnings: options.warnings });
+}
+
+/** YAML text to data, plus a way back from a dot path to the line it was written on. */
+function readYaml(file: string): { data: unknown; locate: Locate } {
+  const text = fs.readFileSync(file, 'utf8');
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const yamlError = doc.errors[0];
+  if (yamlError) {
+    const pos = lineCounter.linePos(yamlError.pos[0]);
+    throw new XdfError({ code: 'XDF010', message: `not valid YAML: ${yamlError.message.split('\n')[0]}`, hint: 'check the indentation and quoting at this place', file, line: pos.line, column: pos.col });
+  }
+  const locate: Locate = (dotPath) => {
+    let node: unknown = doc.contents;
+    let found: { range?: [number, number, number] | null } | undefined;
+    for (const key of dotPath ? dotPath.split('.') : []) {
+      if (isSeq(node)) {
+        node = node.items[Number(key)];
+        found = node as { range?: [number, number, number] };
+        if (!node) return undefined;
+        continue;
+      }
+      if (!isMap(node)) return undefined;
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === key);
+      if (!pair) return undefined;
+      found = pair.key as { range?: [number, number, number] };
+      node = pair.value;
+    }
+    const offset = found?.range?.[0] ?? (node as { range?: number[] } | null)?.range?.[0];
+    if (offset === undefined) return undefined;
+    const pos = lineCounter.linePos(offset);
+    return { line: pos.line, column: pos.col };
+  };
+  return { data: doc.toJS() ?? {}, locate };
+}
+
+function schemaProblem(e: SchemaError, data: unknown, file: string, locate: Locate): Problem {
+  const parts = e.instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  let dotPath = parts.join('.');
+  let message = e.message ?? 'is not valid';
+  let hint = 'see the configuration reference in the README, or the schema in schema/xdf.schema.json';
+  if (e.keyword === 'additionalProperties') {
+    const key = String(e.params.additionalProperty);
+    dotPath = [...parts, key].join('.');
+    message = 'unknown key';
+    const allowed = e.parentSchema?.properties ? Object.keys(e.parentSchema.properties).filter((k) => k !== '$schema') : [];
+    hint = allowed.length ? `allowed keys here: ${allowed.join(', ')}` : hint;
+  } else if (e.keyword === 'enum') {
+    hint = `allowed values: ${(e.params.allowedValues as string[]).join(', ')}`;
+  } else if (e.keyword === 'type' && e.params.type === 'string' && typeof valueAt(data, parts) === 'number') {
+    hint = `quote it: YAML reads ${String(valueAt(data, parts))} as a number (1.10 becomes 1.1); write "${String(valueAt(data, parts))}"`;
+  } else if (e.keyword === 'pattern' && parts[0] === 'qemu') {
+    hint = 'qemu.dest is a folder ending in / (/usr/bin/) or a full path (/usr/libexec/qemu-binfmt/aarch64-binfmt-P)';
+  }
+  const at = locate(dotPath) ?? locate(parts.join('.')) ?? { line: 1, column: 1 };
+  return { code: 'XDF011', message: `${dotPath || '(top level)'}: ${message}`, hint, file, ...at };
+}
+
+function valueAt(data: unknown, parts: string[]): unknown {
+  return parts.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), data);
+}
+
+interface RawConfig {
+  templates?: string[]; arches?: string[]; host?: string; strategy?: Strategy;
+  images?: Record<string, Record<string, unknown>>;
+  qemu?: { mode?: QemuMode; dest?: string };
+  pins?: Record<string, Record<string, string>>; vars?: Record<string, unknown>;
+  output?: { name?: string; header?: boolean }; limits?: { input_bytes?: number };
+  matrix?: { formats?: MatrixFormat[]; image?: string; tag?: string; list_tag?: string; runner?: string; build_args?: Record<string, string>; templates?: Partial<Record<MatrixFormat, string>> };
+  native?: Record<string, { runner?: string }>; warnings?: { ignore?: string[] };
+}
+
+interface NormalizeContext { file?: string; dir: string; locate: Locate; overrides: ConfigOverrides; warnings?: Warnings }
+
+function normalize(raw: RawConfig, ctx: NormalizeContext): Config {
+  const problems: Problem[] = [];
+  const at = (dotPath: string) => ({ file: ctx.file, ...(ctx.file ? ctx.locate(dotPath) : undefined) });
+  const arch = (name: string, dotPath: string, fromCli = false): string => {
+    const resolved = resolveArch(String(name));
+    if (!resolved) {
+      problems.push({ code: 'XDF001', message: `unknown architecture "${name}"${fromCli ? '' : ` at ${dotPath}`}`, hint: `use one of ${ARCH_NAMES.join(', ')} (or another scheme's name: aarch64, linux/arm/v7, armhf; see xdf arches)`, ...(fromCli ? {} : at(dotPath)) });
+      return String(name);
+    }
+    if (resolved.ambiguous) {
+      ctx.warnings?.add({ code: 'XDFW003', message: `"${name}" is ambiguous: read as ${resolved.arch.name} (Debian's meaning)`, hint: `write ${resolved.arch.name} to say so`, ...(fromCli ? {} : at(dotPath)) });
+    }
+    return resolved.arch.name;
+  };
+  const archKeyed = <T>(obj: Record<string, T> | undefined, base: string, skip: Set<string> = new Set()) => {
+    const out: Record<string, T> = {};
+    for (const [k, v] of Object.entries(obj ?? {})) out[skip.has(k) ? k : arch(k, `${base}.${k}`)] = v;
+    return out;
+  };
+
+  const arches = ctx.overrides.arches
+    ? ctx.overrides.arches.map((a) => arch(a, 'arches', true))
+    : (raw.arches ?? DEFAULT_ARCHES).map((a, i) => arch(a, `arches.${i}`));
+  const host = ctx.overrides.host ? arch(ctx.overrides.host, 'host', true) : arch(raw.host ?? 'amd64', 'host');
+
+  const images: ImageRule[] = Object.entries(raw.images ?? {}).map(([key, value]) => {
+    const pins: Record<string, Pin> = {};
+    for (const [k, v] of Object.entries(value)) if (!IMAGE_KEYS.has(k)) pins[arch(k, `images.${key}.${k}`)] = v as Pin;
+    const rule: ImageRule = { key, strategy: value.strategy as Strategy | undefined, rewrite: value.rewrite as string | undefined, exclude: ((value.exclude as string[]) ?? []).map((a, i) => arch(a, `images.${key}.exclude.${i}`)), pins };
+    if (rule.strategy === 'pattern' && !rule.rewrite) problems.push({ code: 'XDF011', message: `images.${key}: the pattern strategy needs a rewrite`, hint: 'add rewrite: "myorg/base:{{tag}}-{{arch}}" (variables: registry, name, tag, digest, arch.*)', ...at(`images.${key}`) });
+    return rule;
+  });
+  if ((raw.strategy === 'pattern') && !images.some((r) => r.rewrite)) {
+    problems.push({ code: 'XDF011', message: 'strategy: pattern needs a rewrite per image', hint: 'set strategy: pattern with a rewrite: on each image under images:', ...at('strategy') });
+  }
+
+  let matrix: MatrixConfig | undefined;
+  if (raw.matrix?.formats?.length) {
+    if (!raw.matrix.image) problems.push({ code: 'XDF011', message: 'matrix.image is required when matrix.formats is set', hint: 'add image: myorg/app under matrix:', ...at('matrix') });
+    matrix = {
+      formats: raw.matrix.formats,
+      image: raw.matrix.image ?? '',
+      tag: raw.matrix.tag ?? '{{arch}}',
+      list_tag: raw.matrix.list_tag ?? 'latest',
+      runner: raw.matrix.runner ?? 'ubuntu-latest',
+      build_args: raw.matrix.build_args ?? {},
+      templates: Object.fromEntries(Object.entries(raw.matrix.templates ?? {}).map(([k, v]) => [k, path.resolve(ctx.dir, v)])),
+    };
+  }
+
+  const config: Config = {
+    file: ctx.file,
+    dir: ctx.dir,
+    templates: (raw.templates ?? []).map((t) => path.resolve(ctx.dir, t)),
+    arches: [...new Set(arches)],
+    host,
+    strategy: raw.strategy ?? 'namespace',
+    images,
+    qemu: { mode: raw.qemu?.mode ?? 'copy', dest: raw.qemu?.dest ?? '/usr/bin/' },
+    pins: Object.fromEntries(Object.entries(raw.pins ?? {}).map(([name, values]) => [name, archKeyed(values, `pins.${name}`, new Set(['default']))])),
+    vars: raw.vars ?? {},
+    output: { name: raw.output?.name ?? 'Dockerfile.{{arch}}', header: raw.output?.header ?? true },
+    limits: { input_bytes: raw.limits?.input_bytes ?? 5 * 1024 * 1024 },
+    matrix,
+    native: archKeyed(raw.native, 'native'),
+    warnings: { ignore: raw.warnings?.ignore ?? [] },
+    locate: (dotPath) => (ctx.file ? ctx.locate(dotPath) : undefined),
+  };
+  if (problems.length) throw new XdfError(problems);
+  return config;
+}
