@@ -22,7 +22,7 @@ export function findConfig(startDir: string): string | undefined {
 
 export interface LoadOptions { file?: string; templateDir: string; overrides?: ConfigOverrides; warnings?: Warnings }
 
-type Locate = (dotPath: string) => { line: number; column: number } | undefined;
+type Locate = (dotPath: string, at?: 'key' | 'value') => { line: number; column: number } | undefined;
 
 export function loadConfig(options: LoadOptions): Config {
   const { data, locate } = options.file ? readYaml(options.file) : { data: {}, locate: (() => undefined) as Locate };
@@ -44,7 +44,7 @@ function readYaml(file: string): { data: unknown; locate: Locate } {
     const pos = lineCounter.linePos(yamlError.pos[0]);
     throw new XdfError({ code: 'XDF010', message: `not valid YAML: ${yamlError.message.split('\n')[0]}`, hint: 'check the indentation and quoting at this place', file, line: pos.line, column: pos.col });
   }
-  const locate: Locate = (dotPath) => {
+  const locate: Locate = (dotPath, at = 'key') => {
     let node: unknown = doc.contents;
     let found: { range?: [number, number, number] | null } | undefined;
     for (const key of dotPath ? dotPath.split('.') : []) {
@@ -60,7 +60,7 @@ function readYaml(file: string): { data: unknown; locate: Locate } {
       found = pair.key as { range?: [number, number, number] };
       node = pair.value;
     }
-    const offset = found?.range?.[0] ?? (node as { range?: number[] } | null)?.range?.[0];
+    const offset = (at === 'value' ? (node as { range?: number[] } | null)?.range?.[0] : undefined) ?? found?.range?.[0] ?? (node as { range?: number[] } | null)?.range?.[0];
     if (offset === undefined) return undefined;
     const pos = lineCounter.linePos(offset);
     return { line: pos.line, column: pos.col };
@@ -86,7 +86,7 @@ function schemaProblem(e: SchemaError, data: unknown, file: string, locate: Loca
   } else if (e.keyword === 'pattern' && parts[0] === 'qemu') {
     hint = 'qemu.dest is a folder ending in / (/usr/bin/) or a full path (/usr/libexec/qemu-binfmt/aarch64-binfmt-P)';
   }
-  const at = locate(dotPath) ?? locate(parts.join('.')) ?? { line: 1, column: 1 };
+  const at = (e.keyword === 'additionalProperties' ? locate(dotPath) : locate(dotPath, 'value')) ?? { line: 1, column: 1 };
   return { code: 'XDF011', message: `${dotPath || '(top level)'}: ${message}`, hint, file, ...at };
 }
 
@@ -108,21 +108,22 @@ interface NormalizeContext { file?: string; dir: string; locate: Locate; overrid
 
 function normalize(raw: RawConfig, ctx: NormalizeContext): Config {
   const problems: Problem[] = [];
-  const at = (dotPath: string) => ({ file: ctx.file, ...(ctx.file ? ctx.locate(dotPath) : undefined) });
-  const arch = (name: string, dotPath: string, fromCli = false): string => {
+  const at = (dotPath: string, which: 'key' | 'value' = 'value') => ({ file: ctx.file, ...(ctx.file ? ctx.locate(dotPath, which) : undefined) });
+  // An arch name written as a map key (images.x.<arch>, pins.x.<arch>, native.<arch>) is located at the key.
+  const arch = (name: string, dotPath: string, fromCli = false, isKey = false): string => {
     const resolved = resolveArch(String(name));
     if (!resolved) {
-      problems.push({ code: 'XDF001', message: `unknown architecture "${name}"${fromCli ? '' : ` at ${dotPath}`}`, hint: `use one of ${ARCH_NAMES.join(', ')} (or another scheme's name: aarch64, linux/arm/v7, armhf; see xdf arches)`, ...(fromCli ? {} : at(dotPath)) });
+      problems.push({ code: 'XDF001', message: `unknown architecture "${name}"${fromCli ? '' : ` at ${dotPath}`}`, hint: `use one of ${ARCH_NAMES.join(', ')} (or another scheme's name: aarch64, linux/arm/v7, armhf; see xdf arches)`, ...(fromCli ? {} : at(dotPath, isKey ? 'key' : 'value')) });
       return String(name);
     }
     if (resolved.ambiguous) {
-      ctx.warnings?.add({ code: 'XDFW003', message: `"${name}" is ambiguous: read as ${resolved.arch.name} (Debian's meaning)`, hint: `write ${resolved.arch.name} to say so`, ...(fromCli ? {} : at(dotPath)) });
+      ctx.warnings?.add({ code: 'XDFW003', message: `"${name}" is ambiguous: read as ${resolved.arch.name} (Debian's meaning)`, hint: `write ${resolved.arch.name} to say so`, ...(fromCli ? {} : at(dotPath, isKey ? 'key' : 'value')) });
     }
     return resolved.arch.name;
   };
   const archKeyed = <T>(obj: Record<string, T> | undefined, base: string, skip: Set<string> = new Set()) => {
     const out: Record<string, T> = {};
-    for (const [k, v] of Object.entries(obj ?? {})) out[skip.has(k) ? k : arch(k, `${base}.${k}`)] = v;
+    for (const [k, v] of Object.entries(obj ?? {})) out[skip.has(k) ? k : arch(k, `${base}.${k}`, false, true)] = v;
     return out;
   };
 
@@ -133,7 +134,7 @@ function normalize(raw: RawConfig, ctx: NormalizeContext): Config {
 
   const images: ImageRule[] = Object.entries(raw.images ?? {}).map(([key, value]) => {
     const pins: Record<string, Pin> = {};
-    for (const [k, v] of Object.entries(value)) if (!IMAGE_KEYS.has(k)) pins[arch(k, `images.${key}.${k}`)] = v as Pin;
+    for (const [k, v] of Object.entries(value)) if (!IMAGE_KEYS.has(k)) pins[arch(k, `images.${key}.${k}`, false, true)] = v as Pin;
     const rule: ImageRule = { key, strategy: value.strategy as Strategy | undefined, rewrite: value.rewrite as string | undefined, exclude: ((value.exclude as string[]) ?? []).map((a, i) => arch(a, `images.${key}.exclude.${i}`)), pins };
     if (rule.strategy === 'pattern' && !rule.rewrite) problems.push({ code: 'XDF011', message: `images.${key}: the pattern strategy needs a rewrite`, hint: 'add rewrite: "myorg/base:{{tag}}-{{arch}}" (variables: registry, name, tag, digest, arch.*)', ...at(`images.${key}`) });
     return rule;
