@@ -28,7 +28,8 @@ export function loadConfig(options: LoadOptions): Config {
   const { data, locate } = options.file ? readYaml(options.file) : { data: {}, locate: (() => undefined) as Locate };
   const file = options.file;
   if (file) {
-    const problems = validateConfigData(data).map((e) => schemaProblem(e, data, file, locate));
+    const problems = validateConfigData(data).map((e) => schemaProblem(e, data, file, locate))
+      .sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
     if (problems.length) throw new XdfError(problems);
   }
   return normalize(data as RawConfig, { file, dir: file ? path.dirname(file) : options.templateDir, locate, overrides: options.overrides ?? {}, warnings: options.warnings });

@@ -15,7 +15,8 @@ export function buildMatrix(config: Config, outputs: MatrixOutput[]): Matrix {
   const host = archByName(config.host);
   const templates = [...new Set(outputs.map((o) => o.template))];
   const targets = outputs.map((o) => {
-    const data = { arch: o.arch, host, vars: config.vars, pins: pinsFor(config, o.arch) };
+    const target = templates.length > 1 ? `${slug(config.dir, o.template)}-${o.arch.name}` : o.arch.name;
+    const data = { arch: o.arch, host, target, vars: config.vars, pins: pinsFor(config, o.arch) };
     const render = (text: string, key: string) => renderSnippet(text, data, { key, file: config.file, ...config.locate(key) });
     const entry: MatrixEntry = {
       template: posix(path.relative(config.dir, o.template)),
@@ -30,7 +31,7 @@ export function buildMatrix(config: Config, outputs: MatrixOutput[]): Matrix {
       runner: config.native[o.arch.name]?.runner ?? matrix.runner,
       build_args: Object.fromEntries(Object.entries(matrix.build_args).map(([k, v]) => [k, render(v, `matrix.build_args.${k}`)])),
     };
-    return { name: templates.length > 1 ? `${slug(config.dir, o.template)}-${o.arch.name}` : o.arch.name, entry };
+    return { name: target, entry };
   });
   return { image: matrix.image, list_tag: matrix.list_tag, targets };
 }

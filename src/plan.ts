@@ -42,7 +42,7 @@ export function planRun(options: RunOptions): Plan {
     const templates = group.templates.length ? group.templates : config.templates.length ? config.templates : [path.join(options.cwd, 'Dockerfile.tpl')];
     const outputs: DockerfileOutput[] = [];
     for (const file of templates) {
-      const text = readTemplate(file, config);
+      const text = readTemplate(file, config, options.cwd);
       const result = emitDockerfiles({ file, text }, config, { noTemplate: options.noTemplate, outDir: options.out && path.resolve(options.cwd, options.out), requested });
       result.warnings.forEach((w) => warnings.add(w));
       for (const output of result.outputs) {
@@ -86,14 +86,14 @@ function groupByConfig(options: RunOptions): ConfigGroup[] {
   return [...groups.values()];
 }
 
-function readTemplate(file: string, config: Config): string {
+function readTemplate(file: string, config: Config, cwd: string): string {
   let size: number;
   try {
     const stat = fs.statSync(file);
     if (!stat.isFile()) throw new Error('not a file');
     size = stat.size;
   } catch {
-    fail('XDF003', `template ${file} not found`, 'name an existing template, or list templates: in xdf.yaml (default: Dockerfile.tpl in the current folder)', { file });
+    fail('XDF003', `template ${path.relative(cwd, file)} not found`, 'name an existing template, or list templates: in xdf.yaml (default: Dockerfile.tpl in the current folder)', { file });
   }
   if (size > config.limits.input_bytes) {
     fail('XDF053', `template is ${size} bytes, over the limit of ${config.limits.input_bytes}`, 'raise limits.input_bytes in xdf.yaml if this input is right', { file });

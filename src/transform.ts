@@ -62,7 +62,7 @@ export function transformDockerfile(req: TransformRequest): TransformResult {
     if (varName) {
       const arg = parsed.args.get(varName);
       if (!arg?.value || !arg.value.text || hasVariable(arg.value.text)) {
-        result.warnings.push({ code: 'XDFW005', message: `${image.text} cannot be resolved statically: left unchanged for ${arch.name}`, hint: `give it a literal default before the first FROM (ARG ${varName}=<image>), or write the image in the template`, ...at });
+        result.warnings.push({ code: 'XDFW005', message: `${image.text} cannot be resolved statically: left unchanged`, hint: `give it a literal default before the first FROM (ARG ${varName}=<image>), or write the image in the template`, ...at });
         continue;
       }
       mapped = map(arg.value.text, req.place(arg.line, arg.column));
@@ -70,7 +70,7 @@ export function transformDockerfile(req: TransformRequest): TransformResult {
     } else {
       const ref = parseImageRef(image.text);
       if (hasVariable(ref.registry) || hasVariable(ref.name)) {
-        result.warnings.push({ code: 'XDFW005', message: `${image.text} has a variable in its name: left unchanged for ${arch.name}`, hint: 'xdf never guesses: write the repository literally, or put the whole reference in an ARG with a literal default', ...at });
+        result.warnings.push({ code: 'XDFW005', message: `${image.text} has a variable in its name: left unchanged`, hint: 'xdf never guesses: write the repository literally, or put the whole reference in an ARG with a literal default', ...at });
         continue;
       }
       mapped = map(image.text, at);
@@ -97,12 +97,12 @@ export function transformDockerfile(req: TransformRequest): TransformResult {
     const at = req.place(use.line, use.column);
     const ref = parseImageRef(text);
     if (hasVariable(ref.registry) || hasVariable(ref.name)) {
-      result.warnings.push({ code: 'XDFW005', message: `--from=${text} cannot be resolved statically: left unchanged for ${arch.name}`, hint: 'write the image literally', ...at });
+      result.warnings.push({ code: 'XDFW005', message: `--from=${text} cannot be resolved statically: left unchanged`, hint: 'write the image literally', ...at });
       continue;
     }
     const mapped = map(text, at);
     if (mapped.addPlatform) {
-      result.warnings.push({ code: 'XDFW006', message: `--from=${text} cannot be given a platform: left unchanged for ${arch.name}`, hint: 'use a named stage: FROM <image> AS <name>, then --from=<name>', ...at });
+      result.warnings.push({ code: 'XDFW006', message: `--from=${text} cannot be given a platform under the platform strategy: left unchanged`, hint: 'use a named stage: FROM <image> AS <name>, then --from=<name>', ...at });
     } else if (mapped.image !== text) {
       result.edits.push(replace(use.span, mapped.image));
     }
