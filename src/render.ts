@@ -30,14 +30,18 @@ function archValue(arch: Arch): Arch {
 
 const nameOf = (v: unknown): unknown => (v && typeof v === 'object' && 'name' in v && 'platform' in v ? (v as Arch).name : v);
 
+const LOGIC = {
+  eq: (a: unknown, b: unknown) => nameOf(a) === nameOf(b),
+  ne: (a: unknown, b: unknown) => nameOf(a) !== nameOf(b),
+  and: (...args: unknown[]) => args.slice(0, -1).every(Boolean),
+  or: (...args: unknown[]) => args.slice(0, -1).some(Boolean),
+  not: (a: unknown) => !a,
+};
+
 function createEnv(ctx: RenderContext, file: string): typeof Handlebars {
   const hb = Handlebars.create();
   hb.registerHelper({
-    eq: (a: unknown, b: unknown) => nameOf(a) === nameOf(b),
-    ne: (a: unknown, b: unknown) => nameOf(a) !== nameOf(b),
-    and: (...args: unknown[]) => args.slice(0, -1).every(Boolean),
-    or: (...args: unknown[]) => args.slice(0, -1).some(Boolean),
-    not: (a: unknown) => !a,
+    ...LOGIC,
     pin(name: unknown, options: Handlebars.HelperOptions & { loc?: hbs.AST.SourceLocation }) {
       if (typeof name !== 'string' || !(name in ctx.pins)) {
         const line = options?.loc?.start?.line;
@@ -77,8 +81,11 @@ export function renderTemplate(source: TemplateSource, ctx: RenderContext): stri
 export function renderSnippet(text: string, data: Record<string, unknown>, where: { file?: string; line?: number; column?: number; key: string }): string {
   if (!text.includes('{{')) return text;
   const wrapped = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, isArch(v) ? archValue(v) : v]));
+  const hb = Handlebars.create();
+  const pins = (data.pins ?? {}) as Record<string, string>;
+  hb.registerHelper({ ...LOGIC, pin: (name: string) => { if (!(name in pins)) throw new Error(`unknown pin "${name}"`); return pins[name]; } });
   try {
-    return Handlebars.create().compile(text, { noEscape: true, strict: true })(wrapped);
+    return hb.compile(text, { noEscape: true, strict: true })(wrapped);
   } catch (e) {
     const reason = e instanceof Error ? e.message.split('\n')[0].replace(/ in \[object Object\].*$/, '') : String(e);
     fail('XDF012', `${where.key}: cannot render ${JSON.stringify(text)}: ${reason}`,
