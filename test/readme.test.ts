@@ -1,0 +1,40 @@
+// The README's copy-paste snippets are the ones the tests exercise.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+
+const ROOT = path.resolve(__dirname, '..');
+const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+const section = (title: string) => readme.split(/^## /m).find((s) => s.startsWith(title)) ?? '';
+const blocks = (text: string, lang: string) => [...text.matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]);
+
+describe('README', () => {
+  it('the make snippet is the tested fixtures/make-stamp/Makefile', () => {
+    expect(blocks(section('Use from make'), 'make')[0]).toBe(fs.readFileSync(path.join(ROOT, 'fixtures/make-stamp/Makefile'), 'utf8'));
+  });
+
+  it('the pre-commit snippet names hooks that .pre-commit-hooks.yaml defines', () => {
+    const config = parseYaml(blocks(section('Use from pre-commit'), 'yaml')[0]);
+    const hooks = (parseYaml(fs.readFileSync(path.join(ROOT, '.pre-commit-hooks.yaml'), 'utf8')) as { id: string; pass_filenames: boolean }[]);
+    expect(hooks.map((h) => h.id)).toEqual(['xdf-generate', 'xdf-check']);
+    expect(hooks.every((h) => h.pass_filenames === false)).toBe(true);
+    for (const hook of config.repos[0].hooks) expect(hooks.map((h) => h.id)).toContain(hook.id);
+  });
+
+  it('the GitHub Actions snippet reads only keys that xdf-matrix.json entries have', () => {
+    const workflow = blocks(section('Use in GitHub Actions'), 'yaml')[0];
+    expect(parseYaml(workflow).jobs.build.strategy.matrix.include).toContain('fromJSON');
+    const used = [...workflow.matchAll(/\$\{\{ matrix\.(\w+)/g)].map((m) => m[1]);
+    const entry = JSON.parse(fs.readFileSync(path.join(ROOT, 'fixtures/examples/python/expected/xdf-matrix.json'), 'utf8')).include[0];
+    expect(used.length).toBeGreaterThan(5);
+    for (const key of used) expect(Object.keys(entry)).toContain(key);
+  });
+
+  it('the quick start runs an example that exists', () => {
+    const quick = blocks(section('Quick start'), 'sh')[0];
+    const template = /render (\S+)/.exec(quick)![1];
+    expect(fs.existsSync(path.join(ROOT, template))).toBe(true);
+    expect(quick).toContain('npm test');
+  });
+});
