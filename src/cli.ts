@@ -51,6 +51,15 @@ export async function main(argv: string[], io: Io): Promise<number> {
   withCommon(program.command('render').description('print the final Dockerfile of one template for one arch').argument('<template>'))
     .addHelpText('after', examples('render'))
     .action(async (template: string, flags) => run(async () => (await import('./commands/render.js')).render(io, template, flags))());
+  program.command('doctor').description('check that this host can build each target arch: binfmt_misc handlers, their F flag, qemu.dest, docker')
+    .option('--arch <list>', 'comma list of arches in any naming scheme (default: the config\'s)')
+    .option('--host <arch>', 'the configured build host (default: config, else amd64)')
+    .option('--config <file>', 'the xdf.yaml to use')
+    .option('--binfmt-dir <dir>', 'where binfmt_misc is mounted', '/proc/sys/fs/binfmt_misc')
+    .option('--json', 'machine-readable output')
+    .option('--quiet', 'print only errors')
+    .addHelpText('after', examples('doctor'))
+    .action(async (flags) => run(async () => (await import('./commands/doctor.js')).doctor(io, flags))());
   program.command('arches').description('print the architecture table in every naming scheme').option('--json', 'machine-readable output')
     .addHelpText('after', examples('arches'))
     .action(async (flags) => run(async () => (await import('./commands/arches.js')).arches(io, flags))());
