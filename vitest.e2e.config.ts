@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+// The real Docker engine under QEMU: one file at a time, long timeouts.
+export default defineConfig({
+  test: {
+    include: ['test/e2e/**/*.e2e.test.ts'],
+    fileParallelism: false,
+    testTimeout: 600_000,
+    hookTimeout: 900_000,
+  },
+});
