@@ -1,0 +1,77 @@
+// The public corpus and xdf's outputs of it, fed to the real Docker engine (20.10, classic builder):
+// whenever docker can parse an input, it must parse every output made from it.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ARCH_NAMES } from '../../src/arches.js';
+import { emitDockerfiles } from '../../src/emit.js';
+import { XdfError } from '../../src/errors.js';
+import type { Strategy } from '../../src/types.js';
+import { testConfig } from '../helpers/config.js';
+
+const CORPUS = path.resolve(__dirname, '../../../shared/corpus/public');
+const DOCKER = '/usr/bin/docker';
+const ready = fs.existsSync(CORPUS) && fs.existsSync('/var/run/docker.sock');
+if (!ready && process.env.CI) throw new Error('the corpus or the Docker daemon is missing (run the emulation suite first: it sets the host up)');
+
+// The classic builder's words for a Dockerfile it cannot parse, as opposed to a build that fails later.
+const PARSE_ERROR = /dockerfile parse error|unknown instruction|unknown flag|Unknown flag|failed to process|parse error|not a valid|empty continuation/i;
+
+function build(dockerfile: string, context: string): Promise<{ parsed: boolean; output: string }> {
+  const file = path.join(context, `Dockerfile.${Math.random().toString(36).slice(2)}`);
+  fs.writeFileSync(file, dockerfile);
+  return new Promise((resolve) => {
+    const child = spawn(DOCKER, ['build', '-q', '--pull=false', '-f', file, context], { env: { ...process.env, DOCKER_BUILDKIT: '0' } });
+    let output = '';
+    child.stdout.on('data', (d) => { output += d; });
+    child.stderr.on('data', (d) => { output += d; });
+    child.on('close', () => { fs.rmSync(file, { force: true }); resolve({ parsed: !PARSE_ERROR.test(output), output }); });
+  });
+}
+
+async function pool<T>(items: T[], size: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: size }, async () => { while (next < items.length) await fn(items[next++]); }));
+}
+
+describe.skipIf(!ready)('the corpus through docker build', () => {
+  it('input parses ⇒ every output parses', async () => {
+    const context = fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-corpus-ctx-'));
+    // The classifier itself: a broken file is a parse error, an absent base image is not.
+    expect((await build('FROM alpine\nFROBNICATE x\n', context)).parsed).toBe(false);
+    expect((await build('FROM xdf-absent-image:1\nRUN true\n', context)).parsed).toBe(true);
+    const files = fs.readdirSync(CORPUS).sort();
+    const jobs: { file: string; input: string; outputs: string[] }[] = [];
+    for (const file of files) {
+      const input = fs.readFileSync(path.join(CORPUS, file), 'utf8');
+      const outputs = new Set<string>();
+      for (const strategy of ['namespace', 'platform', 'multiarch'] as Strategy[]) {
+        try {
+          const result = emitDockerfiles({ file: path.join(CORPUS, file), text: input }, testConfig({ dir: CORPUS, arches: [...ARCH_NAMES], strategy }), { noTemplate: true });
+          for (const o of result.outputs) outputs.add(o.content);
+        } catch (e) {
+          if (!(e instanceof XdfError)) throw e;
+        }
+      }
+      jobs.push({ file, input, outputs: [...outputs] });
+    }
+    const failures: string[] = [];
+    let inputsParsed = 0;
+    let outputsBuilt = 0;
+    await pool(jobs, 4, async (job) => {
+      const input = await build(job.input, context);
+      if (!input.parsed) return; // e.g. heredocs or RUN --mount, which the classic builder rejects
+      inputsParsed++;
+      for (const output of job.outputs) {
+        outputsBuilt++;
+        const r = await build(output, context);
+        if (!r.parsed) failures.push(`${job.file}: ${r.output.trim().split('\n').slice(-1)[0]}`);
+      }
+    });
+    console.log(`corpus through docker: ${jobs.length} files, ${inputsParsed} parsed by docker, ${outputsBuilt} distinct outputs fed to docker`);
+    expect(failures).toEqual([]);
+    expect(inputsParsed).toBeGreaterThan(jobs.length / 2);
+  });
+});
