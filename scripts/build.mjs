@@ -1,5 +1,9 @@
-// Bundles src/ into one ES module, dist/xdf.js, that bin/xdf.js runs; commands stay lazily loaded chunks.
+// Bundles src/ into dist/: bin.cjs (what bin/xdf.cjs runs first: replay of up-to-date runs) and the
+// ES module build xdf.js, whose commands and heavy libraries stay lazily loaded chunks.
+import fs from 'node:fs';
 import { build } from 'esbuild';
+
+fs.rmSync('dist', { recursive: true, force: true }); // no stale chunks
 
 await build({
   entryPoints: { xdf: 'src/index.ts' },
@@ -12,4 +16,16 @@ await build({
   chunkNames: '[name]-[hash]', // beside xdf.js, so ../templates/ resolves from every chunk
   banner: { js: "import { createRequire as __xdfRequire } from 'node:module'; const require = __xdfRequire(import.meta.url);" },
   logLevel: 'warning',
+});
+
+await build({
+  entryPoints: { bin: 'src/bin.ts' },
+  outdir: 'dist',
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
+  logOverride: { 'empty-import-meta': 'silent' }, // replay.ts reads __dirname there
 });

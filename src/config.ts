@@ -7,18 +7,9 @@ import { XdfError, type Problem, type Warnings } from './errors.js';
 import { validateConfigData, type SchemaError } from './config-schema.js';
 import type { Config, ConfigOverrides, ImageRule, MatrixConfig, MatrixFormat, Pin, QemuMode, Strategy } from './types.js';
 
-export const CONFIG_NAME = 'xdf.yaml';
+export { findConfig } from './find-config.js';
 const DEFAULT_ARCHES = ['amd64', 'arm32v7', 'arm64v8'];
 const IMAGE_KEYS = new Set(['strategy', 'rewrite', 'exclude']);
-
-/** xdf.yaml in startDir or above, up to the first folder that holds .git. */
-export function findConfig(startDir: string): string | undefined {
-  for (let dir = path.resolve(startDir); ; dir = path.dirname(dir)) {
-    const file = path.join(dir, CONFIG_NAME);
-    if (fs.existsSync(file)) return file;
-    if (fs.existsSync(path.join(dir, '.git')) || path.dirname(dir) === dir) return undefined;
-  }
-}
 
 export interface LoadOptions { file?: string; templateDir: string; overrides?: ConfigOverrides; warnings?: Warnings }
 

@@ -1,13 +1,19 @@
-// The bin's entry: the only place that touches process.exit.
-import { main } from './cli.js';
+// The full CLI run (after src/bin.ts found nothing to replay); remembers an up-to-date run for the
+// next one. The only place that sets the process's exit code.
+import { remember, type RunInputs } from './replay.js';
 
 export async function run(): Promise<void> {
-  const code = await main(process.argv.slice(2), {
-    cwd: process.cwd(),
-    stdout: (s) => process.stdout.write(s),
-    stderr: (s) => process.stderr.write(s),
-    env: process.env,
-    isTTY: process.stdout.isTTY,
+  const argv = process.argv.slice(2);
+  const context = { cwd: process.cwd(), env: process.env, isTTY: process.stdout.isTTY };
+  const { main } = await import('./cli.js');
+  const output = { stdout: '', stderr: '' };
+  let inputs: RunInputs | undefined;
+  const code = await main(argv, {
+    ...context,
+    stdout: (s) => { output.stdout += s; process.stdout.write(s); },
+    stderr: (s) => { output.stderr += s; process.stderr.write(s); },
+    upToDate: (i) => { inputs = i; },
   });
+  if (code === 0 && inputs) remember(argv, context, inputs, output);
   process.exitCode = code;
 }

@@ -1,8 +1,11 @@
 // Reads the inputs of a run (configs, templates, what is on disk) and computes every output in memory.
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ARCHES, resolveArch } from './arches.js';
-import { findConfig, loadConfig } from './config.js';
+import { loadConfig } from './config.js';
+import { findConfig } from './find-config.js';
+import type { RunInputs } from './replay.js';
 import { emitDockerfiles, outputPath, type DockerfileOutput } from './emit.js';
 import { fail, Warnings, type Problem } from './errors.js';
 import { buildMatrix } from './matrix.js';
@@ -28,14 +31,19 @@ export interface Plan {
   orphans: string[]; // generated Dockerfiles that this run no longer produces
   configs: Config[];
   warnings: Problem[];
+  inputs?: RunInputs; // what this run read, so that an identical later run can be replayed; none when partials are used
 }
 
 export function planRun(options: RunOptions): Plan {
   const warnings = new Warnings();
   const requested = options.arches ? new Set(options.arches.map((a) => resolveArch(a)?.arch.name ?? a)) : undefined;
+  const inputs: RunInputs = { files: [], dirs: [BUILTIN_TEMPLATES], lookups: [] };
+  let replayable = true;
   const plan: Plan = { files: [], dockerfiles: [], orphans: [], configs: [], warnings: [] };
   const writers = new Map<string, string>(); // output path -> template that writes it
   for (const group of groupByConfig(options)) {
+    inputs.lookups.push(...group.lookups);
+    if (group.configFile) inputs.files.push(group.configFile);
     const config = loadConfig({ file: group.configFile, templateDir: group.templateDir, overrides: { arches: options.arches, host: options.host, out: options.out && path.resolve(options.cwd, options.out) }, warnings });
     if (options.noHeader) config.output = { ...config.output, header: false };
     plan.configs.push(config);
@@ -43,6 +51,8 @@ export function planRun(options: RunOptions): Plan {
     const outputs: DockerfileOutput[] = [];
     for (const file of templates) {
       const text = readTemplate(file, config, options.cwd);
+      inputs.files.push(file);
+      if (text.includes('{{>')) replayable = false; // partials are read during rendering
       const result = emitDockerfiles({ file, text }, config, { noTemplate: options.noTemplate, outDir: options.out && path.resolve(options.cwd, options.out), requested });
       result.warnings.forEach((w) => warnings.add(w));
       for (const output of result.outputs) {
@@ -51,21 +61,26 @@ export function planRun(options: RunOptions): Plan {
         writers.set(output.path, file);
       }
       outputs.push(...result.outputs);
-      if (!options.arches) plan.orphans.push(...findOrphans(file, config, result.outputs, options.out && path.resolve(options.cwd, options.out)));
+      if (!options.arches) plan.orphans.push(...findOrphans(file, config, result.outputs, options.out && path.resolve(options.cwd, options.out), inputs.dirs));
     }
     plan.dockerfiles.push(...outputs);
     const coversConfig = config.templates.every((t) => templates.includes(t));
     if (config.matrix && !options.arches && coversConfig) {
       const matrix = buildMatrix(config, outputs.map((o) => ({ template: o.template, arch: o.arch, dockerfile: o.path, emulated: o.emulated })));
       plan.files.push(...renderMatrixFiles(matrix, config));
+      inputs.files.push(...Object.values(config.matrix.templates));
     }
   }
   plan.files.unshift(...plan.dockerfiles.map((o) => ({ path: o.path, content: o.content })));
   plan.warnings = warnings.list;
+  inputs.files.push(...plan.files.map((f) => f.path), ...plan.orphans);
+  if (replayable) plan.inputs = inputs;
   return plan;
 }
 
-interface ConfigGroup { configFile?: string; templateDir: string; templates: string[] }
+interface ConfigGroup { configFile?: string; templateDir: string; templates: string[]; lookups: string[] }
+
+const BUILTIN_TEMPLATES = fileURLToPath(new URL('../templates/', import.meta.url));
 
 /** Each template is governed by the xdf.yaml found from its folder upward (or --config). */
 function groupByConfig(options: RunOptions): ConfigGroup[] {
@@ -73,15 +88,16 @@ function groupByConfig(options: RunOptions): ConfigGroup[] {
   if (explicit && !fs.existsSync(explicit)) fail('XDF003', `config file ${options.config} not found`, 'check the --config path');
   if (options.templates.length === 0) {
     const configFile = explicit || findConfig(options.cwd);
-    return [{ configFile, templateDir: configFile ? path.dirname(configFile) : options.cwd, templates: [] }];
+    return [{ configFile, templateDir: configFile ? path.dirname(configFile) : options.cwd, templates: [], lookups: explicit ? [] : [options.cwd] }];
   }
   const groups = new Map<string, ConfigGroup>();
   for (const t of options.templates) {
     const file = path.resolve(options.cwd, t);
     const configFile = explicit || findConfig(path.dirname(file));
     const key = configFile ?? `dir:${path.dirname(file)}`;
-    if (!groups.has(key)) groups.set(key, { configFile, templateDir: path.dirname(file), templates: [] });
+    if (!groups.has(key)) groups.set(key, { configFile, templateDir: path.dirname(file), templates: [], lookups: [] });
     groups.get(key)!.templates.push(file);
+    if (!explicit) groups.get(key)!.lookups.push(path.dirname(file));
   }
   return [...groups.values()];
 }
@@ -122,13 +138,14 @@ export function generatedFrom(file: string): string | undefined {
 }
 
 /** Dockerfiles whose header names this template but that this run does not produce (an arch dropped). */
-function findOrphans(template: string, config: Config, outputs: DockerfileOutput[], outDir?: string): string[] {
+function findOrphans(template: string, config: Config, outputs: DockerfileOutput[], outDir: string | undefined, scanned: string[]): string[] {
   const produced = new Set(outputs.map((o) => o.path));
   const candidates = new Set<string>();
   for (const arch of ARCHES) {
     try { candidates.add(outputPath(template, arch, config, outDir)); } catch { /* a name this arch cannot render */ }
   }
   for (const dir of new Set([...candidates].map((c) => path.dirname(c)))) {
+    scanned.push(dir);
     let names: string[] = [];
     try { names = fs.readdirSync(dir); } catch { continue; }
     for (const name of names) if (!name.startsWith('.xdf-tmp-')) candidates.add(path.join(dir, name));

@@ -8,6 +8,7 @@ export async function check(io: Io, templates: string[], flags: CommonFlags): Pr
   strictWarnings(plan, flags);
   const findings = await checkPlan(plan, io.cwd);
   const show = relative(io);
+  if (findings.length === 0 && plan.inputs) io.upToDate?.(plan.inputs);
   if (flags.json) {
     io.stdout(`${JSON.stringify({ ok: findings.length === 0, outputs: findings.map((f) => ({ path: show(f.path), status: f.status })), warnings: plan.warnings.map(problemJson(io)) })}\n`);
     return findings.length ? 1 : 0;

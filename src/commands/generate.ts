@@ -24,6 +24,7 @@ export async function generate(io: Io, templates: string[], flags: GenerateFlags
   strictWarnings(plan, flags);
   const staged = flags.stageQemu ? stageQemu(plan) : [];
   const result = writeFiles([...plan.files, ...staged], plan.orphans);
+  if (result.wrote.length === 0 && result.deleted.length === 0 && plan.inputs && !flags.stageQemu) io.upToDate?.(plan.inputs);
   const show = relative(io);
   if (flags.json) {
     io.stdout(`${JSON.stringify({ wrote: result.wrote.map(show), deleted: result.deleted.map(show), warnings: plan.warnings.map(problemJson(io)) })}\n`);

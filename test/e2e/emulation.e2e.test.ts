@@ -27,7 +27,7 @@ if (problem) console.warn(`skipping the e2e suite: ${problem}`);
 const run = (cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> =>
   spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, DOCKER_BUILDKIT: '0', ...env } });
 const ok = (r: SpawnSyncReturns<string>) => { if (r.status !== 0) throw new Error(`exit ${r.status}: ${r.stdout}\n${r.stderr}`); return r.stdout; };
-const xdf = (cwd: string, ...args: string[]) => run(process.execPath, [path.join(ROOT, 'bin/xdf.js'), ...args], cwd);
+const xdf = (cwd: string, ...args: string[]) => run(process.execPath, [path.join(ROOT, 'bin/xdf.cjs'), ...args], cwd);
 
 function project(files: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-e2e-'));

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(__dirname, '../..');
 const hasMake = spawnSync('make', ['--version'], { stdio: 'ignore' }).status === 0;
-const XDF = `${process.execPath} ${path.join(ROOT, 'bin/xdf.js')}`;
+const XDF = `${process.execPath} ${path.join(ROOT, 'bin/xdf.cjs')}`;
 
 function project(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-make-'));

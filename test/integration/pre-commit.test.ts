@@ -12,7 +12,7 @@ if (!available && process.env.CI) throw new Error('pre-commit is not installed: 
 
 const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', env: gitEnv });
 const gitEnv = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' };
-const xdf = (cwd: string, ...args: string[]) => execFileSync(process.execPath, [path.join(ROOT, 'bin/xdf.js'), ...args], { cwd, encoding: 'utf8' });
+const xdf = (cwd: string, ...args: string[]) => execFileSync(process.execPath, [path.join(ROOT, 'bin/xdf.cjs'), ...args], { cwd, encoding: 'utf8' });
 
 /** The package as committed plus the work tree's changes, as a git repository pre-commit can clone. */
 function snapshotOfXdf(): { repo: string; rev: string } {

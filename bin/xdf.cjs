@@ -1,0 +1,8 @@
+#!/usr/bin/env node
+// The installed command: the build made by `npm run build` (npm's prepare runs it).
+try {
+  require('../dist/bin.cjs');
+} catch (err) {
+  process.stderr.write(`xdf: error XDF099: the build is missing (${err.code || err.message})\nhint: run npm run build in the xdf package\n`);
+  process.exitCode = 2;
+}
