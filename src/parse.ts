@@ -1,5 +1,6 @@
 // Step 3: parse rendered Dockerfile text once into the few facts the transforms need, as offsets.
-import { DockerfileParser, type Instruction, type From, type Flag, type Arg } from 'dockerfile-ast';
+import { DockerfileParser, type Arg } from 'dockerfile-ast';
+import { flagOptions, flagValue, instructionWords } from './words.js';
 
 export interface Span { start: number; end: number; text: string }
 
@@ -53,32 +54,37 @@ export function parseDockerfile(text: string): ParsedDockerfile {
     imageUses: [],
   };
   const dockerfile = DockerfileParser.parse(text);
+  const escape = dockerfile.getEscapeCharacter();
   for (const instruction of dockerfile.getInstructions()) {
     const keyword = instruction.getKeyword();
     const range = instruction.getRange();
     const where = { line: range.start.line + 1, column: range.start.character + 1 };
     const stage = parsed.stages[parsed.stages.length - 1];
     if (keyword === 'FROM') {
-      parsed.stages.push(readFrom(instruction as From, parsed.stages.length, where, spanOf, lineStarts, text.length));
+      const span = spanOf(range);
+      parsed.stages.push(readFrom(instructionWords(text, span.start, span.end, escape), parsed.stages.length, where, range.end.line, lineStarts, text.length));
     } else if (!stage && keyword === 'ARG') {
       readArg(instruction as Arg, parsed.args, spanOf, where);
     } else if (stage && keyword === 'RUN') {
       stage.hasRun = true;
-      if (!stage.goBuild && GO_BUILD.test(instruction.getRawArgumentsContent() ?? '')) stage.goBuild = true;
-      for (const flag of flagsOf(instruction)) {
-        if (flag.getName().toLowerCase() !== 'mount') continue;
-        for (const option of flag.getOptions()) {
-          const valueRange = option.getValueRange();
-          if (option.getName().toLowerCase() === 'from' && valueRange) {
-            parsed.imageUses.push({ kind: 'mount', span: spanOf(valueRange), stage: stage.index, ...where });
-          }
+      // The parser's argument getters are slow on large files: ask them only when the raw text may match.
+      const raw = spanOf(range).text;
+      if (!stage.goBuild && GO_BUILD.test(raw)) stage.goBuild = true;
+      if (!/from=/i.test(raw)) continue;
+      for (const word of instructionWords(text, offsetOf(range.start), offsetOf(range.end), escape, true)) {
+        const mount = flagValue(word, 'mount');
+        for (const option of mount ? flagOptions(mount) : []) {
+          if (option.name === 'from') parsed.imageUses.push({ kind: 'mount', span: option.value, stage: stage.index, ...where });
         }
       }
     } else if (stage && (keyword === 'COPY' || keyword === 'ADD')) {
-      for (const flag of flagsOf(instruction)) {
-        const valueRange = flag.getValueRange();
-        if (flag.getName().toLowerCase() === 'from' && valueRange) parsed.imageUses.push({ kind: 'copy', span: spanOf(valueRange), stage: stage.index, ...where });
+      const raw = spanOf(range).text;
+      if (!/--from|qemu-/i.test(raw)) continue;
+      for (const word of instructionWords(text, offsetOf(range.start), offsetOf(range.end), escape, true)) {
+        const from = flagValue(word, 'from');
+        if (from) parsed.imageUses.push({ kind: 'copy', span: from, stage: stage.index, ...where });
       }
+      if (!/qemu-/i.test(raw)) continue;
       const args = instruction.getArguments();
       for (const arg of args.slice(0, -1)) {
         const m = QEMU_FILE.exec(arg.getValue());
@@ -89,18 +95,17 @@ export function parseDockerfile(text: string): ParsedDockerfile {
   return parsed;
 }
 
-function readFrom(from: From, index: number, where: { line: number; column: number }, spanOf: (r: any) => Span, lineStarts: number[], length: number): Stage {
-  const args = from.getArguments();
-  const platformFlag = from.getFlags().find((f) => f.getName().toLowerCase() === 'platform');
-  const platformRange = platformFlag?.getValueRange();
-  const hasName = args.length >= 3 && args[1].getValue().toUpperCase() === 'AS';
-  const endLine = from.getRange().end.line;
+function readFrom(words: Span[], index: number, where: { line: number; column: number }, endLine: number, lineStarts: number[], length: number): Stage {
+  const flags = words.filter((w, i) => w.text.startsWith('--') && words.slice(0, i).every((p) => p.text.startsWith('--')));
+  const args = words.slice(flags.length);
+  const platform = flags.map((f) => flagValue(f, 'platform')).find(Boolean) ?? null;
+  const hasName = args.length >= 3 && args[1].text.toUpperCase() === 'AS';
   return {
     index,
     ...where,
-    image: args.length ? spanOf(args[0].getRange()) : null,
-    platform: platformRange ? spanOf(platformRange) : null,
-    name: hasName ? args[2].getValue().toLowerCase() : null,
+    image: args[0] ?? null,
+    platform,
+    name: hasName ? args[2].text.toLowerCase() : null,
     bodyStart: endLine + 1 < lineStarts.length ? lineStarts[endLine + 1] : length,
     hasRun: false,
     goBuild: false,
@@ -121,7 +126,6 @@ function readArg(arg: Arg, args: Map<string, ArgDefault>, spanOf: (r: any) => Sp
   args.set(name, { name, value, ...where });
 }
 
-const flagsOf = (instruction: Instruction): Flag[] => ('getFlags' in instruction ? (instruction as unknown as { getFlags(): Flag[] }).getFlags() : []);
 
 /** Line starts as the parser counts lines: `\r\n`, `\n` and a lone `\r` each end a line. */
 function computeLineStarts(text: string): number[] {

@@ -38,65 +38,99 @@ const LOGIC = {
   not: (a: unknown) => !a,
 };
 
-function createEnv(ctx: RenderContext, file: string): typeof Handlebars {
+interface RenderData { arch: Arch; pins: Record<string, string>; file: string }
+
+// Helpers read the arch and pins of the current render from its data, so that one environment and
+// one compiled function serve every arch of a template.
+function createEnv(): typeof Handlebars {
   const hb = Handlebars.create();
   hb.registerHelper({
     ...LOGIC,
     pin(name: unknown, options: Handlebars.HelperOptions & { loc?: hbs.AST.SourceLocation }) {
-      if (typeof name !== 'string' || !(name in ctx.pins)) {
-        const line = options?.loc?.start?.line;
-        fail('XDF021', `unknown pin ${JSON.stringify(name)} for ${ctx.arch.name}`,
-          `define it under pins: in xdf.yaml with a default or a value for ${ctx.arch.name}; known pins: ${Object.keys(ctx.pins).join(', ') || 'none'}`,
-          { file, line, column: (options?.loc?.start?.column ?? 0) + 1 });
+      const { arch, pins, file } = options.data.xdf as RenderData;
+      if (typeof name !== 'string' || !(name in pins)) {
+        fail('XDF021', `unknown pin ${JSON.stringify(name)} for ${arch.name}`,
+          `define it under pins: in xdf.yaml with a default or a value for ${arch.name}; known pins: ${Object.keys(pins).join(', ') || 'none'}`,
+          { file, line: options.loc?.start?.line, column: (options.loc?.start?.column ?? 0) + 1 });
       }
-      return ctx.pins[name];
+      return pins[name];
     },
     // `{{arch}}` prints the name; `{{#arch "arm64v8" "arm32v7"}}…{{else}}…{{/arch}}` selects arches.
     arch(this: unknown, ...args: unknown[]) {
       const options = args.pop() as Handlebars.HelperOptions;
-      if (!options.fn) return ctx.arch.name;
-      return args.map(String).includes(ctx.arch.name) ? options.fn(this) : options.inverse(this);
+      const { arch } = options.data.xdf as RenderData;
+      if (!options.fn) return arch.name;
+      return args.map(String).includes(arch.name) ? options.fn(this) : options.inverse(this);
     },
   });
   return hb;
 }
 
+let shared: typeof Handlebars | undefined;
+const compiled = new Map<string, HandlebarsTemplateDelegate>(); // by template text, for templates without partials
+
 /** Render one template for one arch; errors point at the template's line. */
 export function renderTemplate(source: TemplateSource, ctx: RenderContext): string {
   if (!source.text.includes('{{')) return source.text;
   const data = { arch: archValue(ctx.arch), host: archValue(ctx.host), emulated: ctx.emulated, native: ctx.native, pins: ctx.pins, vars: ctx.vars };
-  const hb = createEnv(ctx, source.file);
-  registerPartials(hb, source, 0);
+  const withPartials = source.text.includes('{{>') || source.text.includes('{{#>');
   try {
-    return hb.compile(source.text, { noEscape: true, strict: true, knownHelpersOnly: false })(data, {
-      allowProtoPropertiesByDefault: false,
-      allowProtoMethodsByDefault: false,
-    });
+    let template = withPartials ? undefined : compiled.get(source.text);
+    if (!template) {
+      // Partials are registered per environment: a template that uses them gets its own.
+      const hb = withPartials ? createEnv() : (shared ??= createEnv());
+      const ast = parseTemplate(source);
+      registerPartials(hb, source, ast, 0);
+      template = hb.compile(ast, { noEscape: true, strict: true });
+      if (!withPartials) compiled.set(source.text, template);
+    }
+    return template(data, { data: { xdf: { arch: ctx.arch, pins: ctx.pins, file: source.file } }, allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
   } catch (e) {
     throw toTemplateError(e, source);
   }
 }
 
-/** Render a one-line snippet from config (a `rewrite:`, `matrix.tag`, `qemu.dest`) with the given data. */
+/** Render a one-line snippet from config (a `rewrite:`, `matrix.tag`, `qemu.dest`, `output.name`). */
 export function renderSnippet(text: string, data: Record<string, unknown>, where: { file?: string; line?: number; column?: number; key: string }): string {
   if (!text.includes('{{')) return text;
-  const wrapped = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, isArch(v) ? archValue(v) : v]));
-  const hb = Handlebars.create();
-  const pins = (data.pins ?? {}) as Record<string, string>;
-  hb.registerHelper({ ...LOGIC, pin: (name: string) => { if (!(name in pins)) throw new Error(`unknown pin "${name}"`); return pins[name]; } });
   try {
-    return hb.compile(text, { noEscape: true, strict: true })(wrapped);
+    const simple = substitute(text, data);
+    if (simple !== undefined) return simple;
+    const wrapped = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, isArch(v) ? archValue(v) : v]));
+    const pins = (data.pins ?? {}) as Record<string, string>;
+    let template = snippets.get(text);
+    if (!template) snippets.set(text, (template = (shared ??= createEnv()).compile(text, { noEscape: true, strict: true })));
+    return template(wrapped, { data: { xdf: { arch: data.arch ?? {}, pins, file: where.file } }, allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
   } catch (e) {
-    const reason = e instanceof Error ? e.message.split('\n')[0].replace(/ in \[object Object\].*$/, '') : String(e);
+    const reason = e instanceof XdfError ? e.problems[0].message : e instanceof Error ? e.message.split('\n')[0].replace(/ in \[object Object\].*$/, '') : String(e);
     fail('XDF012', `${where.key}: cannot render ${JSON.stringify(text)}: ${reason}`,
       `available variables: ${Object.keys(data).join(', ')}`, where);
   }
 }
 
+const snippets = new Map<string, HandlebarsTemplateDelegate>();
+const SIMPLE = /\{\{\s*([A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*)\s*\}\}/g;
+
+/** `Dockerfile.{{arch}}`, `{{arch.qemu}}`: plain lookups need no template engine (a hot path). */
+function substitute(text: string, data: Record<string, unknown>): string | undefined {
+  if (text.replace(SIMPLE, '').includes('{{') || text.includes('\\')) return undefined;
+  return text.replace(SIMPLE, (_, path: string) => {
+    let value: unknown = data;
+    for (const part of path.split('.')) {
+      if (FORBIDDEN.has(part) || value === null || typeof value !== 'object' || !Object.hasOwn(value, part)) throw new Error(`"${part}" not defined`);
+      value = (value as Record<string, unknown>)[part];
+    }
+    if (value !== null && typeof value === 'object') {
+      if (isArch(value)) return value.name;
+      throw new Error(`"${path}" is not a single value`);
+    }
+    return value === undefined || value === null ? '' : String(value);
+  });
+}
+
 const isArch = (v: unknown): v is Arch => !!v && typeof v === 'object' && 'platform' in v && 'qemu' in v;
 
-function registerPartials(hb: typeof Handlebars, source: TemplateSource, depth: number): void {
-  const ast = parseTemplate(source);
+function registerPartials(hb: typeof Handlebars, source: TemplateSource, ast: hbs.AST.Program, depth: number): void {
   const root = path.dirname(source.file);
   walk(ast, (node) => {
     if (node.type === 'PathExpression') {
@@ -119,8 +153,10 @@ function registerPartials(hb: typeof Handlebars, source: TemplateSource, depth: 
           outside ? "partials come only from the template's own folder tree" : `put it at ${name}, ${name}.hbs or ${name}.tpl beside the template`, where);
       }
       const text = fs.readFileSync(file, 'utf8');
-      hb.registerPartial(name, text);
-      registerPartials(hb, { file, text }, depth + 1);
+      const partial = { file, text };
+      const partialAst = parseTemplate(partial);
+      hb.registerPartial(name, hb.compile(partialAst, { noEscape: true, strict: true }));
+      registerPartials(hb, partial, partialAst, depth + 1);
     }
   });
 }

@@ -90,9 +90,10 @@ export function transformDockerfile(req: TransformRequest): TransformResult {
     result.edits.push(replace(parsed.args.get(name)!.value!, image));
   }
 
+  const firstStageNamed = stageIndexByName(parsed);
   for (const use of parsed.imageUses) {
     const text = use.span.text;
-    const isStage = /^\d+$/.test(text) || parsed.stages.some((s) => s.index < use.stage + 1 && s.name === text.toLowerCase());
+    const isStage = /^\d+$/.test(text) || (firstStageNamed.get(text.toLowerCase()) ?? Infinity) <= use.stage;
     if (isStage || text.toLowerCase() === 'scratch') continue;
     const at = req.place(use.line, use.column);
     const ref = parseImageRef(text);
@@ -112,17 +113,23 @@ export function transformDockerfile(req: TransformRequest): TransformResult {
   return result;
 }
 
+function stageIndexByName(parsed: ParsedDockerfile): Map<string, number> {
+  const byName = new Map<string, number>();
+  for (const stage of parsed.stages) if (stage.name && !byName.has(stage.name)) byName.set(stage.name, stage.index);
+  return byName;
+}
+
 const replace = (span: Span, text: string): Edit => ({ start: span.start, end: span.end, text });
 
 /** §6: one COPY of the emulator after the FROM of each emulated stage that runs something. */
 function injectQemu(req: TransformRequest, warnings: Problem[]): Edit[] {
   const { parsed, arch, host, config } = req;
   const edits: Edit[] = [];
-  const hasEmulator = new Map<string, boolean>(); // stage name or index -> the emulator is in it
+  const hasEmulator = new Map<string, boolean>(); // name of an earlier stage -> the emulator is in it
   for (const stage of parsed.stages) {
     const target = stageArch(stage, arch, host);
     const base = stage.image?.text.toLowerCase();
-    const inherited = base !== undefined && (hasEmulator.get(base) ?? false) && parsed.stages.some((s) => s.index < stage.index && s.name === base);
+    const inherited = base !== undefined && (hasEmulator.get(base) ?? false);
     let has = inherited || stage.qemuCopies.length > 0;
     if (target && isEmulated(target, host, config)) {
       const wrong = stage.qemuCopies.filter((q) => q !== target.qemu);
@@ -137,8 +144,7 @@ function injectQemu(req: TransformRequest, warnings: Problem[]): Edit[] {
         has = true;
       }
     }
-    hasEmulator.set(String(stage.index), has);
-    if (stage.name) hasEmulator.set(stage.name, has);
+    if (stage.name && !hasEmulator.has(stage.name)) hasEmulator.set(stage.name, has);
   }
   return edits;
 }
