@@ -11,6 +11,9 @@ const EXAMPLES: Record<string, string[]> = {
   render: ['xdf render Dockerfile.tpl --arch arm64v8 | docker build -f - .', 'xdf render Dockerfile.tpl --arch linux/arm/v7 --host arm64v8'],
   arches: ['xdf arches', 'xdf arches --json | jq -r ".[].platform"'],
   doctor: ['xdf doctor', 'xdf doctor --arch arm64v8 --json'],
+  init: ['xdf init                             # Dockerfile -> Dockerfile.tpl + xdf.yaml', 'xdf init docker/Dockerfile --arch amd64,arm64v8,arm32v7'],
+  diff: ['xdf diff                             # every arch of ./Dockerfile.tpl', 'xdf diff Dockerfile.tpl --arch arm64v8'],
+  xdf: ['xdf init && xdf generate', 'xdf render Dockerfile.tpl --arch arm64v8 | docker build -f - .'],
 };
 
 function withCommon(cmd: Command): Command {
@@ -38,7 +41,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .version('0.1.0', '-V, --version')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => {} })
-    .showHelpAfterError(false);
+    .showHelpAfterError(false)
+    .addHelpText('after', examples('xdf'));
   const run = (fn: () => Promise<number>) => async () => { exitCode = await fn(); };
 
   withCommon(program.command('generate').description('render each template for each arch and write the Dockerfiles and matrix files').argument('[template...]'))
@@ -51,6 +55,17 @@ export async function main(argv: string[], io: Io): Promise<number> {
   withCommon(program.command('render').description('print the final Dockerfile of one template for one arch').argument('<template>'))
     .addHelpText('after', examples('render'))
     .action(async (template: string, flags) => run(async () => (await import('./commands/render.js')).render(io, template, flags))());
+  program.command('init').description('start from an existing Dockerfile: write Dockerfile.tpl and a commented xdf.yaml').argument('[dockerfile]')
+    .option('--arch <list>', 'target arches (default: amd64,arm32v7,arm64v8)')
+    .option('--host <arch>', 'the build host to write in xdf.yaml (default: this machine)')
+    .option('--force', 'overwrite an existing Dockerfile.tpl or xdf.yaml')
+    .option('--binfmt-dir <dir>', 'where binfmt_misc is mounted (decides qemu.mode)', '/proc/sys/fs/binfmt_misc')
+    .option('--quiet', 'print only errors')
+    .addHelpText('after', examples('init'))
+    .action(async (dockerfile: string | undefined, flags) => run(async () => (await import('./commands/init.js')).init(io, dockerfile, flags))());
+  withCommon(program.command('diff').description('show, per arch, what xdf rewrote and injected into the rendered template').argument('[template]'))
+    .addHelpText('after', examples('diff'))
+    .action(async (template: string | undefined, flags) => run(async () => (await import('./commands/diff.js')).diff(io, template, flags))());
   program.command('doctor').description('check that this host can build each target arch: binfmt_misc handlers, their F flag, qemu.dest, docker')
     .option('--arch <list>', 'comma list of arches in any naming scheme (default: the config\'s)')
     .option('--host <arch>', 'the configured build host (default: config, else amd64)')

@@ -128,3 +128,18 @@ describe('xdf arches and help', () => {
     expect(bad.stderr).toMatch(/^xdf: error XDF002: unknown option '--bogus'\nhint: /);
   });
 });
+
+describe('help that teaches', () => {
+  it.each(['generate', 'check', 'render', 'arches', 'doctor', 'init', 'diff'])('xdf %s --help: purpose, options and two examples', async (command) => {
+    const r = await xdf('/', command, '--help');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: xdf /);
+    expect(r.stdout.split('\n')[2].length).toBeGreaterThan(20); // the one-line purpose
+    expect(r.stdout).toContain('Options:');
+    expect(r.stdout.split('Examples:')[1].match(/\$ xdf /g)).toHaveLength(2);
+  });
+  it('xdf --help lists every command', async () => {
+    const r = await xdf('/', '--help');
+    for (const c of ['generate', 'check', 'render', 'arches', 'doctor', 'init', 'diff']) expect(r.stdout).toContain(`  ${c}`);
+  });
+});

@@ -1,0 +1,26 @@
+import { structuredPatch } from 'diff';
+import { printWarnings, relative, type CommonFlags, type Io, useColor } from '../io.js';
+import { planRun } from '../plan.js';
+import { runOptions } from './generate.js';
+
+/** Per arch, what xdf rewrote and injected: the rendered template against the final Dockerfile. */
+export async function diff(io: Io, template: string | undefined, flags: CommonFlags): Promise<number> {
+  const plan = planRun(runOptions(io, template ? [template] : [], flags));
+  printWarnings(io, plan.warnings, flags);
+  const color = useColor(io);
+  const paint = (line: string) => {
+    if (!color) return line;
+    if (line.startsWith('+')) return `\x1b[32m${line}\x1b[0m`;
+    if (line.startsWith('-')) return `\x1b[31m${line}\x1b[0m`;
+    if (line.startsWith('@@')) return `\x1b[36m${line}\x1b[0m`;
+    return line;
+  };
+  const show = relative(io);
+  for (const output of plan.dockerfiles) {
+    const patch = structuredPatch('', '', output.rendered, output.content, '', '', { context: 2 });
+    const lines = [`--- ${show(output.template)} (rendered for ${output.arch.name})`, `+++ ${show(output.path)}`];
+    for (const h of patch.hunks) lines.push(`@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`, ...h.lines);
+    io.stdout(`${lines.map(paint).join('\n')}\n`);
+  }
+  return 0;
+}
