@@ -143,3 +143,17 @@ describe('help that teaches', () => {
     for (const c of ['generate', 'check', 'render', 'arches', 'doctor', 'init', 'diff']) expect(r.stdout).toContain(`  ${c}`);
   });
 });
+
+describe('limits and positions', () => {
+  it('a template over limits.input_bytes is refused with a clear error', async () => {
+    const dir = makeProject({ 'Dockerfile.tpl': `FROM python:3.12\n${'RUN true\n'.repeat(200)}`, 'xdf.yaml': 'limits: { input_bytes: 1000 }\n' });
+    const r = await xdf(dir, 'generate');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^Dockerfile\.tpl: error XDF053: template is 1817 bytes, over the limit of 1000\nhint: .*limits\.input_bytes/);
+  });
+  it('a Dockerfile error after a block that changed the line count names the rendered line', async () => {
+    const dir = makeProject({ 'Dockerfile.tpl': '{{#arch "arm64v8"}}\n# one\n# two\n{{/arch}}\nFROM myorg/app\n' });
+    const r = await xdf(dir, 'generate', '--arch', 'arm64v8');
+    expect(r.stderr).toMatch(/^Dockerfile\.tpl: error XDF040: .* \(at line 3 of the rendered output for arm64v8\)\n/);
+  });
+});

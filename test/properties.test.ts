@@ -47,3 +47,22 @@ describe(`properties (seed ${SEED}, ${RUNS} runs)`, () => {
     }), { numRuns: Math.ceil(RUNS / 2), seed: SEED });
   }, 120_000);
 });
+
+describe(`random configs and command lines (seed ${SEED})`, () => {
+  it('every run ends with exit 0, 1 or 2 and never an internal error', async () => {
+    const { makeProject, xdf } = await import('./helpers/project.js');
+    const configLine = fc.constantFrom('arches: [amd64, arm64v8]', 'arches: [aarch64, armhf]', 'arches: []', 'arches: [nope]', 'host: arm64v8', 'host: 7', 'strategy: multiarch',
+      'strategy: platform', 'strategy: nope', 'qemu: { mode: copy-from }', 'qemu: { dest: relative }', 'qemu: { mode: none }', 'images: { python: { exclude: [s390x] } }',
+      'images: { "*": { strategy: pattern } }', 'images: { python: { arm64v8: { tag: 1.10 } } }', 'output: { name: "../x" }', 'output: { name: "{{arch.debian}}/D" }',
+      'output: { header: false }', 'matrix: { formats: [json, make] }', 'matrix: { formats: [bake], image: a/b, tag: "{{nope}}" }', 'pins: { go: { default: "1" } }', 'vars: [1]', '[', 'x: y', '');
+    const argument = fc.constantFrom('--arch', 'amd64', 'arm64v8,s390x', 'linux/arm/v7', 'bogus', '--host', 'i386', '--out', 'out', '--no-template', '--no-header', '--json',
+      '--quiet', '--strict', '--config', 'xdf.yaml', 'missing.yaml', 'Dockerfile.tpl', 'nope.tpl', '--stage-qemu');
+    const command = fc.constantFrom('generate', 'check', 'render', 'diff', 'arches', 'bogus');
+    await fc.assert(fc.asyncProperty(fc.array(configLine, { maxLength: 5 }), command, fc.array(argument, { maxLength: 6 }), async (lines, cmd, args) => {
+      const dir = makeProject({ 'Dockerfile.tpl': 'FROM python:3.12\nRUN true\n', 'xdf.yaml': `${lines.join('\n')}\n` });
+      const r = await xdf(dir, cmd, ...args.filter((a) => a !== '--stage-qemu'));
+      expect([0, 1, 2]).toContain(r.code);
+      expect(r.stderr + r.stdout).not.toContain('XDF099');
+    }), { numRuns: Math.ceil(RUNS / 20), seed: SEED });
+  }, 300_000);
+});
