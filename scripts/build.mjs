@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import { build } from 'esbuild';
 
 fs.rmSync('dist', { recursive: true, force: true }); // no stale chunks
+await import('./gen-validator.mjs');
 
 await build({
   entryPoints: { xdf: 'src/index.ts' },
