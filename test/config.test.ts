@@ -1,0 +1,70 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { findConfig, loadConfig } from '../src/config.js';
+import { Warnings, XdfError } from '../src/errors.js';
+
+function write(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-config-'));
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), text);
+  }
+  return dir;
+}
+const problemsOf = (fn: () => unknown) => { try { fn(); } catch (e) { return (e as XdfError).problems; } throw new Error('no error'); };
+
+describe('findConfig', () => {
+  it('looks in the folder and upward, stopping at the folder that holds .git', () => {
+    const dir = write({ 'xdf.yaml': '', 'repo/.git/HEAD': '', 'repo/a/b/Dockerfile.tpl': '', 'repo/c/xdf.yaml': '' });
+    expect(findConfig(path.join(dir, 'repo/a/b'))).toBeUndefined();
+    expect(findConfig(path.join(dir, 'repo/c'))).toBe(path.join(dir, 'repo/c/xdf.yaml'));
+    expect(findConfig(dir)).toBe(path.join(dir, 'xdf.yaml'));
+  });
+});
+
+describe('loadConfig', () => {
+  it('has the defaults of DESIGN.md §2 with no file', () => {
+    const c = loadConfig({ templateDir: '/p' });
+    expect({ arches: c.arches, host: c.host, strategy: c.strategy, qemu: c.qemu, output: c.output, matrix: c.matrix, limits: c.limits })
+      .toEqual({ arches: ['amd64', 'arm32v7', 'arm64v8'], host: 'amd64', strategy: 'namespace', qemu: { mode: 'copy', dest: '/usr/bin/' }, output: { name: 'Dockerfile.{{arch}}', header: true }, matrix: undefined, limits: { input_bytes: 5242880 } });
+  });
+
+  it('normalizes arch names of every scheme, in every place, and warns about ambiguous ones', () => {
+    const dir = write({ 'xdf.yaml': 'arches: [x86_64, armhf, linux/arm64]\nhost: aarch64\nimages:\n  golang:\n    arm64: { tag: "1.10" }\n    exclude: [linux/s390x]\npins:\n  go: { default: "1.22", aarch64: "1.10" }\nnative:\n  linux/arm64: { runner: arm }\n' });
+    const warnings = new Warnings();
+    const c = loadConfig({ file: path.join(dir, 'xdf.yaml'), templateDir: dir, warnings });
+    expect(c.arches).toEqual(['amd64', 'arm32v7', 'arm64v8']);
+    expect(c.host).toBe('arm64v8');
+    expect(c.images[0]).toEqual({ key: 'golang', strategy: undefined, rewrite: undefined, exclude: ['s390x'], pins: { arm64v8: { tag: '1.10' } } });
+    expect(c.pins.go).toEqual({ default: '1.22', arm64v8: '1.10' });
+    expect(c.native).toEqual({ arm64v8: { runner: 'arm' } });
+    expect(warnings.list.map((w) => [w.code, w.line])).toEqual([['XDFW003', 1]]);
+  });
+
+  it('reports every schema problem at its line, with hints for unknown keys, enums and unquoted numbers', () => {
+    const dir = write({ 'xdf.yaml': 'strategy: namespaces\nimages:\n  golang:\n    arm64v8: { tag: 1.10 }\nqemu: { mode: copy, dst: /usr/bin/ }\n' });
+    const problems = problemsOf(() => loadConfig({ file: path.join(dir, 'xdf.yaml'), templateDir: dir }));
+    expect(problems.map((p) => [p.code, p.line, p.message])).toEqual([
+      ['XDF011', 1, 'strategy: must be equal to one of the allowed values'],
+      ['XDF011', 4, 'images.golang.arm64v8.tag: must be string'],
+      ['XDF011', 5, 'qemu.dst: unknown key'],
+    ]);
+    expect(problems[0].hint).toContain('namespace, multiarch, platform, pattern, none');
+    expect(problems[1].hint).toContain('quote it');
+    expect(problems[2].hint).toContain('mode, dest');
+  });
+
+  it('--arch replaces the list; an unknown one has no file', () => {
+    const dir = write({ 'xdf.yaml': 'arches: [amd64]\n' });
+    expect(loadConfig({ file: path.join(dir, 'xdf.yaml'), templateDir: dir, overrides: { arches: ['aarch64', 's390x'] } }).arches).toEqual(['arm64v8', 's390x']);
+    const [unknown] = problemsOf(() => loadConfig({ templateDir: dir, overrides: { arches: ['sparc'] } }));
+    expect([unknown.code, unknown.file]).toEqual(['XDF001', undefined]);
+  });
+
+  it('pattern needs a rewrite; matrix formats need an image', () => {
+    const dir = write({ 'xdf.yaml': 'images:\n  myorg/base: { strategy: pattern }\nmatrix: { formats: [json] }\n' });
+    expect(problemsOf(() => loadConfig({ file: path.join(dir, 'xdf.yaml'), templateDir: dir })).map((p) => [p.code, p.line])).toEqual([['XDF011', 2], ['XDF011', 3]]);
+  });
+});
