@@ -60,6 +60,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--host <arch>', 'the build host to write in xdf.yaml (default: this machine)')
     .option('--force', 'overwrite an existing Dockerfile.tpl or xdf.yaml')
     .option('--binfmt-dir <dir>', 'where binfmt_misc is mounted (decides qemu.mode)', '/proc/sys/fs/binfmt_misc')
+    .option('--json', 'machine-readable output')
     .option('--quiet', 'print only errors')
     .addHelpText('after', examples('init'))
     .action(async (dockerfile: string | undefined, flags) => run(async () => (await import('./commands/init.js')).init(io, dockerfile, flags))());

@@ -83,3 +83,13 @@ describe('xdf diff', () => {
     expect(fs.readdirSync(dir).sort()).toEqual(['.git', 'Dockerfile.tpl']);
   });
 });
+
+describe('--json', () => {
+  it('init and diff speak JSON too', async () => {
+    const dir = makeProject({ Dockerfile: 'FROM python:3.12\nRUN true\n' });
+    expect(JSON.parse((await xdf(dir, 'init', '--json', '--host', 'amd64')).stdout)).toEqual({ wrote: ['Dockerfile.tpl', 'xdf.yaml'] });
+    const diffs = JSON.parse((await xdf(dir, 'diff', '--json')).stdout);
+    expect(diffs.map((d: { arch: string }) => d.arch)).toEqual(['amd64', 'arm32v7', 'arm64v8']);
+    expect(diffs[2].diff).toContain('+COPY qemu-aarch64-static /usr/bin/\n');
+  });
+});

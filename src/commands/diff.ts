@@ -6,7 +6,7 @@ import { runOptions } from './generate.js';
 /** Per arch, what xdf rewrote and injected: the rendered template against the final Dockerfile. */
 export async function diff(io: Io, template: string | undefined, flags: CommonFlags): Promise<number> {
   const plan = planRun(runOptions(io, template ? [template] : [], flags));
-  printWarnings(io, plan.warnings, flags);
+  if (!flags.json) printWarnings(io, plan.warnings, flags);
   const color = useColor(io);
   const paint = (line: string) => {
     if (!color) return line;
@@ -16,11 +16,13 @@ export async function diff(io: Io, template: string | undefined, flags: CommonFl
     return line;
   };
   const show = relative(io);
-  for (const output of plan.dockerfiles) {
+  const diffs = plan.dockerfiles.map((output) => {
     const patch = structuredPatch('', '', output.rendered, output.content, '', '', { context: 2 });
     const lines = [`--- ${show(output.template)} (rendered for ${output.arch.name})`, `+++ ${show(output.path)}`];
     for (const h of patch.hunks) lines.push(`@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`, ...h.lines);
-    io.stdout(`${lines.map(paint).join('\n')}\n`);
-  }
+    return { arch: output.arch.name, template: show(output.template), dockerfile: show(output.path), lines };
+  });
+  if (flags.json) io.stdout(`${JSON.stringify(diffs.map(({ lines, ...d }) => ({ ...d, diff: `${lines.join('\n')}\n` })))}\n`);
+  else for (const d of diffs) io.stdout(`${d.lines.map(paint).join('\n')}\n`);
   return 0;
 }

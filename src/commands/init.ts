@@ -32,7 +32,8 @@ export async function init(io: Io, dockerfileArg: string | undefined, flags: Ini
   const qemu = qemuMode(arches, host, flags.binfmtDir ?? '/proc/sys/fs/binfmt_misc');
   const config = initialConfig(baseImages(text), { arches, host, qemuMode: qemu.mode, qemuReason: qemu.reason, template: 'Dockerfile.tpl' });
   const result = writeFiles([{ path: targets.template, content: template }, { path: targets.config, content: config }], []);
-  if (!flags.quiet) for (const f of result.wrote) io.stdout(`wrote ${relative(io)(f)}\n`);
+  if (flags.json) io.stdout(`${JSON.stringify({ wrote: result.wrote.map(relative(io)) })}\n`);
+  else if (!flags.quiet) for (const f of result.wrote) io.stdout(`wrote ${relative(io)(f)}\n`);
   if (!flags.quiet && !flags.json) io.stdout(`next: xdf generate${path.relative(io.cwd, dir) ? ` ${relative(io)(targets.template)}` : ''}\n`);
   return 0;
 }
