@@ -90,6 +90,6 @@ describe('--json', () => {
     expect(JSON.parse((await xdf(dir, 'init', '--json', '--host', 'amd64')).stdout)).toEqual({ wrote: ['Dockerfile.tpl', 'xdf.yaml'] });
     const diffs = JSON.parse((await xdf(dir, 'diff', '--json')).stdout);
     expect(diffs.map((d: { arch: string }) => d.arch)).toEqual(['amd64', 'arm32v7', 'arm64v8']);
-    expect(diffs[2].diff).toContain('+COPY qemu-aarch64-static /usr/bin/\n');
+    expect(diffs[2].diff).toContain('+FROM arm64v8/python:3.12\n');
   });
 });
