@@ -11,12 +11,12 @@ const RSS = path.join(ROOT, 'scripts/bench-rss.mjs');
 const quick = process.argv.includes('--quick');
 const RUNS = quick ? 5 : 15;
 
-function time(args, cwd, runs = RUNS) {
+function time(args, cwd, runs = RUNS, env = process.env) {
   const samples = [];
   let last;
   for (let i = 0; i < runs; i++) {
     const t0 = process.hrtime.bigint();
-    last = spawnSync(process.execPath, args, { cwd, encoding: 'utf8' });
+    last = spawnSync(process.execPath, args, { cwd, encoding: 'utf8', env });
     samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
     if (last.status > 1) throw new Error(`${args.join(' ')} failed: ${last.stderr}`);
   }
@@ -48,10 +48,11 @@ const files = { '.git/HEAD': '', 'xdf.yaml': `arches: [amd64, arm32v7, arm64v8, 
 for (let i = 0; i < count; i++) files[`svc${i}/Dockerfile.tpl`] = `ARG BASE=debian:bookworm\nFROM golang:1.22 AS build\nRUN go build ./cmd/svc${i}\nFROM $BASE\nCOPY --from=build /go/bin/svc${i} /usr/bin/\nRUN apt-get update && apt-get install -y ca-certificates\nENV SERVICE=svc${i} ARCH={{arch.debian}}\nCMD ["svc${i}"]\n`;
 write(p2, files);
 const cold = time([BIN, 'generate', '--quiet'], p2, 1);
+const coldCheck = time([BIN, 'check', '--quiet'], p2, 1, { ...process.env, XDF_NO_CACHE: '1' });
 const coldOut = count * 4;
 const upToDate = time([BIN, 'check', '--quiet'], p2, quick ? 3 : 5);
 console.log(`P2 generate, ${count} templates x 4 arches, cold: ${cold.median.toFixed(0)} ms = ${Math.round(coldOut / (cold.median / 1000))} Dockerfiles/s (goal: ${count === 1000 ? '<= 1000 ms' : '>= 4000/s'})`);
-console.log(`P2 check, up to date: ${fmt(upToDate)} (goal <= ${count === 1000 ? 500 : 100} ms)`);
+console.log(`P2 check, up to date: ${fmt(upToDate)} (goal <= ${count === 1000 ? 500 : 100} ms); without the replay cache: ${coldCheck.median.toFixed(0)} ms`);
 
 // P3: one large Dockerfile for 4 arches: time, peak RSS, and how time scales with size.
 function bigDockerfile(bytes) {
@@ -68,7 +69,8 @@ const sizes = quick ? [200 * 1024, 2 * 1024 * 1024] : [400 * 1024, 4 * 1024 * 10
 const p3 = sizes.map((bytes) => {
   const dir = tmp('p3');
   write(dir, { '.git/HEAD': '', 'Dockerfile.tpl': bigDockerfile(bytes), 'xdf.yaml': 'arches: [amd64, arm32v7, arm64v8, s390x]\n' });
-  const t = time(['--import', RSS, BIN, 'generate', '--no-template', '--quiet'], dir, quick ? 1 : 3);
+  // Every run does the whole work: no replay of the previous (identical) one.
+  const t = time(['--import', RSS, BIN, 'generate', '--no-template', '--quiet'], dir, quick ? 1 : 3, { ...process.env, XDF_NO_CACHE: '1' });
   fs.rmSync(dir, { recursive: true, force: true });
   return { bytes, t, rss: rssOf(t.last) };
 });

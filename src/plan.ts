@@ -57,7 +57,8 @@ export function planRun(options: RunOptions): Plan {
       result.warnings.forEach((w) => warnings.add(w));
       for (const output of result.outputs) {
         const other = writers.get(output.path);
-        if (other && other !== file) fail('XDF051', `${output.path} is written by two templates: ${other} and ${file}`, 'give each template its own output.name (use {{template}}) or its own folder');
+        const rel = (p: string) => path.relative(options.cwd, p);
+        if (other && other !== file) fail('XDF051', `${rel(output.path)} is written by two templates: ${rel(other)} and ${rel(file)}`, 'give each template its own output.name (use {{template}}) or its own folder', { file: config.file, ...config.locate('output.name') });
         writers.set(output.path, file);
       }
       outputs.push(...result.outputs);
@@ -72,7 +73,8 @@ export function planRun(options: RunOptions): Plan {
     }
   }
   plan.files.unshift(...plan.dockerfiles.map((o) => ({ path: o.path, content: o.content })));
-  plan.warnings = warnings.list;
+  const ignored = new Set(plan.configs.flatMap((c) => c.warnings.ignore));
+  plan.warnings = warnings.list.filter((w) => !ignored.has(w.code));
   inputs.files.push(...plan.files.map((f) => f.path), ...plan.orphans);
   if (replayable) plan.inputs = inputs;
   return plan;

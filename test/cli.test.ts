@@ -157,3 +157,19 @@ describe('limits and positions', () => {
     expect(r.stderr).toMatch(/^Dockerfile\.tpl: error XDF040: .* \(at line 3 of the rendered output for arm64v8\)\n/);
   });
 });
+
+describe('config rules at the edges', () => {
+  it('warnings.ignore silences a warning; --strict turns the others into errors', async () => {
+    const dir = makeProject({ 'Dockerfile.tpl': 'FROM golang:1.22\nRUN go build ./...\n', 'xdf.yaml': 'arches: [arm64v8]\n' });
+    expect((await xdf(dir, 'generate')).stderr).toContain('warning XDFW001');
+    fs.writeFileSync(path.join(dir, 'xdf.yaml'), 'arches: [arm64v8]\nwarnings: { ignore: [XDFW001] }\n');
+    expect((await xdf(dir, 'generate', '--strict')).stderr).toBe('');
+  });
+  it('two templates writing the same output is an error, and nothing is written', async () => {
+    const dir = makeProject({ 'a/Dockerfile.tpl': 'FROM python:3\n', 'b/Dockerfile.tpl': 'FROM python:3\n', 'xdf.yaml': 'templates: [a/Dockerfile.tpl, b/Dockerfile.tpl]\noutput: { name: "../Dockerfile.{{arch}}" }\n' });
+    const r = await xdf(dir, 'generate');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/error XDF051: .*written by two templates/);
+    expect(listFiles(dir)).toEqual(['a/Dockerfile.tpl', 'b/Dockerfile.tpl', 'xdf.yaml']);
+  });
+});
