@@ -4,6 +4,8 @@ import { remember, type RunInputs } from './replay.js';
 
 export async function run(): Promise<void> {
   const argv = process.argv.slice(2);
+  // `xdf render … | head`: a reader that stops early is no error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0); throw e; });
   const context = { cwd: process.cwd(), env: process.env, isTTY: process.stdout.isTTY };
   const { main } = await import('./cli.js');
   const output = { stdout: '', stderr: '' };

@@ -142,18 +142,22 @@ export function generatedFrom(file: string): string | undefined {
 /** Dockerfiles whose header names this template but that this run does not produce (an arch dropped). */
 function findOrphans(template: string, config: Config, outputs: DockerfileOutput[], outDir: string | undefined, scanned: string[]): string[] {
   const produced = new Set(outputs.map((o) => o.path));
-  const candidates = new Set<string>();
+  const dirs = new Set<string>();
   for (const arch of ARCHES) {
-    try { candidates.add(outputPath(template, arch, config, outDir)); } catch { /* a name this arch cannot render */ }
+    try { dirs.add(path.dirname(outputPath(template, arch, config, outDir))); } catch { /* a name this arch cannot render */ }
   }
-  for (const dir of new Set([...candidates].map((c) => path.dirname(c)))) {
+  const orphans: string[] = [];
+  for (const dir of dirs) {
     scanned.push(dir);
-    let names: string[] = [];
-    try { names = fs.readdirSync(dir); } catch { continue; }
-    for (const name of names) if (!name.startsWith('.xdf-tmp-')) candidates.add(path.join(dir, name));
+    let entries: fs.Dirent[];
+    try { entries = fs.readdirSync(dir, { withFileTypes: true }); } catch { continue; }
+    for (const entry of entries) {
+      const file = path.join(dir, entry.name);
+      if (!entry.isFile() || produced.has(file) || file === template || entry.name.startsWith('.xdf-tmp-')) continue;
+      if (generatedFrom(file) === template) orphans.push(file);
+    }
   }
-  return [...candidates].filter((c) => !produced.has(c) && c !== template && isFile(c) && generatedFrom(c) === template).sort();
+  return orphans.sort();
 }
 
-const isFile = (p: string) => { try { return fs.statSync(p).isFile(); } catch { return false; } };
 

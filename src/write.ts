@@ -24,10 +24,12 @@ export function writeFiles(files: PlannedFile[], orphans: string[]): WriteResult
   for (const folder of folders) sweepTemps(folder);
   const changed = files.filter((f) => !isUpToDate(f));
   const staged: { tmp: string; file: PlannedFile }[] = [];
+  const made = new Set<string>();
   try {
     for (const file of changed) {
       const dir = path.dirname(file.path);
-      fs.mkdirSync(dir, { recursive: true });
+      if (!made.has(dir)) fs.mkdirSync(dir, { recursive: true });
+      made.add(dir);
       const tmp = path.join(dir, `${TMP_PREFIX}${process.pid}-${staged.length}-${path.basename(file.path)}`);
       fs.writeFileSync(tmp, bytesOf(file), { mode: file.mode ?? 0o644 });
       if (file.mode) fs.chmodSync(tmp, file.mode); // the umask must not strip the executable bit
