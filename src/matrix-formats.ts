@@ -19,8 +19,6 @@ const FILES: Record<MatrixFormat, { file: string; template: string; mode?: numbe
 };
 const ORDER: MatrixFormat[] = ['json', 'yaml', 'gitlab', 'bake', 'make', 'manifest'];
 
-export const MATRIX_FILES = Object.values(FILES).flat().map((f) => f.file);
-
 const BUILTIN = new URL('../templates/', import.meta.url);
 
 export function renderMatrixFiles(matrix: Matrix, config: Config): PlannedFile[] {

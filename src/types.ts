@@ -1,5 +1,4 @@
 // The shapes that flow between the pipeline's steps.
-import type { Arch } from './arches.js';
 
 export type Strategy = 'namespace' | 'multiarch' | 'platform' | 'pattern' | 'none';
 export type QemuMode = 'copy' | 'copy-from' | 'none';
@@ -77,4 +76,3 @@ export interface Matrix {
   targets: { name: string; entry: MatrixEntry }[];
 }
 
-export type ArchRecord = Arch;
