@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 // The real Docker engine under QEMU: one file at a time, long timeouts.
 export default defineConfig({
   test: {
+    setupFiles: ['test/setup.ts'],
     include: ['test/e2e/**/*.e2e.test.ts'],
     fileParallelism: false,
     testTimeout: 600_000,

@@ -1,7 +1,7 @@
 // Step 1: find, read, validate and normalize xdf.yaml; every problem reported with its line.
 import fs from 'node:fs';
 import path from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { yaml } from './engines.js';
 import { ARCH_NAMES, resolveArch } from './arches.js';
 import { XdfError, type Problem, type Warnings } from './errors.js';
 import { validateConfigData, type SchemaError } from './config-schema.js';
@@ -28,6 +28,7 @@ export function loadConfig(options: LoadOptions): Config {
 
 /** YAML text to data, plus a way back from a dot path to the line it was written on. */
 function readYaml(file: string): { data: unknown; locate: Locate } {
+  const { isMap, isScalar, isSeq, LineCounter, parseDocument } = yaml();
   const text = fs.readFileSync(file, 'utf8');
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });

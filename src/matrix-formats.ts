@@ -1,8 +1,7 @@
 // Serializes the matrix per format through output templates (built-in in templates/, or the user's own).
 import fs from 'node:fs';
 import path from 'node:path';
-import Handlebars from 'handlebars';
-import { stringify as toYaml } from 'yaml';
+import { handlebars, yaml } from './engines.js';
 import { archByName } from './arches.js';
 import { fail } from './errors.js';
 import type { PlannedFile } from './plan.js';
@@ -22,10 +21,10 @@ const ORDER: MatrixFormat[] = ['json', 'yaml', 'gitlab', 'bake', 'make', 'manife
 const BUILTIN = new URL('../templates/', import.meta.url);
 
 export function renderMatrixFiles(matrix: Matrix, config: Config): PlannedFile[] {
-  const hb = Handlebars.create();
+  const hb = handlebars().create();
   hb.registerHelper({
     json: (value: unknown) => JSON.stringify(value, null, 2),
-    yaml: (value: unknown) => toYaml(value, { lineWidth: 0 }).trimEnd(),
+    yaml: (value: unknown) => yaml().stringify(value, { lineWidth: 0 }).trimEnd(),
     str: (value: unknown) => JSON.stringify(String(value)), // a double-quoted YAML scalar
     sh: (value: unknown) => shellQuote(String(value)),
     mk: (value: unknown) => makeQuote(String(value)),

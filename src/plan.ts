@@ -7,6 +7,8 @@ import { loadConfig } from './config.js';
 import { findConfig } from './find-config.js';
 import type { RunInputs } from './replay.js';
 import { emitDockerfiles, outputPath, type DockerfileOutput } from './emit.js';
+import { loadHandlebars, loadYaml } from './engines.js';
+import { isPlainSnippet } from './render.js';
 import { fail, Warnings, type Problem } from './errors.js';
 import { buildMatrix } from './matrix.js';
 import { renderMatrixFiles } from './matrix-formats.js';
@@ -34,7 +36,7 @@ export interface Plan {
   inputs?: RunInputs; // what this run read, so that an identical later run can be replayed; none when partials are used
 }
 
-export function planRun(options: RunOptions): Plan {
+export async function planRun(options: RunOptions): Promise<Plan> {
   const warnings = new Warnings();
   const requested = options.arches ? new Set(options.arches.map((a) => resolveArch(a)?.arch.name ?? a)) : undefined;
   const inputs: RunInputs = { files: [], dirs: [BUILTIN_TEMPLATES], lookups: [] };
@@ -43,14 +45,19 @@ export function planRun(options: RunOptions): Plan {
   const writers = new Map<string, string>(); // output path -> template that writes it
   for (const group of groupByConfig(options)) {
     inputs.lookups.push(...group.lookups);
-    if (group.configFile) inputs.files.push(group.configFile);
+    if (group.configFile) {
+      inputs.files.push(group.configFile);
+      await loadYaml();
+    }
     const config = loadConfig({ file: group.configFile, templateDir: group.templateDir, overrides: { arches: options.arches, host: options.host, out: options.out && path.resolve(options.cwd, options.out) }, warnings });
     if (options.noHeader) config.output = { ...config.output, header: false };
     plan.configs.push(config);
     const templates = group.templates.length ? group.templates : config.templates.length ? config.templates : [path.join(options.cwd, 'Dockerfile.tpl')];
     const outputs: DockerfileOutput[] = [];
-    for (const file of templates) {
-      const text = readTemplate(file, config, options.cwd);
+    const texts = templates.map((file) => readTemplate(file, config, options.cwd));
+    if (needsHandlebars(config, options.noTemplate ? [] : texts)) await loadHandlebars();
+    for (const [i, file] of templates.entries()) {
+      const text = texts[i];
       inputs.files.push(file);
       if (text.includes('{{>')) replayable = false; // partials are read during rendering
       const result = emitDockerfiles({ file, text }, config, { noTemplate: options.noTemplate, outDir: options.out && path.resolve(options.cwd, options.out), requested });
@@ -78,6 +85,12 @@ export function planRun(options: RunOptions): Plan {
   inputs.files.push(...plan.files.map((f) => f.path), ...plan.orphans);
   if (replayable) plan.inputs = inputs;
   return plan;
+}
+
+/** Templates with `{{`, output templates and config snippets beyond plain lookups need the engine. */
+function needsHandlebars(config: Config, texts: string[]): boolean {
+  const snippets = [config.output.name, config.qemu.dest, ...config.images.map((r) => r.rewrite ?? ''), ...(config.matrix ? [config.matrix.tag, ...Object.values(config.matrix.build_args)] : [])];
+  return !!config.matrix || texts.some((t) => t.includes('{{')) || !snippets.every(isPlainSnippet);
 }
 
 interface ConfigGroup { configFile?: string; templateDir: string; templates: string[]; lookups: string[] }

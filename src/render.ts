@@ -1,7 +1,8 @@
 // Step 2: render a template with Handlebars for one arch. Never HTML-escapes; unknown names fail.
 import fs from 'node:fs';
 import path from 'node:path';
-import Handlebars from 'handlebars';
+import type Handlebars from 'handlebars';
+import { handlebars } from './engines.js';
 import type { Arch } from './arches.js';
 import { fail, XdfError, positionAt } from './errors.js';
 
@@ -43,7 +44,7 @@ interface RenderData { arch: Arch; pins: Record<string, string>; file: string }
 // Helpers read the arch and pins of the current render from its data, so that one environment and
 // one compiled function serve every arch of a template.
 function createEnv(): typeof Handlebars {
-  const hb = Handlebars.create();
+  const hb = handlebars().create();
   hb.registerHelper({
     ...LOGIC,
     pin(name: unknown, options: Handlebars.HelperOptions & { loc?: hbs.AST.SourceLocation }) {
@@ -109,11 +110,15 @@ export function renderSnippet(text: string, data: Record<string, unknown>, where
 }
 
 const snippets = new Map<string, HandlebarsTemplateDelegate>();
+
 const SIMPLE = /\{\{\s*([A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*)\s*\}\}/g;
+
+/** A snippet that needs no template engine: only plain `{{a.b}}` lookups, or no braces at all. */
+export const isPlainSnippet = (text: string) => !text.replace(SIMPLE, '').includes('{{') && !text.includes('\\');
 
 /** `Dockerfile.{{arch}}`, `{{arch.qemu}}`: plain lookups need no template engine (a hot path). */
 function substitute(text: string, data: Record<string, unknown>): string | undefined {
-  if (text.replace(SIMPLE, '').includes('{{') || text.includes('\\')) return undefined;
+  if (!isPlainSnippet(text)) return undefined;
   return text.replace(SIMPLE, (_, path: string) => {
     let value: unknown = data;
     for (const part of path.split('.')) {
@@ -176,7 +181,7 @@ const MAX_NESTING = 200;
 function parseTemplate(source: TemplateSource): hbs.AST.Program {
   checkNesting(source);
   try {
-    return Handlebars.parse(source.text);
+    return handlebars().parse(source.text);
   } catch (e) {
     throw toTemplateError(e, source);
   }

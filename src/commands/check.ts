@@ -4,7 +4,7 @@ import { planRun } from '../plan.js';
 import { runOptions, strictWarnings } from './generate.js';
 
 export async function check(io: Io, templates: string[], flags: CommonFlags): Promise<number> {
-  const plan = planRun(runOptions(io, templates, flags));
+  const plan = await planRun(runOptions(io, templates, flags));
   strictWarnings(plan, flags);
   const findings = await checkPlan(plan, io.cwd);
   const show = relative(io);

@@ -5,7 +5,7 @@ import { runOptions } from './generate.js';
 
 /** Per arch, what xdf rewrote and injected: the rendered template against the final Dockerfile. */
 export async function diff(io: Io, template: string | undefined, flags: CommonFlags): Promise<number> {
-  const plan = planRun(runOptions(io, template ? [template] : [], flags));
+  const plan = await planRun(runOptions(io, template ? [template] : [], flags));
   if (!flags.json) printWarnings(io, plan.warnings, flags);
   const color = useColor(io);
   const paint = (line: string) => {

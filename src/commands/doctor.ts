@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { findConfig, loadConfig } from '../config.js';
 import { formatDoctor, runDoctor } from '../doctor.js';
+import { loadYaml } from '../engines.js';
 import { Warnings } from '../errors.js';
 import { printWarnings, splitList, type CommonFlags, type Io } from '../io.js';
 
@@ -9,6 +10,7 @@ export interface DoctorFlags extends CommonFlags { binfmtDir?: string }
 export async function doctor(io: Io, flags: DoctorFlags): Promise<number> {
   const warnings = new Warnings();
   const file = flags.config ? path.resolve(io.cwd, flags.config) : findConfig(io.cwd);
+  if (file) await loadYaml();
   const config = loadConfig({ file, templateDir: io.cwd, overrides: { arches: splitList(flags.arch), host: flags.host }, warnings });
   const report = await runDoctor({ config, binfmtDir: flags.binfmtDir ?? '/proc/sys/fs/binfmt_misc' });
   if (flags.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);

@@ -20,7 +20,7 @@ export function strictWarnings(plan: Plan, flags: CommonFlags): void {
 }
 
 export async function generate(io: Io, templates: string[], flags: GenerateFlags): Promise<number> {
-  const plan = planRun(runOptions(io, templates, flags));
+  const plan = await planRun(runOptions(io, templates, flags));
   strictWarnings(plan, flags);
   const staged = flags.stageQemu ? stageQemu(plan) : [];
   const result = writeFiles([...plan.files, ...staged], plan.orphans);

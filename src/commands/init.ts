@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { archByName, resolveArch } from '../arches.js';
 import { handlerFor, readBinfmt } from '../binfmt.js';
+import { loadHandlebars } from '../engines.js';
 import { fail } from '../errors.js';
 import { baseImages, escapeTemplate, initialConfig } from '../init.js';
 import { relative, splitList, type Io } from '../io.js';
@@ -26,6 +27,7 @@ export async function init(io: Io, dockerfileArg: string | undefined, flags: Ini
   const host = canonical(flags.host ?? NODE_ARCH[process.arch] ?? 'amd64');
   const arches = (splitList(flags.arch) ?? ['amd64', 'arm32v7', 'arm64v8']).map(canonical);
   const template = escapeTemplate(text);
+  await loadHandlebars();
   // The template must render back to the Dockerfile byte for byte before anything is written.
   const rendered = renderTemplate({ file: targets.template, text: template }, { arch: archByName(host), host: archByName(host), emulated: false, native: false, pins: {}, vars: {} });
   if (rendered !== text) fail('XDF057', 'the escaped template does not render back to the Dockerfile', 'a backslash before {{ cannot be escaped: edit that line by hand', { file: dockerfile });

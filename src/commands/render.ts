@@ -7,7 +7,7 @@ import { runOptions, strictWarnings } from './generate.js';
 export async function render(io: Io, template: string, flags: CommonFlags): Promise<number> {
   const arches = splitList(flags.arch) ?? [];
   if (arches.length !== 1) fail('XDF002', `render takes exactly one arch, got ${arches.length ? arches.join(',') : 'none'}`, 'name one: xdf render Dockerfile.tpl --arch arm64v8 (use xdf generate for several)');
-  const plan = planRun(runOptions(io, [template], flags));
+  const plan = await planRun(runOptions(io, [template], flags));
   strictWarnings(plan, flags);
   const arch = resolveArch(arches[0])?.arch.name;
   const output = plan.dockerfiles.find((o) => o.arch.name === arch);

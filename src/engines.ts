@@ -1,0 +1,28 @@
+// Heavy libraries, loaded on first need: a template without `{{` never loads Handlebars, a run
+// without xdf.yaml never loads the YAML parser.
+import type HandlebarsLib from 'handlebars';
+import type * as YamlLib from 'yaml';
+
+let handlebarsLib: typeof HandlebarsLib | undefined;
+let yamlLib: typeof YamlLib | undefined;
+
+export async function loadHandlebars(): Promise<void> {
+  const mod = (await import('handlebars')) as typeof HandlebarsLib & { default?: typeof HandlebarsLib };
+  handlebarsLib ??= mod.default && typeof mod.default.create === 'function' ? mod.default : mod;
+}
+
+export async function loadYaml(): Promise<void> {
+  // yaml is CommonJS: depending on the loader its exports arrive as the namespace or as its default.
+  const mod = (await import('yaml')) as typeof YamlLib & { default?: typeof YamlLib };
+  yamlLib ??= 'parseDocument' in mod && typeof mod.parseDocument === 'function' ? mod : mod.default;
+}
+
+export function handlebars(): typeof HandlebarsLib {
+  if (!handlebarsLib) throw new Error('Handlebars used before loadHandlebars()');
+  return handlebarsLib;
+}
+
+export function yaml(): typeof YamlLib {
+  if (!yamlLib) throw new Error('the YAML parser used before loadYaml()');
+  return yamlLib;
+}
