@@ -1,5 +1,5 @@
 // Step 3: parse rendered Dockerfile text once into the few facts the transforms need, as offsets.
-import { DockerfileParser, type Arg } from 'dockerfile-ast';
+import { DockerfileParser, type Arg, type Property } from 'dockerfile-ast';
 import { flagOptions, flagValue, instructionWords } from './words.js';
 
 export interface Span { start: number; end: number; text: string }
@@ -114,8 +114,10 @@ function readFrom(words: Span[], index: number, where: { line: number; column: n
 }
 
 function readArg(arg: Arg, args: Map<string, ArgDefault>, spanOf: (r: any) => Span, where: { line: number; column: number }): void {
-  const property = arg.getProperty();
-  if (!property) return;
+  for (const property of arg.getProperties()) readArgProperty(property, args, spanOf, where);
+}
+
+function readArgProperty(property: Property, args: Map<string, ArgDefault>, spanOf: (r: any) => Span, where: { line: number; column: number }): void {
   const name = property.getName();
   const valueRange = property.getValueRange();
   let value = valueRange ? spanOf(valueRange) : null;

@@ -52,3 +52,11 @@ describe('parseDockerfile', () => {
     expect(p.stages.map((s) => [s.image?.text, s.name])).toEqual([['mcr.microsoft.com/windows/servercore:ltsc2022', 'base']]);
   });
 });
+
+describe('ARGs before the first FROM', () => {
+  it('reads every name of a multi-name ARG, and a later ARG of the same name wins', () => {
+    const p = parseDockerfile("ARG BASE=alpine:3.19 GO='golang:1.22'\nARG BASE=debian:12\nFROM $BASE\n");
+    expect(p.args.get('GO')?.value?.text).toBe('golang:1.22');
+    expect(p.args.get('BASE')?.value?.text).toBe('debian:12');
+  });
+});
