@@ -38,3 +38,25 @@ describe('README', () => {
     expect(quick).toContain('npm test');
   });
 });
+
+describe('README before/after', () => {
+  it('the generated Dockerfile shown is what xdf makes of the template shown', async () => {
+    const { makeProject, xdf } = await import('./helpers/project.js');
+    const [, template, generated] = blocks(readme.split('## Install')[0], 'dockerfile');
+    const dir = makeProject({ 'Dockerfile.tpl': template });
+    expect((await xdf(dir, 'render', 'Dockerfile.tpl', '--arch', 'arm64v8')).stdout).toBe(generated);
+  });
+});
+
+describe('README configuration example', () => {
+  it('is a valid xdf.yaml', async () => {
+    const { loadConfig } = await import('../src/config.js');
+    const os = await import('node:os');
+    const example = blocks(section('Configuration'), 'yaml')[0];
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-readme-'));
+    fs.writeFileSync(path.join(dir, 'xdf.yaml'), example);
+    const config = loadConfig({ file: path.join(dir, 'xdf.yaml'), templateDir: dir });
+    expect(config.images.map((r) => r.key)).toEqual(['alpine', 'golang', 'myorg/base', 'python']);
+    expect(config.matrix?.formats).toEqual(['json', 'bake', 'make']);
+  });
+});
