@@ -39,41 +39,36 @@ export interface Plan {
 export async function planRun(options: RunOptions): Promise<Plan> {
   const warnings = new Warnings();
   const requested = options.arches ? new Set(options.arches.map((a) => resolveArch(a)?.arch.name ?? a)) : undefined;
+  const outDir = options.out ? path.resolve(options.cwd, options.out) : undefined;
   const inputs: RunInputs = { files: [], dirs: [BUILTIN_TEMPLATES], lookups: [] };
   let replayable = true;
   const plan: Plan = { files: [], dockerfiles: [], orphans: [], configs: [], warnings: [] };
-  const writers = new Map<string, string>(); // output path -> template that writes it
+  const writers = new Map<string, string>(); // output path -> the template that writes it
   for (const group of groupByConfig(options)) {
     inputs.lookups.push(...group.lookups);
     if (group.configFile) {
       inputs.files.push(group.configFile);
       await loadYaml();
     }
-    const config = loadConfig({ file: group.configFile, templateDir: group.templateDir, overrides: { arches: options.arches, host: options.host, out: options.out && path.resolve(options.cwd, options.out) }, warnings });
+    const config = loadConfig({ file: group.configFile, templateDir: group.templateDir, overrides: { arches: options.arches, host: options.host, out: outDir }, warnings });
     if (options.noHeader) config.output = { ...config.output, header: false };
     plan.configs.push(config);
     const templates = group.templates.length ? group.templates : config.templates.length ? config.templates : [path.join(options.cwd, 'Dockerfile.tpl')];
-    const outputs: DockerfileOutput[] = [];
     const texts = templates.map((file) => readTemplate(file, config, options.cwd));
     if (needsHandlebars(config, options.noTemplate ? [] : texts)) await loadHandlebars();
+    const outputs: DockerfileOutput[] = [];
     for (const [i, file] of templates.entries()) {
-      const text = texts[i];
       inputs.files.push(file);
-      if (text.includes('{{>')) replayable = false; // partials are read during rendering
-      const result = emitDockerfiles({ file, text }, config, { noTemplate: options.noTemplate, outDir: options.out && path.resolve(options.cwd, options.out), requested });
+      if (texts[i].includes('{{>')) replayable = false; // partials are read during rendering
+      const result = emitDockerfiles({ file, text: texts[i] }, config, { noTemplate: options.noTemplate, outDir, requested });
       result.warnings.forEach((w) => warnings.add(w));
-      for (const output of result.outputs) {
-        const other = writers.get(output.path);
-        const rel = (p: string) => path.relative(options.cwd, p);
-        if (other && other !== file) fail('XDF051', `${rel(output.path)} is written by two templates: ${rel(other)} and ${rel(file)}`, 'give each template its own output.name (use {{template}}) or its own folder', { file: config.file, ...config.locate('output.name') });
-        writers.set(output.path, file);
-      }
+      for (const output of result.outputs) claim(writers, output.path, file, config, options.cwd);
       outputs.push(...result.outputs);
-      if (!options.arches) plan.orphans.push(...findOrphans(file, config, result.outputs, options.out && path.resolve(options.cwd, options.out), inputs.dirs));
+      if (!options.arches) plan.orphans.push(...findOrphans(file, config, result.outputs, outDir, inputs.dirs));
     }
     plan.dockerfiles.push(...outputs);
-    const coversConfig = config.templates.every((t) => templates.includes(t));
-    if (config.matrix && !options.arches && coversConfig) {
+    // One combined matrix per config: only from a run that covers all of its templates and arches.
+    if (config.matrix && !options.arches && config.templates.every((t) => templates.includes(t))) {
       const matrix = buildMatrix(config, outputs.map((o) => ({ template: o.template, arch: o.arch, dockerfile: o.path, emulated: o.emulated })));
       plan.files.push(...renderMatrixFiles(matrix, config));
       inputs.files.push(...Object.values(config.matrix.templates));
@@ -85,6 +80,16 @@ export async function planRun(options: RunOptions): Promise<Plan> {
   inputs.files.push(...plan.files.map((f) => f.path), ...plan.orphans);
   if (replayable) plan.inputs = inputs;
   return plan;
+}
+
+/** Two templates writing the same output would overwrite each other. */
+function claim(writers: Map<string, string>, output: string, template: string, config: Config, cwd: string): void {
+  const other = writers.get(output);
+  if (other && other !== template) {
+    const rel = (p: string) => path.relative(cwd, p);
+    fail('XDF051', `${rel(output)} is written by two templates: ${rel(other)} and ${rel(template)}`, 'give each template its own output.name (use {{template}}) or its own folder', { file: config.file, ...config.locate('output.name') });
+  }
+  writers.set(output, template);
 }
 
 /** Templates with `{{`, output templates and config snippets beyond plain lookups need the engine. */
