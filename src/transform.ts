@@ -4,7 +4,7 @@ import { XdfError, type Place, type Problem } from './errors.js';
 import { hasVariable, parseImageRef } from './image-ref.js';
 import type { ParsedDockerfile, Span, Stage } from './parse.js';
 import { renderSnippet } from './render.js';
-import { findRule, mapImage } from './strategies.js';
+import { findRule, mapImage, type MapResult } from './strategies.js';
 import type { Config } from './types.js';
 import type { Edit } from './edits.js';
 
@@ -29,21 +29,29 @@ const TARGETPLATFORM = /^\$\{?TARGETPLATFORM\}?$/;
 const WHOLE_VARIABLE = /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))$/;
 
 export function transformDockerfile(req: TransformRequest): TransformResult {
-  const { parsed, arch, host, config } = req;
-  const isHost = arch.name === host.name;
   const result: TransformResult = { edits: [], notes: [], warnings: [] };
-  const argEdits = new Map<string, { image: string; stage: Stage }>();
-  const argsOfBuildStages = new Set<string>();
-  const stageNames = new Set<string>();
-
-  const map = (text: string, at: Place) => {
+  const map = (text: string, at: Place): MapResult => {
+    const { arch, host, config } = req;
     const rule = findRule(config.images, parseImageRef(text));
     if (rule?.exclude.includes(arch.name)) result.excludedBy ??= rule.key;
-    const mapped = mapImage({ text, arch, isHost, rule, strategy: rule?.strategy ?? config.strategy, place: at, configFile: config.file });
+    const mapped = mapImage({ text, arch, isHost: arch.name === host.name, rule, strategy: rule?.strategy ?? config.strategy, place: at, configFile: config.file });
     if (mapped.note && !result.notes.includes(mapped.note)) result.notes.push(mapped.note);
     return mapped;
   };
+  rewriteFroms(req, map, result);
+  rewriteFlagImages(req, map, result);
+  result.edits.push(...injectQemu(req, result.warnings));
+  return result;
+}
 
+type Mapper = (text: string, at: Place) => MapResult;
+
+/** Each external FROM image, or the ARG default behind `FROM $VAR`, in its per-arch form. */
+function rewriteFroms(req: TransformRequest, map: Mapper, result: TransformResult): void {
+  const { parsed, arch, host } = req;
+  const argEdits = new Map<string, { image: string; stage: Stage }>();
+  const argsOfBuildStages = new Set<string>();
+  const stageNames = new Set<string>();
   for (const stage of parsed.stages) {
     const at = req.place(stage.line, stage.column);
     const image = stage.image;
@@ -58,7 +66,7 @@ export function transformDockerfile(req: TransformRequest): TransformResult {
       continue; // a cross-compile stage runs on the build host: no rewrite, no QEMU
     }
     if (platform && !TARGETPLATFORM.test(platform)) continue; // the user chose its platform
-    let mapped;
+    let mapped: MapResult;
     if (varName) {
       const arg = parsed.args.get(varName);
       if (!arg?.value || !arg.value.text || hasVariable(arg.value.text)) {
@@ -78,20 +86,22 @@ export function transformDockerfile(req: TransformRequest): TransformResult {
     }
     if (mapped.addPlatform) {
       result.edits.push(stage.platform ? replace(stage.platform, arch.platform) : { start: image.start, end: image.start, text: `--platform=${arch.platform} ` });
-    } else if (stage.platform && !isHost) {
+    } else if (stage.platform && arch.name !== host.name) {
       result.edits.push(replace(stage.platform, arch.platform)); // builders that do not set TARGETPLATFORM
     }
   }
-
   for (const [name, { image, stage }] of argEdits) {
     if (argsOfBuildStages.has(name)) {
       throw new XdfError({ code: 'XDF044', message: `ARG ${name} feeds both a --platform=$BUILDPLATFORM stage and a stage built for ${arch.name}: one default cannot be both`, hint: `use two ARGs, one per stage (e.g. ${name}_BUILD for the $BUILDPLATFORM stage)`, ...req.place(stage.line, stage.column) });
     }
-    result.edits.push(replace(parsed.args.get(name)!.value!, image));
+    result.edits.push(replace(parsed.args.get(name)!.value!, image)); // once, however many FROMs use it
   }
+}
 
-  const firstStageNamed = stageIndexByName(parsed);
-  for (const use of parsed.imageUses) {
+/** Images in `COPY --from=` and `RUN --mount=…,from=` (not stages) are mapped like a FROM. */
+function rewriteFlagImages(req: TransformRequest, map: Mapper, result: TransformResult): void {
+  const firstStageNamed = stageIndexByName(req.parsed);
+  for (const use of req.parsed.imageUses) {
     const text = use.span.text;
     const isStage = /^\d+$/.test(text) || (firstStageNamed.get(text.toLowerCase()) ?? Infinity) <= use.stage;
     if (isStage || text.toLowerCase() === 'scratch') continue;
@@ -108,9 +118,6 @@ export function transformDockerfile(req: TransformRequest): TransformResult {
       result.edits.push(replace(use.span, mapped.image));
     }
   }
-
-  result.edits.push(...injectQemu(req, result.warnings));
-  return result;
 }
 
 function stageIndexByName(parsed: ParsedDockerfile): Map<string, number> {
