@@ -73,6 +73,8 @@ const compiled = new Map<string, HandlebarsTemplateDelegate>(); // by template t
 /** Render one template for one arch; errors point at the template's line. */
 export function renderTemplate(source: TemplateSource, ctx: RenderContext): string {
   if (!source.text.includes('{{')) return source.text;
+  const plain = renderPlain(source, { arch: ctx.arch, host: ctx.host, emulated: ctx.emulated, native: ctx.native, pins: ctx.pins, vars: ctx.vars });
+  if (plain !== undefined) return plain;
   const data = { arch: archValue(ctx.arch), host: archValue(ctx.host), emulated: ctx.emulated, native: ctx.native, pins: ctx.pins, vars: ctx.vars };
   const withPartials = source.text.includes('{{>') || source.text.includes('{{#>');
   try {
@@ -113,24 +115,47 @@ const snippets = new Map<string, HandlebarsTemplateDelegate>();
 
 const SIMPLE = /\{\{\s*([A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*)\s*\}\}/g;
 
-/** A snippet that needs no template engine: only plain `{{a.b}}` lookups, or no braces at all. */
-export const isPlainSnippet = (text: string) => !text.replace(SIMPLE, '').includes('{{') && !text.includes('\\');
+/** Text whose every `{{…}}` is a plain lookup (`{{arch.debian}}`): no blocks, helpers, escapes or triple braces. */
+export const isPlainSnippet = (text: string) => !text.replace(SIMPLE, '').includes('{{') && !text.includes('\\{{') && !text.includes('{{{');
 
-/** `Dockerfile.{{arch}}`, `{{arch.qemu}}`: plain lookups need no template engine (a hot path). */
+class Unknown extends Error { constructor(readonly part: string, readonly offset: number) { super(`"${part}" not defined`); } }
+
+/**
+ * Plain lookups without the template engine (a hot path: most templates and output names only
+ * read arch fields). Undefined when a value is no single value, which the engine prints its own way.
+ */
 function substitute(text: string, data: Record<string, unknown>): string | undefined {
   if (!isPlainSnippet(text)) return undefined;
-  return text.replace(SIMPLE, (_, path: string) => {
+  let plain = true;
+  const out = text.replace(SIMPLE, (match, path: string, offset: number) => {
     let value: unknown = data;
     for (const part of path.split('.')) {
-      if (FORBIDDEN.has(part) || value === null || typeof value !== 'object' || !Object.hasOwn(value, part)) throw new Error(`"${part}" not defined`);
+      if (FORBIDDEN.has(part)) throw new XdfError({ code: 'XDF024', message: `"${part}" is not template data`, hint: 'templates read only arch, host, emulated, native, pins and vars' });
+      if (value === null || typeof value !== 'object' || !Object.hasOwn(value, part)) throw new Unknown(path, offset);
       value = (value as Record<string, unknown>)[part];
     }
     if (value !== null && typeof value === 'object') {
       if (isArch(value)) return value.name;
-      throw new Error(`"${path}" is not a single value`);
+      plain = false;
+      return match;
     }
     return value === undefined || value === null ? '' : String(value);
   });
+  return plain ? out : undefined;
+}
+
+/** A template of plain lookups, rendered without compiling; errors at the template's line and column. */
+function renderPlain(source: TemplateSource, data: Record<string, unknown>): string | undefined {
+  try {
+    return substitute(source.text, data);
+  } catch (e) {
+    const offset = e instanceof Unknown ? e.offset : source.text.search(/\{\{\s*[\w.]*(constructor|__proto__|prototype|__define|__lookup)/);
+    const at = { file: source.file, ...positionAt(source.text, offset + 2) };
+    if (e instanceof Unknown) {
+      throw new XdfError({ code: 'XDF021', message: `unknown template variable "${e.part}"`, hint: 'templates know arch (arch.name, arch.platform, arch.debian, …), host, emulated, native, pins and vars; define user values under vars: in xdf.yaml', ...at });
+    }
+    throw new XdfError({ ...(e as XdfError).problems[0], ...at });
+  }
 }
 
 const isArch = (v: unknown): v is Arch => !!v && typeof v === 'object' && 'platform' in v && 'qemu' in v;
