@@ -132,11 +132,12 @@ const replace = (span: Span, text: string): Edit => ({ start: span.start, end: s
 function injectQemu(req: TransformRequest, warnings: Problem[]): Edit[] {
   const { parsed, arch, host, config } = req;
   const edits: Edit[] = [];
-  const hasEmulator = new Map<string, boolean>(); // name of an earlier stage -> the emulator is in it
+  const earlier = new Map<string, { has: boolean; target: Arch | undefined }>(); // by stage name: emulator in it, platform
   for (const stage of parsed.stages) {
-    const target = stageArch(stage, arch, host);
-    const base = stage.image?.text.toLowerCase();
-    const inherited = base !== undefined && (hasEmulator.get(base) ?? false);
+    const base = earlier.get(stage.image?.text.toLowerCase() ?? '');
+    // A stage built FROM an earlier stage keeps that stage's platform (a $BUILDPLATFORM base stays native).
+    const target = base && !stage.platform ? base.target : stageArch(stage, arch, host);
+    const inherited = base?.has ?? false;
     let has = inherited || stage.qemuCopies.length > 0;
     if (target && isEmulated(target, host, config)) {
       const wrong = stage.qemuCopies.filter((q) => q !== target.qemu);
@@ -151,7 +152,7 @@ function injectQemu(req: TransformRequest, warnings: Problem[]): Edit[] {
         has = true;
       }
     }
-    if (stage.name && !hasEmulator.has(stage.name)) hasEmulator.set(stage.name, has);
+    if (stage.name && !earlier.has(stage.name)) earlier.set(stage.name, { has, target });
   }
   return edits;
 }

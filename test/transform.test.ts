@@ -88,3 +88,12 @@ describe('QEMU injection', () => {
     expect(pinned.text).toBe('FROM arm64v8/golang:1.10-alpine3.7\nCOPY qemu-aarch64-static /usr/bin/\nRUN go build ./...\n');
   });
 });
+
+describe('stages built FROM an earlier stage', () => {
+  it('keep its platform: a stage on a $BUILDPLATFORM stage stays native, with no emulator and no Go warning', () => {
+    const text = 'FROM --platform=$BUILDPLATFORM golang:1.22 AS base\nFROM base AS build\nRUN go build ./...\nFROM alpine:3.19 AS run\nFROM run\nRUN true\n';
+    const r = transform(text, 'arm64v8');
+    expect(r.text).toBe('FROM --platform=$BUILDPLATFORM golang:1.22 AS base\nFROM base AS build\nRUN go build ./...\nFROM arm64v8/alpine:3.19 AS run\nFROM run\nCOPY qemu-aarch64-static /usr/bin/\nRUN true\n');
+    expect(r.warnings).toEqual([]);
+  });
+});
