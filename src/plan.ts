@@ -76,7 +76,9 @@ export async function planRun(options: RunOptions): Promise<Plan> {
   }
   plan.files.unshift(...plan.dockerfiles.map((o) => ({ path: o.path, content: o.content })));
   const ignored = new Set(plan.configs.flatMap((c) => c.warnings.ignore));
-  plan.warnings = warnings.list.filter((w) => !ignored.has(w.code));
+  // In file order, whatever step found them.
+  plan.warnings = warnings.list.filter((w) => !ignored.has(w.code))
+    .sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
   inputs.files.push(...plan.files.map((f) => f.path), ...plan.orphans);
   if (replayable) plan.inputs = inputs;
   return plan;
