@@ -83,7 +83,7 @@ export function renderTemplate(source: TemplateSource, ctx: RenderContext): stri
       // Partials are registered per environment: a template that uses them gets its own.
       const hb = withPartials ? createEnv() : (shared ??= createEnv());
       const ast = parseTemplate(source);
-      registerPartials(hb, source, ast, 0);
+      vetTemplate(hb, source, ast, 0);
       template = hb.compile(ast, { noEscape: true, strict: true });
       if (!withPartials) compiled.set(source.text, template);
     }
@@ -160,7 +160,8 @@ function renderPlain(source: TemplateSource, data: Record<string, unknown>): str
 
 const isArch = (v: unknown): v is Arch => !!v && typeof v === 'object' && 'platform' in v && 'qemu' in v;
 
-function registerPartials(hb: typeof Handlebars, source: TemplateSource, ast: hbs.AST.Program, depth: number): void {
+/** Refuses prototype access and partials from outside the template's tree; registers the partials it uses. */
+function vetTemplate(hb: typeof Handlebars, source: TemplateSource, ast: hbs.AST.Program, depth: number): void {
   const root = path.dirname(source.file);
   walk(ast, (node) => {
     if (node.type === 'PathExpression') {
@@ -186,7 +187,7 @@ function registerPartials(hb: typeof Handlebars, source: TemplateSource, ast: hb
       const partial = { file, text };
       const partialAst = parseTemplate(partial);
       hb.registerPartial(name, hb.compile(partialAst, { noEscape: true, strict: true }));
-      registerPartials(hb, partial, partialAst, depth + 1);
+      vetTemplate(hb, partial, partialAst, depth + 1);
     }
   });
 }
