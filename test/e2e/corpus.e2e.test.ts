@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { ARCH_NAMES } from '../../src/arches.js';
 import { emitDockerfiles } from '../../src/emit.js';
 import { XdfError } from '../../src/errors.js';
@@ -13,8 +13,8 @@ import { testConfig } from '../helpers/config.js';
 
 const CORPUS = path.resolve(__dirname, '../../../shared/corpus/public');
 const DOCKER = '/usr/bin/docker';
-const ready = fs.existsSync(CORPUS) && fs.existsSync('/var/run/docker.sock');
-if (!ready && process.env.CI) throw new Error('the corpus or the Docker daemon is missing (run the emulation suite first: it sets the host up)');
+const ready = fs.existsSync(CORPUS) && !inject('e2eProblem');
+if (!fs.existsSync(CORPUS) && process.env.CI) throw new Error(`the public corpus is missing: ${CORPUS}`);
 
 // The classic builder's words for a Dockerfile it cannot parse, as opposed to a build that fails later.
 const PARSE_ERROR = /dockerfile parse error|unknown instruction|unknown flag|Unknown flag|failed to process|parse error|not a valid|empty continuation/i;
