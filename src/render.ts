@@ -186,7 +186,11 @@ function vetTemplate(hb: typeof Handlebars, source: TemplateSource, ast: hbs.AST
       const text = fs.readFileSync(file, 'utf8');
       const partial = { file, text };
       const partialAst = parseTemplate(partial);
-      hb.registerPartial(name, hb.compile(partialAst, { noEscape: true, strict: true }));
+      const render = hb.compile(partialAst, { noEscape: true, strict: true });
+      // An error inside a partial points at the partial's own file and line.
+      hb.registerPartial(name, ((context: unknown, options?: Handlebars.RuntimeOptions) => {
+        try { return render(context, options); } catch (e) { throw toTemplateError(e, partial); }
+      }) as HandlebarsTemplateDelegate);
       vetTemplate(hb, partial, partialAst, depth + 1);
     }
   });

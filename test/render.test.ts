@@ -58,3 +58,11 @@ describe('renderTemplate', () => {
     expect(errorOf(() => render(nested(100_000)))).toMatchObject({ code: 'XDF025', line: 1 });
   });
 });
+
+describe('errors in partials', () => {
+  it('point at the partial file and its line', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-partial-err-'));
+    fs.writeFileSync(path.join(dir, 'apt.hbs'), 'RUN true\nRUN echo {{nope}}\n');
+    expect(errorOf(() => render('FROM x\n{{> apt}}', ctx(), path.join(dir, 'Dockerfile.tpl')))).toMatchObject({ code: 'XDF021', file: path.join(dir, 'apt.hbs'), line: 2 });
+  });
+});
