@@ -31,6 +31,7 @@ export interface ParsedDockerfile {
   imageUses: ImageUse[]; // COPY --from=<x> and RUN --mount=…,from=<x> (stage or image, decided later)
 }
 
+const BOM = '\uFEFF';
 const DIRECTIVE = /^[ \t]*#[ \t]*(syntax|escape|check)[ \t]*=[^\r\n]*$/i;
 const GO_BUILD = /\bgo\s+(build|install)\b/;
 const QEMU_FILE = /(?:^|\/)qemu-([A-Za-z0-9_]+)-static$/;
@@ -153,12 +154,13 @@ function detectEol(text: string): string {
 function findHeaderOffset(text: string, lineStarts: number[]): { headerAt: number; withoutEol: boolean } {
   let line = 0;
   while (line < lineStarts.length) {
-    const start = lineStarts[line];
+    const start = line === 0 && text.startsWith(BOM) ? 1 : lineStarts[line];
     const end = line + 1 < lineStarts.length ? lineStarts[line + 1] : text.length;
     if (start >= text.length || !DIRECTIVE.test(text.slice(start, end).replace(/\r?\n$|\r$/, ''))) break;
     line++;
   }
-  if (line === 0) return { headerAt: 0, withoutEol: false };
+  // A byte-order mark stays first, before the header.
+  if (line === 0) return { headerAt: text.startsWith(BOM) ? 1 : 0, withoutEol: false };
   const headerAt = line < lineStarts.length ? lineStarts[line] : text.length;
   const last = text[headerAt - 1];
   return { headerAt, withoutEol: last !== '\n' && last !== '\r' };

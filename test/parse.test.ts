@@ -60,3 +60,11 @@ describe('ARGs before the first FROM', () => {
     expect(p.args.get('BASE')?.value?.text).toBe('debian:12');
   });
 });
+
+describe('a byte-order mark', () => {
+  it('stays first: the header goes after it, and after the directives it precedes', () => {
+    expect(parseDockerfile('\uFEFFFROM x\n').headerAt).toBe(1);
+    const text = '\uFEFF# syntax=docker/dockerfile:1\nFROM x\n';
+    expect(text.slice(parseDockerfile(text).headerAt)).toBe('FROM x\n');
+  });
+});
