@@ -41,44 +41,37 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .version('0.1.0', '-V, --version')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => {} })
-    .showHelpAfterError(false)
-    .addHelpText('after', examples('xdf'));
-  const run = (fn: () => Promise<number>) => async () => { exitCode = await fn(); };
+    .showHelpAfterError(false);
+  const run = async (fn: () => Promise<number>) => { exitCode = await fn(); };
+  const command = (name: string, description: string) => program.command(name).description(description).addHelpText('after', examples(name));
 
-  withCommon(program.command('generate').description('render each template for each arch and write the Dockerfiles and matrix files').argument('[template...]'))
+  withCommon(command('generate', 'render each template for each arch and write the Dockerfiles and matrix files').argument('[template...]'))
     .option('--stage-qemu', 'also copy the host\'s qemu-<arch>-static emulators into the build context')
-    .addHelpText('after', examples('generate'))
-    .action(async (templates: string[], flags) => run(async () => (await import('./commands/generate.js')).generate(io, templates, flags))());
-  withCommon(program.command('check').description('exit 1 with a diff when a generated file is missing, stale or orphaned; writes nothing').argument('[template...]'))
-    .addHelpText('after', examples('check'))
-    .action(async (templates: string[], flags) => run(async () => (await import('./commands/check.js')).check(io, templates, flags))());
-  withCommon(program.command('render').description('print the final Dockerfile of one template for one arch').argument('<template>'))
-    .addHelpText('after', examples('render'))
-    .action(async (template: string, flags) => run(async () => (await import('./commands/render.js')).render(io, template, flags))());
-  program.command('init').description('start from an existing Dockerfile: write Dockerfile.tpl and a commented xdf.yaml').argument('[dockerfile]')
+    .action(async (templates: string[], flags) => run(async () => (await import('./commands/generate.js')).generate(io, templates, flags)));
+  withCommon(command('check', 'exit 1 with a diff when a generated file is missing, stale or orphaned; writes nothing').argument('[template...]'))
+    .action(async (templates: string[], flags) => run(async () => (await import('./commands/check.js')).check(io, templates, flags)));
+  withCommon(command('render', 'print the final Dockerfile of one template for one arch').argument('<template>'))
+    .action(async (template: string, flags) => run(async () => (await import('./commands/render.js')).render(io, template, flags)));
+  command('init', 'start from an existing Dockerfile: write Dockerfile.tpl and a commented xdf.yaml').argument('[dockerfile]')
     .option('--arch <list>', 'target arches (default: amd64,arm32v7,arm64v8)')
     .option('--host <arch>', 'the build host to write in xdf.yaml (default: this machine)')
     .option('--force', 'overwrite an existing Dockerfile.tpl or xdf.yaml')
     .option('--binfmt-dir <dir>', 'where binfmt_misc is mounted (decides qemu.mode)', '/proc/sys/fs/binfmt_misc')
     .option('--json', 'machine-readable output')
     .option('--quiet', 'print only errors')
-    .addHelpText('after', examples('init'))
-    .action(async (dockerfile: string | undefined, flags) => run(async () => (await import('./commands/init.js')).init(io, dockerfile, flags))());
-  withCommon(program.command('diff').description('show, per arch, what xdf rewrote and injected into the rendered template').argument('[template]'))
-    .addHelpText('after', examples('diff'))
-    .action(async (template: string | undefined, flags) => run(async () => (await import('./commands/diff.js')).diff(io, template, flags))());
-  program.command('doctor').description('check that this host can build each target arch: binfmt_misc handlers, their F flag, qemu.dest, docker')
+    .action(async (dockerfile: string | undefined, flags) => run(async () => (await import('./commands/init.js')).init(io, dockerfile, flags)));
+  withCommon(command('diff', 'show, per arch, what xdf rewrote and injected into the rendered template').argument('[template]'))
+    .action(async (template: string | undefined, flags) => run(async () => (await import('./commands/diff.js')).diff(io, template, flags)));
+  command('doctor', 'check that this host can build each target arch: binfmt_misc handlers, their F flag, qemu.dest, docker')
     .option('--arch <list>', 'comma list of arches in any naming scheme (default: the config\'s)')
     .option('--host <arch>', 'the configured build host (default: config, else amd64)')
     .option('--config <file>', 'the xdf.yaml to use')
     .option('--binfmt-dir <dir>', 'where binfmt_misc is mounted', '/proc/sys/fs/binfmt_misc')
     .option('--json', 'machine-readable output')
     .option('--quiet', 'print only errors')
-    .addHelpText('after', examples('doctor'))
-    .action(async (flags) => run(async () => (await import('./commands/doctor.js')).doctor(io, flags))());
-  program.command('arches').description('print the architecture table in every naming scheme').option('--json', 'machine-readable output')
-    .addHelpText('after', examples('arches'))
-    .action(async (flags) => run(async () => (await import('./commands/arches.js')).arches(io, flags))());
+    .action(async (flags) => run(async () => (await import('./commands/doctor.js')).doctor(io, flags)));
+  command('arches', 'print the architecture table in every naming scheme').option('--json', 'machine-readable output')
+    .action(async (flags) => run(async () => (await import('./commands/arches.js')).arches(io, flags)));
 
   try {
     await program.parseAsync(argv, { from: 'user' });
