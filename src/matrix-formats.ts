@@ -1,13 +1,17 @@
 // Serializes the matrix per format through output templates (built-in in templates/, or the user's own).
 import fs from 'node:fs';
 import path from 'node:path';
+import type Handlebars from 'handlebars';
 import { handlebars, yaml } from './engines.js';
 import { archByName } from './arches.js';
 import { fail } from './errors.js';
-import type { PlannedFile } from './plan.js';
 import { makeQuote, shellQuote } from './shell-quote.js';
 import type { Config, Matrix, MatrixFormat } from './types.js';
 
+/** One matrix file to write: an absolute path in the config's folder. */
+export interface MatrixFile { path: string; content: string; mode?: number }
+
+// File names are fixed (DESIGN.md §7); `manifest` writes two files, and a user template replaces the script.
 const FILES: Record<MatrixFormat, { file: string; template: string; mode?: number }[]> = {
   json: [{ file: 'xdf-matrix.json', template: 'json.hbs' }],
   yaml: [{ file: 'xdf-matrix.yaml', template: 'yaml.hbs' }],
@@ -18,29 +22,51 @@ const FILES: Record<MatrixFormat, { file: string; template: string; mode?: numbe
 };
 const ORDER: MatrixFormat[] = ['json', 'yaml', 'gitlab', 'bake', 'make', 'manifest'];
 
+// dist/xdf.js and src/matrix-formats.ts are both one folder below templates/.
 const BUILTIN = new URL('../templates/', import.meta.url);
 
-export function renderMatrixFiles(matrix: Matrix, config: Config): PlannedFile[] {
-  const hb = handlebars().create();
-  hb.registerHelper({
-    json: (value: unknown) => JSON.stringify(value, null, 2),
-    yaml: (value: unknown) => yaml().stringify(value, { lineWidth: 0 }).trimEnd(),
-    str: (value: unknown) => JSON.stringify(String(value)), // a double-quoted YAML scalar
-    sh: (value: unknown) => shellQuote(String(value)),
-    mk: (value: unknown) => makeQuote(String(value)),
-    concat: (...args: unknown[]) => args.slice(0, -1).join(''),
-  });
-  const data = matrixData(matrix, config);
-  const files: PlannedFile[] = [];
+export function renderMatrixFiles(matrix: Matrix, config: Config): MatrixFile[] {
+  const hb = outputEnv(config);
+  const data = templateData(matrix, config);
+  const files: MatrixFile[] = [];
   for (const format of ORDER.filter((f) => config.matrix!.formats.includes(f))) {
     for (const [i, spec] of FILES[format].entries()) {
-      const own = i === FILES[format].length - 1 ? config.matrix!.templates[format] : undefined; // the user's template replaces the format's last file
+      const own = i === FILES[format].length - 1 ? config.matrix!.templates[format] : undefined;
       const source = readTemplate(own, spec.template, format, config);
-      const text = hb.compile(source, { noEscape: true, strict: true })(data);
-      files.push({ path: path.join(config.dir, spec.file), content: text.endsWith('\n') ? text : `${text}\n`, mode: spec.mode });
+      const text = hb.compile(source, { noEscape: true, strict: true })(data, { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
+      files.push({ path: path.join(config.dir, spec.file), content: text.endsWith('\n') ? text : `${text}\n`, ...(spec.mode ? { mode: spec.mode } : {}) });
     }
   }
   return files;
+}
+
+/** The helpers that output templates quote with: one per target language, so no template splices raw values. */
+function outputEnv(config: Config): typeof Handlebars {
+  const hb = handlebars().create();
+  const yamlText = (value: unknown) => yaml().stringify(value, { lineWidth: 0, version: '1.1', blockQuote: false }).trimEnd();
+  hb.registerHelper({
+    json: (value: unknown) => JSON.stringify(value, null, 2),
+    // YAML 1.1 quoting also quotes `yes`/`on`/`no`, which 1.1 readers (GitLab, PyYAML) would take for booleans.
+    yaml: (value: unknown) => yamlText(value),
+    str: (value: unknown) => JSON.stringify(String(value)), // a double-quoted YAML scalar
+    // GitLab expands `$VAR` inside variable values; `$$` is its literal dollar.
+    gl: (value: unknown) => JSON.stringify(String(value).replace(/\$/g, '$$$$')),
+    // The rendered body as one YAML scalar, quoted only when plain would not read back the same.
+    scalar(this: unknown, options: Handlebars.HelperOptions) { return yamlText(String(options.fn(this))); },
+    sh: (value: unknown) => shellQuote(String(value)),
+    mk: (value: unknown) => {
+      const text = String(value);
+      // make ends a recipe line at a line break, inside quotes or not.
+      if (text.includes('\n')) {
+        fail('XDF012', `matrix value ${JSON.stringify(text)} has a line break, which a Makefile recipe cannot carry`,
+          'remove the line break from matrix.image, matrix.tag or matrix.build_args, or drop make from matrix.formats',
+          { file: config.file, ...config.locate('matrix') });
+      }
+      return makeQuote(text);
+    },
+    concat: (...args: unknown[]) => args.slice(0, -1).join(''),
+  });
+  return hb;
 }
 
 function readTemplate(own: string | undefined, builtin: string, format: MatrixFormat, config: Config): string {
@@ -51,29 +77,63 @@ function readTemplate(own: string | undefined, builtin: string, format: MatrixFo
   }
 }
 
-/** What the output templates see: the entries, bake's shape, and each target's manifest platform. */
-function matrixData(matrix: Matrix, config: Config) {
+/**
+ * What output templates see: `targets` (each with `name`, `entry`, `ref` = image:tag, and the manifest
+ * platform `os`/`architecture`/`variant`), `include` (GitHub's shape), `bake`, `image`, `list` and `build_args`.
+ */
+function templateData(matrix: Matrix, config: Config) {
+  const argVars = gitlabArgVariables(Object.keys(config.matrix!.build_args));
   const targets = matrix.targets.map(({ name, entry }) => {
     const arch = archByName(entry.arch);
-    return { name, entry, ref: `${entry.image}:${entry.tag}`, os: arch.os, architecture: arch.arch, variant: arch.variant };
+    return {
+      name,
+      entry,
+      ref: `${entry.image}:${entry.tag}`,
+      os: arch.os,
+      architecture: arch.arch, // GOARCH, as manifests name it
+      variant: arch.variant,
+      args: argVars.map(({ key, variable }) => ({ key, variable, value: entry.build_args[key] ?? '' })),
+    };
   });
-  const bakeDockerfile = (dockerfile: string, context: string) => path.posix.relative(context, dockerfile);
-  const bake = {
-    group: { default: { targets: targets.map((t) => t.name) } },
-    target: Object.fromEntries(targets.map((t) => [t.name, {
-      context: t.entry.context,
-      dockerfile: bakeDockerfile(t.entry.dockerfile, t.entry.context),
-      platforms: [t.entry.platform],
-      tags: [t.ref],
-      ...(Object.keys(t.entry.build_args).length ? { args: t.entry.build_args } : {}),
-    }])),
-  };
   return {
     image: matrix.image,
     list: `${matrix.image}:${matrix.list_tag}`,
     targets,
+    build_args: argVars,
     include: { include: targets.map((t) => t.entry) },
-    bake,
-    config: { dir: config.dir },
+    bake: literalForBake(bakeFile(targets)),
   };
+}
+
+function bakeFile(targets: { name: string; entry: Matrix['targets'][number]['entry']; ref: string }[]) {
+  return {
+    group: { default: { targets: targets.map((t) => t.name) } },
+    target: Object.fromEntries(targets.map(({ name, entry, ref }) => [name, {
+      context: entry.context,
+      dockerfile: path.posix.relative(entry.context, entry.dockerfile), // bake reads it relative to the context
+      platforms: [entry.platform],
+      tags: [ref],
+      ...(Object.keys(entry.build_args).length ? { args: entry.build_args } : {}),
+    }])),
+  };
+}
+
+// Bake evaluates `${…}` and `%{…}` in every string of a JSON file as HCL; doubling the sigil keeps it literal.
+function literalForBake<T>(value: T): T {
+  if (typeof value === 'string') return value.replace(/([$%])\{/g, '$1$1{') as T;
+  if (Array.isArray(value)) return value.map(literalForBake) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [literalForBake(k), literalForBake(v)])) as T;
+  return value;
+}
+
+/** A GitLab variable name per build arg (`DEB_ARCH` → `XDF_ARG_DEB_ARCH`), unique even when two keys look alike. */
+function gitlabArgVariables(keys: string[]): { key: string; variable: string }[] {
+  const used = new Set<string>();
+  return keys.map((key, i) => {
+    const base = `XDF_ARG_${key.replace(/[^A-Za-z0-9_]/g, '_')}`;
+    let variable = base;
+    for (let n = i; used.has(variable); n++) variable = `${base}_${n}`;
+    used.add(variable);
+    return { key, variable };
+  });
 }

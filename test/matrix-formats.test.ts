@@ -1,92 +1,210 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { archByName } from '../src/arches.js';
-import { buildMatrix } from '../src/matrix.js';
+import { XdfError } from '../src/errors.js';
+import { buildMatrix, type MatrixOutput } from '../src/matrix.js';
 import { renderMatrixFiles } from '../src/matrix-formats.js';
-import type { MatrixConfig, MatrixFormat } from '../src/types.js';
-import { testConfig } from './helpers/config.js';
+import type { Config, MatrixConfig, MatrixFormat } from '../src/types.js';
+import { testConfig, testMatrixConfig } from './helpers/config.js';
 
 const ALL: MatrixFormat[] = ['json', 'yaml', 'gitlab', 'bake', 'make', 'manifest'];
-const hasMake = (() => { try { execFileSync('make', ['--version'], { stdio: 'ignore' }); return true; } catch { return false; } })();
+const ARCHES = ['amd64', 'arm32v7', 'arm64v8'];
+const hasMake = spawnSync('make', ['--version'], { stdio: 'ignore' }).status === 0;
 
-function files(matrix: Partial<MatrixConfig> = {}, dir = '/p') {
-  const config = testConfig({ dir, matrix: { formats: ALL, image: 'myorg/app', tag: '{{arch}}', list_tag: 'latest', runner: 'ubuntu-latest', build_args: { DEB: '{{arch.debian}}' }, templates: {}, ...matrix } });
-  const outputs = ['amd64', 'arm32v7', 'arm64v8'].map((a) => ({ template: path.join(dir, 'Dockerfile.tpl'), arch: archByName(a), dockerfile: path.join(dir, `Dockerfile.${a}`), emulated: a !== 'amd64' }));
-  const rendered = renderMatrixFiles(buildMatrix(config, outputs), config);
-  return Object.fromEntries(rendered.map((f) => [path.basename(f.path), f])) as Record<string, { path: string; content: string; mode?: number }>;
+interface Project { dir?: string; templates?: string[]; matrix?: Partial<MatrixConfig>; config?: Partial<Config> }
+
+/** The matrix files of a 3-arch project, by file name. */
+function render({ dir = '/p', templates = ['Dockerfile.tpl'], matrix = {}, config = {} }: Project = {}) {
+  const c = testConfig({
+    dir,
+    templates: templates.map((t) => path.join(dir, t)),
+    matrix: testMatrixConfig({ formats: ALL, build_args: { DEB: '{{arch.debian}}' }, ...matrix }),
+    ...config,
+  });
+  const outputs: MatrixOutput[] = templates.flatMap((t) => ARCHES.map((a) => ({
+    template: path.join(dir, t), arch: archByName(a), dockerfile: path.join(dir, path.dirname(t), `Dockerfile.${a}`), emulated: a !== 'amd64',
+  })));
+  const files = renderMatrixFiles(buildMatrix(c, outputs), c);
+  for (const f of files) expect(path.dirname(f.path)).toBe(dir);
+  return Object.fromEntries(files.map((f) => [path.basename(f.path), f]));
 }
 
-describe('matrix formats', () => {
-  const f = files();
+const made: string[] = [];
+const tmp = (prefix: string) => { const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix)); made.push(dir); return dir; };
+afterAll(() => { for (const dir of made) fs.rmSync(dir, { recursive: true, force: true }); });
 
-  it('writes the file names of DESIGN.md §7 beside the config', () => {
+/** Writes the files into dir, and a fake `docker` first on PATH that logs each call's argv, one arg per line. */
+function withFakeDocker(dir: string, files: ReturnType<typeof render>, names: string[]) {
+  for (const name of names) fs.writeFileSync(path.join(dir, name), files[name].content, { mode: files[name].mode ?? 0o644 });
+  const bin = path.join(dir, 'bin');
+  const log = path.join(dir, 'docker.log');
+  fs.mkdirSync(bin);
+  fs.writeFileSync(path.join(bin, 'docker'), `#!/bin/sh\nfor a in "$@"; do printf '%s\\n' "$a" >> '${log}'; done\necho '<end>' >> '${log}'\n`, { mode: 0o755 });
+  const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}` };
+  delete env.DOCKER;
+  delete env.XDF_MANIFEST_FLAGS;
+  /** Every docker call so far, as its argv. */
+  const calls = () => fs.readFileSync(log, 'utf8').split('<end>\n').filter(Boolean).map((c) => c.slice(0, -1).split('\n'));
+  return { env, calls };
+}
+
+describe('matrix files', () => {
+  const f = render();
+
+  it('are the files of DESIGN.md §7, in a fixed order, beside the config; the script is executable', () => {
     expect(Object.keys(f)).toEqual(['xdf-matrix.json', 'xdf-matrix.yaml', 'xdf-gitlab.yml', 'docker-bake.json', 'xdf.mk', 'xdf-manifest.yaml', 'xdf-manifest.sh']);
     expect(f['xdf-manifest.sh'].mode).toBe(0o755);
+    expect(Object.values(f).filter((x) => x.mode !== undefined)).toHaveLength(1);
   });
 
-  it('json is a GitHub Actions include list and yaml the same list', () => {
+  it('are only the formats asked for', () => {
+    expect(Object.keys(render({ matrix: { formats: ['manifest', 'bake'] } }))).toEqual(['docker-bake.json', 'xdf-manifest.yaml', 'xdf-manifest.sh']);
+  });
+
+  it('carry the generated-file header where the format has comments, and none in JSON', () => {
+    for (const name of ['xdf-matrix.yaml', 'xdf-gitlab.yml', 'xdf.mk', 'xdf-manifest.yaml']) expect(f[name].content.split('\n')[0], name).toBe('# Generated by xdf. DO NOT EDIT.');
+    expect(f['xdf-manifest.sh'].content.split('\n').slice(0, 2)).toEqual(['#!/bin/sh', '# Generated by xdf. DO NOT EDIT.']);
+    for (const name of ['xdf-matrix.json', 'docker-bake.json']) expect(() => JSON.parse(f[name].content), name).not.toThrow();
+    for (const file of Object.values(f)) expect(file.content.endsWith('\n') && !file.content.endsWith('\n\n')).toBe(true);
+  });
+
+  it('are the same bytes on every run', () => {
+    expect(render()).toEqual(f);
+  });
+
+  it('json is a GitHub Actions include list in 2-space JSON, and yaml the same list', () => {
     const json = JSON.parse(f['xdf-matrix.json'].content);
+    expect(f['xdf-matrix.json'].content).toBe(`${JSON.stringify(json, null, 2)}\n`);
+    expect(json.include).toHaveLength(3);
     expect(json.include.map((e: { platform: string }) => e.platform)).toEqual(['linux/amd64', 'linux/arm/v7', 'linux/arm64']);
+    expect(json.include[1]).toMatchObject({ arch: 'arm32v7', dockerfile: 'Dockerfile.arm32v7', context: '.', image: 'myorg/app', tag: 'arm32v7', emulated: true, qemu: 'qemu-arm-static', build_args: { DEB: 'armhf' } });
     expect(parseYaml(f['xdf-matrix.yaml'].content)).toEqual(json);
   });
 
-  it('bake has a target per entry, a default group, dockerfiles relative to their context', () => {
-    const bake = JSON.parse(f['docker-bake.json'].content);
-    expect(bake.group.default.targets).toEqual(['amd64', 'arm32v7', 'arm64v8']);
-    expect(bake.target.arm32v7).toEqual({ context: '.', dockerfile: 'Dockerfile.arm32v7', platforms: ['linux/arm/v7'], tags: ['myorg/app:arm32v7'], args: { DEB: 'armhf' } });
+  it('yaml quotes what a YAML 1.1 reader would take for a boolean or a number', () => {
+    const yes = render({ matrix: { formats: ['yaml'], tag: 'on', build_args: { A: 'yes', B: '1.10', C: 'no' } } });
+    const text = yes['xdf-matrix.yaml'].content;
+    expect(text).toContain('tag: "on"');
+    expect(parseYaml(text, { version: '1.1' }).include[0]).toMatchObject({ tag: 'on', build_args: { A: 'yes', B: '1.10', C: 'no' } });
   });
 
-  it('gitlab is one job with a parallel matrix of three', () => {
+  it('gitlab is one valid job with a parallel matrix of three and a docker build script', () => {
     const gitlab = parseYaml(f['xdf-gitlab.yml'].content);
-    expect(gitlab['xdf-build'].parallel.matrix).toHaveLength(3);
-    expect(gitlab['xdf-build'].parallel.matrix[2]).toMatchObject({ XDF_PLATFORM: 'linux/arm64', XDF_QEMU: 'qemu-aarch64-static' });
+    expect(Object.keys(gitlab)).toEqual(['xdf-build']);
+    const job = gitlab['xdf-build'];
+    expect(job.parallel.matrix).toHaveLength(3);
+    expect(job.parallel.matrix.map((v: Record<string, string>) => v.XDF_PLATFORM)).toEqual(['linux/amd64', 'linux/arm/v7', 'linux/arm64']);
+    expect(job.parallel.matrix[2]).toEqual({
+      XDF_TARGET: 'arm64v8', XDF_ARCH: 'arm64v8', XDF_PLATFORM: 'linux/arm64', XDF_DOCKERFILE: 'Dockerfile.arm64v8', XDF_CONTEXT: '.',
+      XDF_IMAGE: 'myorg/app', XDF_TAG: 'arm64v8', XDF_QEMU: 'qemu-aarch64-static', XDF_ARG_DEB: 'arm64',
+    });
+    for (const item of job.parallel.matrix) for (const value of Object.values(item)) expect(typeof value).toBe('string'); // GitLab takes strings only
+    expect(job.script).toEqual([
+      'docker build --platform "$XDF_PLATFORM" -f "$XDF_DOCKERFILE" -t "$XDF_IMAGE:$XDF_TAG" --build-arg DEB="$XDF_ARG_DEB" "$XDF_CONTEXT"',
+      'docker push "$XDF_IMAGE:$XDF_TAG"',
+    ]);
   });
 
-  it('the manifest spec and script annotate os, arch and variant', () => {
-    const spec = parseYaml(f['xdf-manifest.yaml'].content);
-    expect(spec).toEqual({ image: 'myorg/app:latest', manifests: [
+  it('gitlab doubles $ in variable values, which GitLab would otherwise expand', () => {
+    const job = parseYaml(render({ matrix: { formats: ['gitlab'], build_args: { 'A B': 'x $HOME #y: z' } } })['xdf-gitlab.yml'].content)['xdf-build'];
+    expect(job.parallel.matrix[0].XDF_ARG_A_B).toBe('x $$HOME #y: z');
+    expect(job.script[0]).toContain(`--build-arg 'A B='"$XDF_ARG_A_B"`);
+  });
+
+  it('bake has a target per entry, a default group of all, platforms, tags and args', () => {
+    const bake = JSON.parse(f['docker-bake.json'].content);
+    expect(bake.group).toEqual({ default: { targets: ARCHES } });
+    expect(Object.keys(bake.target)).toEqual(ARCHES);
+    expect(bake.target.arm32v7).toEqual({ context: '.', dockerfile: 'Dockerfile.arm32v7', platforms: ['linux/arm/v7'], tags: ['myorg/app:arm32v7'], args: { DEB: 'armhf' } });
+    expect(bake.target.arm64v8.platforms).toEqual(['linux/arm64']);
+  });
+
+  it('bake writes the dockerfile relative to its context; several templates get slug targets', () => {
+    const two = render({ templates: ['svc/api/Dockerfile.tpl', 'web/Dockerfile.tpl'] });
+    const bake = JSON.parse(two['docker-bake.json'].content);
+    expect(bake.group.default.targets).toEqual([
+      'svc-api-Dockerfile-amd64', 'svc-api-Dockerfile-arm32v7', 'svc-api-Dockerfile-arm64v8',
+      'web-Dockerfile-amd64', 'web-Dockerfile-arm32v7', 'web-Dockerfile-arm64v8',
+    ]);
+    expect(bake.target['svc-api-Dockerfile-arm64v8']).toMatchObject({ context: 'svc/api', dockerfile: 'Dockerfile.arm64v8', platforms: ['linux/arm64'] });
+    expect(JSON.parse(two['xdf-matrix.json'].content).include[2]).toMatchObject({ context: 'svc/api', dockerfile: 'svc/api/Dockerfile.arm64v8' });
+    expect(two['xdf.mk'].content).toContain('\nbuild-web-Dockerfile-arm32v7:\n\t$(DOCKER) build -f web/Dockerfile.arm32v7 ');
+  });
+
+  it('bake keeps ${…} literal: bake would interpolate it', () => {
+    const bake = JSON.parse(render({ matrix: { formats: ['bake'], build_args: { A: '${HOME} %{x} $y' } } })['docker-bake.json'].content);
+    expect(bake.target.amd64.args).toEqual({ A: '$${HOME} %%{x} $y' });
+  });
+
+  it('the manifest spec and script name os, GOARCH and variant per image', () => {
+    expect(parseYaml(f['xdf-manifest.yaml'].content)).toEqual({ image: 'myorg/app:latest', manifests: [
       { image: 'myorg/app:amd64', platform: { architecture: 'amd64', os: 'linux' } },
       { image: 'myorg/app:arm32v7', platform: { architecture: 'arm', os: 'linux', variant: 'v7' } },
       { image: 'myorg/app:arm64v8', platform: { architecture: 'arm64', os: 'linux', variant: 'v8' } },
     ] });
-    expect(f['xdf-manifest.sh'].content).toContain('manifest annotate myorg/app:latest myorg/app:arm32v7 --os linux --arch arm --variant v7\n');
+    expect(f['xdf-manifest.sh'].content).toMatch(/^set -eu$/m);
   });
 
-  it.skipIf(!hasMake)('the make fragment passes make -n', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-mk-'));
-    fs.writeFileSync(path.join(dir, 'xdf.mk'), f['xdf.mk'].content);
-    const out = execFileSync('make', ['-n', '-f', 'xdf.mk', 'build', 'manifest'], { cwd: dir, encoding: 'utf8' });
-    expect(out.split('\n').filter((l) => l.startsWith('docker build'))).toEqual([
-      'docker build -f Dockerfile.amd64 -t myorg/app:amd64 --build-arg DEB=amd64 .',
-      'docker build -f Dockerfile.arm32v7 -t myorg/app:arm32v7 --build-arg DEB=armhf .',
-      'docker build -f Dockerfile.arm64v8 -t myorg/app:arm64v8 --build-arg DEB=arm64 .',
+  it('a user template from matrix.templates replaces the built-in one', () => {
+    const dir = tmp('xdf-own-');
+    fs.writeFileSync(path.join(dir, 'my.mk.hbs'), '{{#each targets}}{{name}}={{mk ref}} {{mk entry.platform}}\n{{/each}}');
+    const own = render({ dir, matrix: { formats: ['make', 'json'], templates: { make: path.join(dir, 'my.mk.hbs') } } });
+    expect(own['xdf.mk'].content).toBe('amd64=myorg/app:amd64 linux/amd64\narm32v7=myorg/app:arm32v7 linux/arm/v7\narm64v8=myorg/app:arm64v8 linux/arm64\n');
+    expect(JSON.parse(own['xdf-matrix.json'].content).include).toHaveLength(3);
+  });
+
+  it('a missing user template is XDF003', () => {
+    expect(() => render({ matrix: { formats: ['make'], templates: { make: '/nowhere/my.mk.hbs' } } })).toThrow(expect.objectContaining({ code: 'XDF003' }));
+  });
+
+  it('a value with a line break cannot go into a Makefile: XDF012, not a broken recipe', () => {
+    expect(() => render({ matrix: { formats: ['make'], build_args: { A: 'one\ntwo' } } })).toThrow(XdfError);
+    expect(() => render({ matrix: { formats: ['make'], build_args: { A: 'one\ntwo' } } })).toThrow(expect.objectContaining({ code: 'XDF012' }));
+  });
+});
+
+describe.skipIf(!hasMake)('the generated files, run for real', () => {
+  it('make -n -f xdf.mk build prints the three docker builds', () => {
+    const dir = tmp('xdf-mk-');
+    fs.writeFileSync(path.join(dir, 'xdf.mk'), render()['xdf.mk'].content);
+    const out = execFileSync('make', ['-n', '-f', 'xdf.mk', 'build'], { cwd: dir, encoding: 'utf8', env: { ...process.env, DOCKER: 'docker' } });
+    expect(out.trimEnd().split('\n')).toEqual([
+      'docker build -f Dockerfile.amd64 -t myorg/app:amd64 --platform linux/amd64 --build-arg DEB=amd64 .',
+      'docker build -f Dockerfile.arm32v7 -t myorg/app:arm32v7 --platform linux/arm/v7 --build-arg DEB=armhf .',
+      'docker build -f Dockerfile.arm64v8 -t myorg/app:arm64v8 --platform linux/arm64 --build-arg DEB=arm64 .',
     ]);
   });
 
-  it.skipIf(!hasMake)('hostile values stay inert when the generated Makefile and script run', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-inert-'));
-    const evil = files({ image: '$(touch PWNED)`touch PWNED2`', tag: "a;b'c", build_args: { X: 'a;b $HOME $(touch PWNED3)' } }, dir);
-    for (const name of ['xdf.mk', 'xdf-manifest.sh']) fs.writeFileSync(path.join(dir, name), evil[name].content, { mode: evil[name].mode ?? 0o644 });
-    const log = path.join(dir, 'docker.log');
-    fs.mkdirSync(path.join(dir, 'bin'));
-    fs.writeFileSync(path.join(dir, 'bin', 'docker'), `#!/bin/sh\nfor a in "$@"; do printf '%s\\n' "$a" >> ${JSON.stringify(log)}; done\necho --- >> ${JSON.stringify(log)}\n`, { mode: 0o755 });
-    const env = { ...process.env, PATH: `${path.join(dir, 'bin')}:${process.env.PATH}` };
-    execFileSync('make', ['-f', 'xdf.mk', 'build', 'push', 'manifest'], { cwd: dir, env, stdio: 'ignore' });
-    execFileSync('./xdf-manifest.sh', [], { cwd: dir, env, stdio: 'ignore' });
-    const args = fs.readFileSync(log, 'utf8').split('\n');
-    expect(args).toContain("$(touch PWNED)`touch PWNED2`:a;b'c");
-    expect(args).toContain('X=a;b $HOME $(touch PWNED3)');
-    expect(fs.readdirSync(dir).filter((n) => n.startsWith('PWNED'))).toEqual([]);
-  });
+  it('hostile values arrive literally at docker and run nothing, from make and from the manifest script', () => {
+    const dir = tmp('xdf-inert-');
+    const image = '$(touch PWNED)`touch PWNED2`';
+    const evil = render({ dir, matrix: { image, tag: "{{arch}}-it's", list_tag: '$HOME', build_args: { X: 'a;b $HOME', 'Y Z': "$(touch PWNED3) 'q' \\" } } });
+    const docker = withFakeDocker(dir, evil, ['xdf.mk', 'xdf-manifest.sh']);
+    execFileSync('make', ['-f', 'xdf.mk', 'build', 'push', 'manifest'], { cwd: dir, env: docker.env, stdio: 'pipe' });
+    const fromMake = docker.calls();
+    execFileSync('./xdf-manifest.sh', [], { cwd: dir, env: docker.env, stdio: 'pipe' });
+    const fromScript = docker.calls().slice(fromMake.length);
 
-  it('a user template replaces the built-in one', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-own-'));
-    fs.writeFileSync(path.join(dir, 'my.mk.hbs'), '{{#each targets}}{{name}}={{mk ref}}\n{{/each}}');
-    const own = files({ formats: ['make'], templates: { make: path.join(dir, 'my.mk.hbs') } }, dir);
-    expect(own['xdf.mk'].content).toBe('amd64=myorg/app:amd64\narm32v7=myorg/app:arm32v7\narm64v8=myorg/app:arm64v8\n');
+    const ref = (arch: string) => `${image}:${arch}-it's`;
+    expect(fromMake.filter((c) => c[0] === 'build')).toEqual(ARCHES.map((a) => [
+      'build', '-f', `Dockerfile.${a}`, '-t', ref(a), '--platform', archByName(a).platform,
+      '--build-arg', 'X=a;b $HOME', '--build-arg', "Y Z=$(touch PWNED3) 'q' \\", '.',
+    ]));
+    expect(fromMake.filter((c) => c[0] === 'push')).toEqual(ARCHES.map((a) => ['push', ref(a)]));
+    const list = `${image}:$HOME`;
+    for (const calls of [fromMake, fromScript]) {
+      expect(calls.filter((c) => c[0] === 'manifest' && c[1] !== 'rm')).toEqual([
+        ['manifest', 'create', list, ...ARCHES.map(ref)],
+        ['manifest', 'annotate', list, ref('amd64'), '--os', 'linux', '--arch', 'amd64'],
+        ['manifest', 'annotate', list, ref('arm32v7'), '--os', 'linux', '--arch', 'arm', '--variant', 'v7'],
+        ['manifest', 'annotate', list, ref('arm64v8'), '--os', 'linux', '--arch', 'arm64', '--variant', 'v8'],
+        ['manifest', 'push', list],
+      ]);
+    }
+    expect(fs.readdirSync(dir).filter((n) => n.startsWith('PWNED'))).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 // A complete default Config for unit tests, with overrides.
-import type { Config } from '../../src/types.js';
+import type { Config, MatrixConfig } from '../../src/types.js';
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
@@ -21,4 +21,9 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     locate: () => undefined,
     ...overrides,
   };
+}
+
+/** The `matrix:` section with every default applied (DESIGN.md §7), with overrides. */
+export function testMatrixConfig(overrides: Partial<MatrixConfig> = {}): MatrixConfig {
+  return { formats: ['json'], image: 'myorg/app', tag: '{{arch}}', list_tag: 'latest', runner: 'ubuntu-latest', build_args: {}, templates: {}, ...overrides };
 }

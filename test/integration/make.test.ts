@@ -48,7 +48,7 @@ describe.skipIf(!hasMake)('make dockerfiles (stamp pattern)', () => {
     const dir = project();
     make(dir, 'dockerfiles');
     const dry = make(dir, '-n', 'build', 'manifest');
-    expect(dry).toContain('docker build -f Dockerfile.arm32v7 -t myorg/flask-app:arm32v7 .');
+    expect(dry).toContain('docker build -f Dockerfile.arm32v7 -t myorg/flask-app:arm32v7 --platform linux/arm/v7 .');
     expect(dry).toContain('docker manifest annotate myorg/flask-app:latest myorg/flask-app:arm32v7 --os linux --arch arm --variant v7');
     expect(make(dir, '-n', 'images/arm64v8.built')).toContain('docker build -f Dockerfile.arm64v8 -t myorg/flask-app:arm64v8 .');
   });
