@@ -10,7 +10,7 @@ import { emitDockerfiles, outputPath, type DockerfileOutput } from './emit.js';
 import { loadHandlebars, loadYaml } from './engines.js';
 import { isPlainSnippet } from './render.js';
 import { fail, Warnings, type Problem } from './errors.js';
-import { buildMatrix } from './matrix.js';
+import { buildMatrix, sameTagWarnings } from './matrix.js';
 import { renderMatrixFiles } from './matrix-formats.js';
 import type { Config } from './types.js';
 
@@ -70,6 +70,7 @@ export async function planRun(options: RunOptions): Promise<Plan> {
     // One combined matrix per config: only from a run that covers all of its templates and arches.
     if (config.matrix && !options.arches && config.templates.every((t) => templates.includes(t))) {
       const matrix = buildMatrix(config, outputs.map((o) => ({ template: o.template, arch: o.arch, dockerfile: o.path, emulated: o.emulated })));
+      sameTagWarnings(matrix, config).forEach((w) => warnings.add(w));
       plan.files.push(...renderMatrixFiles(matrix, config));
       inputs.files.push(...Object.values(config.matrix.templates));
     }

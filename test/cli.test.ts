@@ -173,3 +173,14 @@ describe('config rules at the edges', () => {
     expect(listFiles(dir)).toEqual(['a/Dockerfile.tpl', 'b/Dockerfile.tpl', 'xdf.yaml']);
   });
 });
+
+describe('matrix warnings', () => {
+  it('two templates pushing the same image:tag get a warning naming matrix.tag', async () => {
+    const dir = makeProject({ 'a/Dockerfile.tpl': 'FROM python:3\n', 'b/Dockerfile.tpl': 'FROM python:3\n', 'xdf.yaml': 'templates: [a/Dockerfile.tpl, b/Dockerfile.tpl]\narches: [amd64]\nmatrix:\n  formats: [json]\n  image: myorg/app\n' });
+    const r = await xdf(dir, 'generate');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^xdf\.yaml:3:1: warning XDFW008: matrix targets a-Dockerfile-amd64 and b-Dockerfile-amd64 both push myorg\/app:amd64/m);
+    fs.writeFileSync(path.join(dir, 'xdf.yaml'), 'templates: [a/Dockerfile.tpl, b/Dockerfile.tpl]\narches: [amd64]\nmatrix:\n  formats: [json]\n  image: myorg/app\n  tag: "{{target}}"\n');
+    expect((await xdf(dir, 'generate')).stderr).toBe('');
+  });
+});
