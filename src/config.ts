@@ -166,7 +166,7 @@ function normalize(raw: RawConfig, ctx: NormalizeContext): Config {
     matrix,
     native: archKeyed(raw.native, 'native'),
     warnings: { ignore: raw.warnings?.ignore ?? [] },
-    locate: (dotPath) => (ctx.file ? ctx.locate(dotPath) : undefined),
+    locate: (dotPath, at) => (ctx.file ? ctx.locate(dotPath, at) : undefined),
   };
   if (problems.length) throw new XdfError(problems);
   return config;

@@ -64,7 +64,7 @@ export function emitDockerfiles(template: { file: string; text: string }, config
     const file = outputPath(template.file, arch, config, options.outDir);
     const outside = path.relative(outputRoot, file);
     if (outside.startsWith('..') || path.isAbsolute(outside)) {
-      throw new XdfError({ code: 'XDF050', message: `output ${outside.split(path.sep).join('/')} is outside ${options.outDir ? 'the --out folder' : "the config's folder"}`, hint: 'output.name must stay inside the config\'s folder; use --out DIR to write elsewhere', file: config.file, ...config.locate('output.name') });
+      throw new XdfError({ code: 'XDF050', message: `output ${outside.split(path.sep).join('/')} is outside ${options.outDir ? 'the --out folder' : "the config's folder"}`, hint: 'output.name must stay inside the config\'s folder; use --out DIR to write elsewhere', file: config.file, ...config.locate('output.name', 'value') });
     }
     const edits = result.edits;
     if (config.output.header) edits.push(headerEdit(parsed, headerLines(template.file, file, arch, result.notes)));

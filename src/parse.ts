@@ -29,6 +29,8 @@ export interface ParsedDockerfile {
   args: Map<string, ArgDefault>; // ARGs before the first FROM, by name
   stages: Stage[];
   imageUses: ImageUse[]; // COPY --from=<x> and RUN --mount=…,from=<x> (stage or image, decided later)
+  /** One-based line and column of an offset (a binary search: errors and warnings point at spans). */
+  positionOf(offset: number): { line: number; column: number };
 }
 
 const BOM = '\uFEFF';
@@ -53,6 +55,15 @@ export function parseDockerfile(text: string): ParsedDockerfile {
     args: new Map(),
     stages: [],
     imageUses: [],
+    positionOf: (offset) => {
+      let lo = 0;
+      let hi = lineStarts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (lineStarts[mid] <= offset) lo = mid; else hi = mid - 1;
+      }
+      return { line: lo + 1, column: offset - lineStarts[lo] + 1 };
+    },
   };
   const dockerfile = DockerfileParser.parse(text);
   const escape = dockerfile.getEscapeCharacter();

@@ -90,7 +90,7 @@ function claim(writers: Map<string, string>, output: string, template: string, c
   const other = writers.get(output);
   if (other && other !== template) {
     const rel = (p: string) => path.relative(cwd, p);
-    fail('XDF051', `${rel(output)} is written by two templates: ${rel(other)} and ${rel(template)}`, 'give each template its own output.name (use {{template}}) or its own folder', { file: config.file, ...config.locate('output.name') });
+    fail('XDF051', `${rel(output)} is written by two templates: ${rel(other)} and ${rel(template)}`, 'give each template its own output.name (use {{template}}) or its own folder', { file: config.file, ...(config.locate('output.name', 'value') ?? config.locate('templates', 'value')) });
   }
   writers.set(output, template);
 }

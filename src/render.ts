@@ -251,6 +251,10 @@ function toTemplateError(e: unknown, source: TemplateSource): XdfError {
     if (goBrace && goBrace.line === line) {
       return new XdfError({ code: 'XDF022', message: 'a Go-template expression ({{.…}}) is not a Handlebars expression', hint: 'escape it as \\{{.State}} so that it reaches the Dockerfile as {{.State}}', file: source.file, ...goBrace });
     }
+    const unclosed = /got 'EOF'/.test(message) ? unclosedBlock(source.text) : undefined;
+    if (unclosed) {
+      return new XdfError({ code: 'XDF020', message: `{{#${unclosed.name}}} is never closed`, hint: `close it with {{/${unclosed.name}}}`, file: source.file, ...positionAt(source.text, unclosed.offset) });
+    }
     return new XdfError({ code: 'XDF020', message: `template syntax error: ${message.split('\n').slice(-1)[0]}`, hint: 'check the {{…}} expression at this place: blocks need their {{/…}}, and a literal {{ is written \\{{', file: source.file, line, column });
   }
   const notDefined = /^"(.+)" not defined in/.exec(message);
@@ -259,6 +263,17 @@ function toTemplateError(e: unknown, source: TemplateSource): XdfError {
   }
   const plain = message.replace(/ - \d+:\d+$/, '');
   return new XdfError({ code: 'XDF020', message: `template error: ${plain}`, hint: 'check the {{…}} expression at this place', file: source.file, line, column });
+}
+
+/** The innermost block opened and never closed, for an error at its opening tag rather than at the end. */
+function unclosedBlock(text: string): { name: string; offset: number } | undefined {
+  const open: { name: string; offset: number }[] = [];
+  for (const m of text.matchAll(/(\\?)\{\{~?\s*([#^/])\s*>?\s*([\w.-]+)/g)) {
+    if (m[1]) continue; // an escaped \{{ is text
+    if (m[2] === '/') open.pop();
+    else open.push({ name: m[3], offset: m.index! });
+  }
+  return open.pop();
 }
 
 function findGoBrace(text: string): { line: number; column: number } | undefined {

@@ -52,13 +52,17 @@ function rewriteFroms(req: TransformRequest, map: Mapper, result: TransformResul
   const argEdits = new Map<string, { image: string; stage: Stage }>();
   const argsOfBuildStages = new Set<string>();
   const stageNames = new Set<string>();
+  const spanAt = (span: Span) => { const { line, column } = parsed.positionOf(span.start); return req.place(line, column); };
   for (const stage of parsed.stages) {
-    const at = req.place(stage.line, stage.column);
     const image = stage.image;
+    if (!image) {
+      throw new XdfError({ code: 'XDF030', message: 'FROM names no image', hint: 'write FROM <image>[:tag] [AS <name>], or remove the line', ...req.place(stage.line, stage.column) });
+    }
+    const at = spanAt(image); // errors about an image point at the image
     const platform = stage.platform?.text;
     const isStageRef = image && stageNames.has(image.text.toLowerCase());
     if (stage.name) stageNames.add(stage.name);
-    if (!image || isStageRef || image.text.toLowerCase() === 'scratch') continue;
+    if (isStageRef || image.text.toLowerCase() === 'scratch') continue;
     const variable = WHOLE_VARIABLE.exec(image.text);
     const varName = variable?.[1] ?? variable?.[2];
     if (platform && BUILDPLATFORM.test(platform)) {
@@ -73,7 +77,7 @@ function rewriteFroms(req: TransformRequest, map: Mapper, result: TransformResul
         result.warnings.push({ code: 'XDFW005', message: `${image.text} cannot be resolved statically: left unchanged`, hint: `give it a literal default before the first FROM (ARG ${varName}=<image>), or write the image in the template`, ...at });
         continue;
       }
-      mapped = map(arg.value.text, req.place(arg.line, arg.column));
+      mapped = map(arg.value.text, spanAt(arg.value));
       if (mapped.image !== arg.value.text) argEdits.set(varName, { image: mapped.image, stage });
     } else {
       const ref = parseImageRef(image.text);
@@ -90,9 +94,9 @@ function rewriteFroms(req: TransformRequest, map: Mapper, result: TransformResul
       result.edits.push(replace(stage.platform, arch.platform)); // builders that do not set TARGETPLATFORM
     }
   }
-  for (const [name, { image, stage }] of argEdits) {
+  for (const [name, { image }] of argEdits) {
     if (argsOfBuildStages.has(name)) {
-      throw new XdfError({ code: 'XDF044', message: `ARG ${name} feeds both a --platform=$BUILDPLATFORM stage and a stage built for ${arch.name}: one default cannot be both`, hint: `use two ARGs, one per stage (e.g. ${name}_BUILD for the $BUILDPLATFORM stage)`, ...req.place(stage.line, stage.column) });
+      throw new XdfError({ code: 'XDF044', message: `ARG ${name} feeds both a --platform=$BUILDPLATFORM stage and a stage built for ${arch.name}: one default cannot be both`, hint: `use two ARGs, one per stage (e.g. ${name}_BUILD for the $BUILDPLATFORM stage)`, ...spanAt(parsed.args.get(name)!.value!) });
     }
     result.edits.push(replace(parsed.args.get(name)!.value!, image)); // once, however many FROMs use it
   }
@@ -105,7 +109,8 @@ function rewriteFlagImages(req: TransformRequest, map: Mapper, result: Transform
     const text = use.span.text;
     const isStage = /^\d+$/.test(text) || (firstStageNamed.get(text.toLowerCase()) ?? Infinity) <= use.stage;
     if (isStage || text.toLowerCase() === 'scratch') continue;
-    const at = req.place(use.line, use.column);
+    const { line, column } = req.parsed.positionOf(use.span.start);
+    const at = req.place(line, column);
     const ref = parseImageRef(text);
     if (hasVariable(ref.registry) || hasVariable(ref.name)) {
       result.warnings.push({ code: 'XDFW005', message: `--from=${text} cannot be resolved statically: left unchanged`, hint: 'write the image literally', ...at });

@@ -43,7 +43,7 @@ export interface Config {
   native: Record<string, { runner?: string }>; // canonical arch name -> native runner
   warnings: { ignore: string[] };
   /** Where a config key was written (`images.golang.arm64v8`), for errors that point into xdf.yaml. */
-  locate(path: string): { line: number; column: number } | undefined;
+  locate(path: string, at?: 'key' | 'value'): { line: number; column: number } | undefined;
 }
 
 /** CLI overrides, applied after the file. */

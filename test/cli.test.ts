@@ -43,7 +43,7 @@ describe('xdf generate', () => {
     const dir = makeProject({ 'Dockerfile.tpl': 'FROM alpine:3.19\nRUN true\n', 'xdf.yaml': 'arches: [amd64, arm64v8, arm32v5]\nstrategy: multiarch\n' });
     const r = await xdf(dir, 'generate');
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^Dockerfile\.tpl:1:1: error XDF043: multiarch\/alpine has no image for arm32v5\nhint: /);
+    expect(r.stderr).toMatch(/^Dockerfile\.tpl:1:6: error XDF043: multiarch\/alpine has no image for arm32v5\nhint: /);
     expect(listFiles(dir)).toEqual(['Dockerfile.tpl', 'xdf.yaml']);
   });
 
@@ -71,7 +71,7 @@ describe('xdf generate', () => {
     const dir = makeProject({ 'Dockerfile.tpl': 'FROM myorg/app\n' });
     const r = await xdf(dir, 'generate', '--json');
     expect(r.code).toBe(2);
-    expect(JSON.parse(r.stdout)).toEqual({ errors: [{ code: 'XDF040', message: expect.stringContaining('myorg/app'), file: 'Dockerfile.tpl', line: 1, column: 1, hint: expect.stringContaining('images:') }] });
+    expect(JSON.parse(r.stdout)).toEqual({ errors: [{ code: 'XDF040', message: expect.stringContaining('myorg/app'), file: 'Dockerfile.tpl', line: 1, column: 6, hint: expect.stringContaining('images:') }] });
   });
 });
 

@@ -43,7 +43,7 @@ describe('FROM rewrite', () => {
 
   it('one ARG for a $BUILDPLATFORM stage and a mapped stage is an error', () => {
     const text = 'ARG GO=golang:1.22\nFROM --platform=$BUILDPLATFORM $GO AS build\nFROM $GO\n';
-    expect(errorOf(() => transform(text, 'arm64v8'))).toMatchObject({ code: 'XDF044', line: 3 });
+    expect(errorOf(() => transform(text, 'arm64v8'))).toMatchObject({ code: 'XDF044', line: 1, column: 8 });
   });
 
   it('rewrites images in COPY --from and RUN --mount from=, not stages', () => {
