@@ -80,3 +80,11 @@ export function archByName(name: string): Arch {
 }
 
 export const ARCH_NAMES = ARCHES.map((a) => a.name);
+
+// Node's names for the machine it runs on (process.arch).
+const NODE_ARCH: Record<string, string> = { x64: 'amd64', ia32: 'i386', arm: 'arm32v7', arm64: 'arm64v8', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64', mips64el: 'mips64le' };
+
+/** The canonical name of the machine xdf runs on, when the table knows it. */
+export function machineArch(nodeArch: string = process.arch): string | undefined {
+  return NODE_ARCH[nodeArch];
+}

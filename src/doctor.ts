@@ -1,6 +1,6 @@
 // `xdf doctor`: can this host build each target arch, and does the config's QEMU setting fit it?
 import { execFile } from 'node:child_process';
-import { archByName, resolveArch } from './arches.js';
+import { archByName, machineArch } from './arches.js';
 import { handlerFor, readBinfmt, type BinfmtState } from './binfmt.js';
 import { renderSnippet } from './render.js';
 import { isEmulated } from './transform.js';
@@ -42,7 +42,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   const binfmt = readBinfmt(options.binfmtDir);
   const docker = await (options.dockerCheck ?? checkDocker)();
   const host = archByName(config.host);
-  const machine = resolveArch(nodeArchName(options.machineArch ?? process.arch))?.arch.name ?? null;
+  const machine = machineArch(options.machineArch) ?? null;
   const arches = config.arches.map((name) => archReport(name, config, binfmt));
   return {
     binfmt: { dir: binfmt.dir, mounted: binfmt.mounted, enabled: binfmt.enabled },
@@ -58,7 +58,7 @@ function archReport(name: string, config: Config, binfmt: BinfmtState): ArchRepo
   const arch = archByName(name);
   const host = archByName(config.host);
   const base = { arch: name, handler: null, interpreter: null, flags: null, fixBinary: false, copyDest: null, advice: null };
-  if (!isEmulated(arch, host, config)) {
+  if (!isEmulated(arch, host, config.native)) {
     return { ...base, emulated: false, ok: true, note: arch.name === host.name ? 'the host: runs natively' : config.native[name] ? 'native runner' : 'runs natively on this host' };
   }
   const install = 'install the emulators and their handlers: apt-get install qemu-user-static binfmt-support (or docker run --privileged --rm tonistiigi/binfmt --install all)';
@@ -87,7 +87,6 @@ function destination(config: Config, name: string): string {
   return dest.endsWith('/') ? `${dest}qemu-${arch.qemu}-static` : dest;
 }
 
-const nodeArchName = (a: string) => ({ x64: 'amd64', ia32: 'i386', arm: 'arm32v7', arm64: 'arm64v8', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64', mips64el: 'mips64le' } as Record<string, string>)[a] ?? a;
 
 function checkDocker(): Promise<DockerState> {
   return new Promise((resolve) => {

@@ -45,7 +45,7 @@ export function emitDockerfiles(template: { file: string; text: string }, config
 
   for (const name of config.arches) {
     const arch = archByName(name);
-    const emulated = isEmulated(arch, host, config);
+    const emulated = isEmulated(arch, host, config.native);
     const rendered = options.noTemplate ? template.text
       : renderTemplate(template, { arch, host, emulated, native: !!config.native[arch.name], pins: pinsFor(config, arch), vars: config.vars });
     let parsed = parsedByText.get(rendered);

@@ -144,7 +144,7 @@ function injectQemu(req: TransformRequest, warnings: Problem[]): Edit[] {
     const target = base && !stage.platform ? base.target : stageArch(stage, arch, host);
     const inherited = base?.has ?? false;
     let has = inherited || stage.qemuCopies.length > 0;
-    if (target && isEmulated(target, host, config)) {
+    if (target && isEmulated(target, host, config.native)) {
       const wrong = stage.qemuCopies.filter((q) => q !== target.qemu);
       if (wrong.length && !stage.qemuCopies.includes(target.qemu)) {
         warnings.push({ code: 'XDFW002', message: `this stage copies qemu-${wrong[0]}-static, but ${target.name} needs qemu-${target.qemu}-static`, hint: `copy qemu-${target.qemu}-static, or delete the COPY and let xdf inject the right one`, ...req.place(stage.line, stage.column) });
@@ -189,8 +189,9 @@ function stageArch(stage: Stage, arch: Arch, host: Arch): Arch | undefined {
   return hasVariable(platform) ? undefined : resolveArch(platform)?.arch;
 }
 
-export function isEmulated(target: Arch, host: Arch, config: Config): boolean {
-  if (target.name === host.name || config.native[target.name]) return false;
+/** Runs under QEMU: not the host, not a native runner, not i386 on an amd64 host. */
+export function isEmulated(target: Arch, host: Arch, native: Config['native']): boolean {
+  if (target.name === host.name || native[target.name]) return false;
   return !(target.name === 'i386' && host.name === 'amd64'); // an x86-64 kernel runs i386 directly
 }
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { archByName, resolveArch } from '../arches.js';
+import { archByName, machineArch, resolveArch } from '../arches.js';
+import { isEmulated } from '../transform.js';
 import { handlerFor, readBinfmt } from '../binfmt.js';
 import { loadHandlebars } from '../engines.js';
 import { fail } from '../errors.js';
@@ -10,8 +11,6 @@ import { renderTemplate } from '../render.js';
 import { writeFiles } from '../write.js';
 
 export interface InitFlags { arch?: string; host?: string; force?: boolean; binfmtDir?: string; json?: boolean; quiet?: boolean }
-
-const NODE_ARCH: Record<string, string> = { x64: 'amd64', ia32: 'i386', arm: 'arm32v7', arm64: 'arm64v8', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' };
 
 export async function init(io: Io, dockerfileArg: string | undefined, flags: InitFlags): Promise<number> {
   const dockerfile = path.resolve(io.cwd, dockerfileArg ?? 'Dockerfile');
@@ -24,7 +23,7 @@ export async function init(io: Io, dockerfileArg: string | undefined, flags: Ini
     }
   }
   const text = fs.readFileSync(dockerfile, 'utf8');
-  const host = canonical(flags.host ?? NODE_ARCH[process.arch] ?? 'amd64');
+  const host = canonical(flags.host ?? machineArch() ?? 'amd64');
   const arches = (splitList(flags.arch) ?? ['amd64', 'arm32v7', 'arm64v8']).map(canonical);
   const template = escapeTemplate(text);
   await loadHandlebars();
@@ -49,7 +48,7 @@ function canonical(name: string): string {
 /** DESIGN.md §2: every emulated target's handler has the F flag → none, else copy. */
 function qemuMode(arches: string[], host: string, binfmtDir: string): { mode: 'copy' | 'none'; reason: string } {
   const state = readBinfmt(binfmtDir);
-  const emulated = arches.filter((a) => a !== host && !(a === 'i386' && host === 'amd64'));
+  const emulated = arches.filter((a) => isEmulated(archByName(a), archByName(host), {}));
   if (emulated.length === 0) return { mode: 'none', reason: 'no target is emulated on this host' };
   const allF = state.mounted && emulated.every((a) => handlerFor(state, archByName(a))?.flags.includes('F'));
   return allF
