@@ -26,3 +26,6 @@ export function yaml(): typeof YamlLib {
   if (!yamlLib) throw new Error('the YAML parser used before loadYaml()');
   return yamlLib;
 }
+
+/** Runtime options of every template xdf runs: no access to object prototypes from a template. */
+export const NO_PROTOTYPES = { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false } as const;

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type Handlebars from 'handlebars';
-import { handlebars, yaml } from './engines.js';
+import { handlebars, NO_PROTOTYPES, yaml } from './engines.js';
 import { archByName } from './arches.js';
 import { fail } from './errors.js';
 import { makeQuote, shellQuote } from './shell-quote.js';
@@ -33,7 +33,7 @@ export function renderMatrixFiles(matrix: Matrix, config: Config): MatrixFile[] 
     for (const [i, spec] of FILES[format].entries()) {
       const own = i === FILES[format].length - 1 ? config.matrix!.templates[format] : undefined;
       const source = readTemplate(own, spec.template, format, config);
-      const text = hb.compile(source, { noEscape: true, strict: true })(data, { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
+      const text = hb.compile(source, { noEscape: true, strict: true })(data, NO_PROTOTYPES);
       files.push({ path: path.join(config.dir, spec.file), content: text.endsWith('\n') ? text : `${text}\n`, ...(spec.mode ? { mode: spec.mode } : {}) });
     }
   }

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type Handlebars from 'handlebars';
-import { handlebars } from './engines.js';
+import { handlebars, NO_PROTOTYPES } from './engines.js';
 import type { Arch } from './arches.js';
 import { fail, XdfError, positionAt } from './errors.js';
 
@@ -87,7 +87,7 @@ export function renderTemplate(source: TemplateSource, ctx: RenderContext): stri
       template = hb.compile(ast, { noEscape: true, strict: true });
       if (!withPartials) compiled.set(source.text, template);
     }
-    return template(data, { data: { xdf: { arch: ctx.arch, pins: ctx.pins, file: source.file } }, allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
+    return template(data, { data: { xdf: { arch: ctx.arch, pins: ctx.pins, file: source.file } }, ...NO_PROTOTYPES });
   } catch (e) {
     throw toTemplateError(e, source);
   }
@@ -103,7 +103,7 @@ export function renderSnippet(text: string, data: Record<string, unknown>, where
     const pins = (data.pins ?? {}) as Record<string, string>;
     let template = snippets.get(text);
     if (!template) snippets.set(text, (template = (shared ??= createEnv()).compile(text, { noEscape: true, strict: true })));
-    return template(wrapped, { data: { xdf: { arch: data.arch ?? {}, pins, file: where.file } }, allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
+    return template(wrapped, { data: { xdf: { arch: data.arch ?? {}, pins, file: where.file } }, ...NO_PROTOTYPES });
   } catch (e) {
     const reason = e instanceof XdfError ? e.problems[0].message : e instanceof Error ? e.message.split('\n')[0].replace(/ in \[object Object\].*$/, '') : String(e);
     fail('XDF012', `${where.key}: cannot render ${JSON.stringify(text)}: ${reason}`,
