@@ -5,7 +5,7 @@ import { yaml } from './engines.js';
 import { ARCH_NAMES, resolveArch } from './arches.js';
 import { XdfError, type Problem, type Warnings } from './errors.js';
 import { validateConfigData, type SchemaError } from './config-schema.js';
-import type { Config, ConfigOverrides, ImageRule, MatrixConfig, MatrixFormat, Pin, QemuMode, Strategy } from './types.js';
+import type { Config, ConfigOverrides, Engine, ImageRule, MatrixConfig, MatrixFormat, Pin, QemuMode, Strategy } from './types.js';
 
 export { findConfig } from './find-config.js';
 const DEFAULT_ARCHES = ['amd64', 'arm32v7', 'arm64v8'];
@@ -93,8 +93,9 @@ interface RawConfig {
   qemu?: { mode?: QemuMode; dest?: string };
   pins?: Record<string, Record<string, string>>; vars?: Record<string, unknown>;
   output?: { name?: string; header?: boolean }; limits?: { input_bytes?: number };
-  matrix?: { formats?: MatrixFormat[]; image?: string; tag?: string; list_tag?: string; runner?: string; build_args?: Record<string, string>; templates?: Partial<Record<MatrixFormat, string>> };
+  matrix?: { formats?: MatrixFormat[]; image?: string; tag?: string; list_tag?: string; runner?: string; engine?: Engine; build_args?: Record<string, string>; templates?: Partial<Record<MatrixFormat, string>> };
   native?: Record<string, { runner?: string }>; warnings?: { ignore?: string[] };
+  registries?: Record<string, { insecure?: boolean }>; lock?: { host?: boolean };
 }
 
 interface NormalizeContext { file?: string; dir: string; locate: Locate; overrides: ConfigOverrides; warnings?: Warnings }
@@ -145,6 +146,7 @@ function normalize(raw: RawConfig, ctx: NormalizeContext): Config {
       tag: raw.matrix.tag ?? '{{arch}}',
       list_tag: raw.matrix.list_tag ?? 'latest',
       runner: raw.matrix.runner ?? 'ubuntu-latest',
+      engine: raw.matrix.engine ?? 'docker',
       build_args: raw.matrix.build_args ?? {},
       templates: Object.fromEntries(Object.entries(raw.matrix.templates ?? {}).map(([k, v]) => [k, path.resolve(ctx.dir, v)])),
     };
@@ -165,6 +167,8 @@ function normalize(raw: RawConfig, ctx: NormalizeContext): Config {
     limits: { input_bytes: raw.limits?.input_bytes ?? 5 * 1024 * 1024 },
     matrix,
     native: archKeyed(raw.native, 'native'),
+    registries: Object.fromEntries(Object.entries(raw.registries ?? {}).map(([host, r]) => [host, { insecure: r.insecure ?? false }])),
+    lock: { host: raw.lock?.host ?? false },
     warnings: { ignore: raw.warnings?.ignore ?? [] },
     locate: (dotPath, at) => (ctx.file ? ctx.locate(dotPath, at) : undefined),
   };

@@ -1,7 +1,8 @@
 // The shapes that flow between the pipeline's steps.
 
 export type Strategy = 'namespace' | 'multiarch' | 'platform' | 'pattern' | 'none';
-export type QemuMode = 'copy' | 'copy-from' | 'none';
+export type QemuMode = 'copy' | 'copy-from' | 'mount' | 'none';
+export type Engine = 'docker' | 'podman';
 export type MatrixFormat = 'json' | 'yaml' | 'gitlab' | 'bake' | 'make' | 'manifest';
 
 export interface Pin { tag?: string; digest?: string; reason?: string }
@@ -21,6 +22,7 @@ export interface MatrixConfig {
   tag: string; // Handlebars, default "{{arch}}"
   list_tag: string; // default "latest"
   runner: string; // default "ubuntu-latest"
+  engine: Engine; // default "docker"
   build_args: Record<string, string>; // values are Handlebars, rendered per arch
   templates: Partial<Record<MatrixFormat, string>>; // absolute paths of user output templates
 }
@@ -41,6 +43,8 @@ export interface Config {
   limits: { input_bytes: number };
   matrix?: MatrixConfig;
   native: Record<string, { runner?: string }>; // canonical arch name -> native runner
+  registries: Record<string, { insecure: boolean }>; // by host[:port]
+  lock: { host: boolean };
   warnings: { ignore: string[] };
   /** Where a config key was written (`images.golang.arm64v8`), for errors that point into xdf.yaml. */
   locate(path: string, at?: 'key' | 'value'): { line: number; column: number } | undefined;

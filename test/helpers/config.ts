@@ -17,6 +17,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     limits: { input_bytes: 5 * 1024 * 1024 },
     matrix: undefined,
     native: {},
+    registries: {},
+    lock: { host: false },
     warnings: { ignore: [] },
     locate: () => undefined,
     ...overrides,
@@ -25,5 +27,5 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 
 /** The `matrix:` section with every default applied (DESIGN.md §7), with overrides. */
 export function testMatrixConfig(overrides: Partial<MatrixConfig> = {}): MatrixConfig {
-  return { formats: ['json'], image: 'myorg/app', tag: '{{arch}}', list_tag: 'latest', runner: 'ubuntu-latest', build_args: {}, templates: {}, ...overrides };
+  return { formats: ['json'], image: 'myorg/app', tag: '{{arch}}', list_tag: 'latest', runner: 'ubuntu-latest', engine: 'docker', build_args: {}, templates: {}, ...overrides };
 }
