@@ -1,5 +1,5 @@
-// Bundles src/ into dist/: bin.cjs (what bin/xdf.cjs runs first: replay of up-to-date runs) and the
-// ES module build xdf.js, whose commands and heavy libraries stay lazily loaded chunks.
+// Bundles src/ into dist/xdf.js (what bin/xdf.cjs runs), whose commands and heavy libraries stay
+// lazily loaded chunks.
 import fs from 'node:fs';
 import { build } from 'esbuild';
 
@@ -19,14 +19,3 @@ await build({
   logLevel: 'warning',
 });
 
-await build({
-  entryPoints: { bin: 'src/bin.ts' },
-  outdir: 'dist',
-  outExtension: { '.js': '.cjs' },
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  logLevel: 'warning',
-  logOverride: { 'empty-import-meta': 'silent' }, // replay.ts reads __dirname there
-});

@@ -88,3 +88,25 @@ const NODE_ARCH: Record<string, string> = { x64: 'amd64', ia32: 'i386', arm: 'ar
 export function machineArch(nodeArch: string = process.arch): string | undefined {
   return NODE_ARCH[nodeArch];
 }
+
+/** The known name (any scheme) closest to a misspelt one, by edit distance; undefined when none is close. */
+export function closestArchName(name: string): string | undefined {
+  const key = name.trim().toLowerCase();
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(key.length / 3)) + 1;
+  for (const alias of ALIASES.keys()) {
+    const d = editDistance(key, alias);
+    if (d < bestDistance) { best = alias; bestDistance = d; }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length];
+}

@@ -47,6 +47,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
 
   withCommon(command('generate', 'render each template for each arch and write the Dockerfiles and matrix files').argument('[template...]'))
     .option('--stage-qemu', 'also copy the host\'s qemu-<arch>-static emulators into the build context')
+    .option('--force', 'replace existing files at output paths that xdf did not write')
     .action(async (templates: string[], flags) => run(async () => (await import('./commands/generate.js')).generate(io, templates, flags)));
   withCommon(command('check', 'exit 1 with a diff when a generated file is missing, stale or orphaned; writes nothing').argument('[template...]'))
     .action(async (templates: string[], flags) => run(async () => (await import('./commands/check.js')).check(io, templates, flags)));

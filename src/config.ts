@@ -1,22 +1,25 @@
 // Step 1: find, read, validate and normalize xdf.yaml; every problem reported with its line.
-import fs from 'node:fs';
 import path from 'node:path';
 import { yaml } from './engines.js';
 import { ARCH_NAMES, resolveArch } from './arches.js';
-import { XdfError, type Problem, type Warnings } from './errors.js';
+import { fail, XdfError, type Problem, type Warnings } from './errors.js';
+import { isValidDigest, isValidTag, referenceProblem } from './image-ref.js';
+import { CONFIG_LIMIT, readInput } from './load.js';
 import { validateConfigData, type SchemaError } from './config-schema.js';
 import type { Config, ConfigOverrides, Engine, ImageRule, MatrixConfig, MatrixFormat, Pin, QemuMode, Strategy } from './types.js';
 
-export { findConfig } from './find-config.js';
+export { findConfig } from './load.js';
+const MAX_ALIASES = 100;
 const DEFAULT_ARCHES = ['amd64', 'arm32v7', 'arm64v8'];
 const IMAGE_KEYS = new Set(['strategy', 'rewrite', 'exclude']);
 
-export interface LoadOptions { file?: string; templateDir: string; overrides?: ConfigOverrides; warnings?: Warnings }
+export interface LoadOptions { file?: string; text?: string; templateDir: string; overrides?: ConfigOverrides; warnings?: Warnings }
 
 type Locate = (dotPath: string, at?: 'key' | 'value') => { line: number; column: number } | undefined;
 
 export function loadConfig(options: LoadOptions): Config {
-  const { data, locate } = options.file ? readYaml(options.file) : { data: {}, locate: (() => undefined) as Locate };
+  const text = options.file ? options.text ?? readInput(options.file, 'config', CONFIG_LIMIT) : undefined;
+  const { data, locate } = options.file ? readYaml(options.file, text!) : { data: {}, locate: (() => undefined) as Locate };
   const file = options.file;
   if (file) {
     const problems = validateConfigData(data).map((e) => schemaProblem(e, data, file, locate))
@@ -27,9 +30,8 @@ export function loadConfig(options: LoadOptions): Config {
 }
 
 /** YAML text to data, plus a way back from a dot path to the line it was written on. */
-function readYaml(file: string): { data: unknown; locate: Locate } {
+function readYaml(file: string, text: string): { data: unknown; locate: Locate } {
   const { isMap, isScalar, isSeq, LineCounter, parseDocument } = yaml();
-  const text = fs.readFileSync(file, 'utf8');
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const yamlError = doc.errors[0];
@@ -58,7 +60,14 @@ function readYaml(file: string): { data: unknown; locate: Locate } {
     const pos = lineCounter.linePos(offset);
     return { line: pos.line, column: pos.col };
   };
-  return { data: doc.toJS() ?? {}, locate };
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIASES }) ?? {};
+  } catch (e) {
+    // yaml refuses a document whose aliases expand past the count: a billion-laughs bomb.
+    fail('XDF010', `too many YAML aliases: ${(e as Error).message.split('\n')[0]}`, `xdf.yaml may use at most ${MAX_ALIASES} aliases (*name)`, { file, line: 1, column: 1 });
+  }
+  return { data, locate };
 }
 
 function schemaProblem(e: SchemaError, data: unknown, file: string, locate: Locate): Problem {
@@ -128,13 +137,24 @@ function normalize(raw: RawConfig, ctx: NormalizeContext): Config {
 
   const images: ImageRule[] = Object.entries(raw.images ?? {}).map(([key, value]) => {
     const pins: Record<string, Pin> = {};
-    for (const [k, v] of Object.entries(value)) if (!IMAGE_KEYS.has(k)) pins[arch(k, `images.${key}.${k}`, false, true)] = v as Pin;
+    for (const [k, v] of Object.entries(value)) if (!IMAGE_KEYS.has(k)) pins[arch(k, `images.${key}.${k}`, false, true)] = oneLineReason(v as Pin);
+    checkImageRule(key, value, problems, at);
     const rule: ImageRule = { key, strategy: value.strategy as Strategy | undefined, rewrite: value.rewrite as string | undefined, exclude: ((value.exclude as string[]) ?? []).map((a, i) => arch(a, `images.${key}.exclude.${i}`)), pins };
     if (rule.strategy === 'pattern' && !rule.rewrite) problems.push({ code: 'XDF011', message: `images.${key}: the pattern strategy needs a rewrite`, hint: 'add rewrite: "myorg/base:{{tag}}-{{arch}}" (variables: registry, name, tag, digest, arch.*)', ...at(`images.${key}`) });
     return rule;
   });
   if ((raw.strategy === 'pattern') && !images.some((r) => r.rewrite)) {
     problems.push({ code: 'XDF011', message: 'strategy: pattern needs a rewrite per image', hint: 'set strategy: pattern with a rewrite: on each image under images:', ...at('strategy') });
+  }
+
+  for (const [name, values] of Object.entries(raw.pins ?? {})) {
+    for (const [k, v] of Object.entries(values ?? {})) {
+      if (typeof v === 'string' && /[\r\n]/.test(v)) problems.push(lineBreak(`pins.${name}.${k}`, at(`pins.${name}.${k}`)));
+    }
+  }
+  const dest = raw.qemu?.dest;
+  if (dest !== undefined && /[\s\0-\x1f]/.test(dest)) {
+    problems.push({ code: 'XDF013', message: `qemu.dest: ${JSON.stringify(dest)} contains a space or a line break`, hint: 'qemu.dest is an absolute path without spaces: /usr/bin/ or /usr/libexec/qemu-binfmt/{{arch.qemu}}-binfmt-P', ...at('qemu.dest') });
   }
 
   let matrix: MatrixConfig | undefined;
@@ -175,3 +195,34 @@ function normalize(raw: RawConfig, ctx: NormalizeContext): Config {
   if (problems.length) throw new XdfError(problems);
   return config;
 }
+
+type At = (dotPath: string, which?: 'key' | 'value') => { file?: string; line?: number; column?: number };
+
+const lineBreak = (key: string, where: ReturnType<At>): Problem => ({
+  code: 'XDF013', message: `${key}: a line break here would reach the Dockerfile as a new instruction`,
+  hint: 'write the value on one line', ...where,
+});
+
+/** DESIGN.md §11: every value of an image rule that reaches a Dockerfile, against docker's grammar. */
+function checkImageRule(key: string, raw: Record<string, unknown>, problems: Problem[], at: At): void {
+  const pattern = key.replace(/[*?]/g, 'x');
+  const keyProblem = /[:@]/.test(key.replace(/^[^/]*:\d+\//, '')) ? 'a key names a repository, without tag or digest' : referenceProblem(pattern);
+  if (keyProblem) {
+    problems.push({ code: 'XDF013', message: `images.${key}: not an image name: ${keyProblem}`, hint: 'key images: by repository (python, myorg/app, registry.example.com:5000/base) or a glob (myorg/*)', ...at(`images.${key}`, 'key') });
+  }
+  for (const [archKey, pin] of Object.entries(raw)) {
+    if (['strategy', 'rewrite', 'exclude'].includes(archKey) || !pin || typeof pin !== 'object') continue;
+    const p = pin as Pin;
+    const base = `images.${key}.${archKey}`;
+    if (typeof p.tag === 'string' && !isValidTag(p.tag)) {
+      problems.push({ code: 'XDF013', message: `${base}.tag: ${JSON.stringify(p.tag)} is not a docker tag`, hint: 'a tag is letters, digits, _ . - (at most 128, not starting with . or -): "1.10-alpine3.7"', ...at(`${base}.tag`) });
+    }
+    if (typeof p.digest === 'string' && !isValidDigest(p.digest)) {
+      problems.push({ code: 'XDF013', message: `${base}.digest: ${JSON.stringify(p.digest)} is not a digest`, hint: 'write the digest as sha256:<64 hex digits>', ...at(`${base}.digest`) });
+    }
+    if (typeof p.reason === 'string' && /[\r\n]/.test(p.reason.trimEnd())) problems.push(lineBreak(`${base}.reason`, at(`${base}.reason`)));
+  }
+}
+
+// A folded YAML scalar (`reason: >`) ends with a line break that is no part of the reason.
+const oneLineReason = (pin: Pin): Pin => (typeof pin.reason === 'string' ? { ...pin, reason: pin.reason.trimEnd() } : pin);

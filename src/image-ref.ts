@@ -63,3 +63,27 @@ export function imageKeys(ref: ImageRef): string[] {
 export function hasVariable(text: string): boolean {
   return text.includes('$');
 }
+
+// Docker's reference grammar (distribution/reference): what a registry and docker accept.
+const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const DOMAIN = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*(?::[0-9]+)?';
+const REPOSITORY = new RegExp(`^(?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
+const TAG = /^[\w][\w.-]{0,127}$/;
+const DIGEST = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
+
+export const isValidTag = (tag: string) => TAG.test(tag);
+export const isValidDigest = (digest: string) => DIGEST.test(digest);
+
+/** Why a full reference (`[registry/]name[:tag][@digest]`) is not one docker accepts, or undefined. */
+export function referenceProblem(text: string): string | undefined {
+  if (/[\s\0-\x1f]/.test(text)) return 'it contains a space or a line break';
+  const ref = parseImageRef(text);
+  const repository = ref.registry ? `${ref.registry}/${ref.name}` : ref.name;
+  if (!REPOSITORY.test(repository)) {
+    return /[A-Z]/.test(ref.name) ? 'a repository name must be lowercase' : `"${repository}" is not a repository name`;
+  }
+  if (repository.length > 255) return 'the repository name is longer than 255 characters';
+  if (ref.tag && !TAG.test(ref.tag)) return `"${ref.tag}" is not a tag (letters, digits, _ . -, at most 128, not starting with . or -)`;
+  if (ref.digest && !DIGEST.test(ref.digest)) return `"${ref.digest}" is not a digest (sha256:<64 hex digits>)`;
+  return undefined;
+}

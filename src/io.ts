@@ -1,7 +1,6 @@
 // What a command may touch of the process: its streams, folder and environment.
 import path from 'node:path';
 import { formatProblem, type Problem } from './errors.js';
-import type { RunInputs } from './replay.js';
 
 export interface Io {
   cwd: string;
@@ -9,8 +8,6 @@ export interface Io {
   stderr: (s: string) => void;
   env?: Record<string, string | undefined>;
   isTTY?: boolean;
-  /** Told what an up-to-date run read, so that the bin can replay the next identical run. */
-  upToDate?: (inputs: RunInputs) => void;
 }
 
 export interface CommonFlags {

@@ -4,15 +4,16 @@ import path from 'node:path';
 import type Handlebars from 'handlebars';
 import { handlebars, NO_PROTOTYPES, yaml } from './engines.js';
 import { archByName } from './arches.js';
-import { fail } from './errors.js';
+import { fail, XdfError } from './errors.js';
+import { readInput } from './load.js';
 import { makeQuote, shellQuote } from './shell-quote.js';
 import type { Config, Matrix, MatrixFormat } from './types.js';
 
 /** One matrix file to write: an absolute path in the config's folder. */
-export interface MatrixFile { path: string; content: string; mode?: number }
+export interface MatrixFile { path: string; content: string; mode?: number; format: MatrixFormat }
 
 // File names are fixed (DESIGN.md §7); `manifest` writes two files, and a user template replaces the script.
-const FILES: Record<MatrixFormat, { file: string; template: string; mode?: number }[]> = {
+export const MATRIX_FILES: Record<MatrixFormat, { file: string; template: string; mode?: number }[]> = {
   json: [{ file: 'xdf-matrix.json', template: 'json.hbs' }],
   yaml: [{ file: 'xdf-matrix.yaml', template: 'yaml.hbs' }],
   gitlab: [{ file: 'xdf-gitlab.yml', template: 'gitlab.hbs' }],
@@ -30,11 +31,11 @@ export function renderMatrixFiles(matrix: Matrix, config: Config): MatrixFile[] 
   const data = templateData(matrix, config);
   const files: MatrixFile[] = [];
   for (const format of ORDER.filter((f) => config.matrix!.formats.includes(f))) {
-    for (const [i, spec] of FILES[format].entries()) {
-      const own = i === FILES[format].length - 1 ? config.matrix!.templates[format] : undefined;
+    for (const [i, spec] of MATRIX_FILES[format].entries()) {
+      const own = i === MATRIX_FILES[format].length - 1 ? config.matrix!.templates[format] : undefined;
       const source = readTemplate(own, spec.template, format, config);
-      const text = hb.compile(source, { noEscape: true, strict: true })(data, NO_PROTOTYPES);
-      files.push({ path: path.join(config.dir, spec.file), content: text.endsWith('\n') ? text : `${text}\n`, ...(spec.mode ? { mode: spec.mode } : {}) });
+      const text = renderOutputTemplate(hb, source, data, own ?? spec.template, format, config);
+      files.push({ path: path.join(config.dir, spec.file), content: text.endsWith('\n') ? text : `${text}\n`, format, ...(spec.mode ? { mode: spec.mode } : {}) });
     }
   }
   return files;
@@ -69,12 +70,22 @@ function outputEnv(config: Config): typeof Handlebars {
   return hb;
 }
 
-function readTemplate(own: string | undefined, builtin: string, format: MatrixFormat, config: Config): string {
+/** A user's output template with a mistake is a located template error, not a crash. */
+function renderOutputTemplate(hb: typeof Handlebars, source: string, data: unknown, file: string, format: MatrixFormat, config: Config): string {
   try {
-    return fs.readFileSync(own ?? new URL(builtin, BUILTIN), 'utf8');
-  } catch {
-    fail('XDF003', `output template ${own ?? builtin} for ${format} not found`, `check matrix.templates.${format} in xdf.yaml`, { file: config.file, ...config.locate(`matrix.templates.${format}`) });
+    return hb.compile(source, { noEscape: true, strict: true })(data, NO_PROTOTYPES);
+  } catch (e) {
+    if (e instanceof XdfError) throw e;
+    const err = e as Error & { lineNumber?: number; column?: number };
+    const line = err.lineNumber ?? (Number(/on line (\d+)/.exec(err.message)?.[1] ?? 0) || undefined);
+    fail('XDF020', `output template for ${format}: ${err.message.split('\n').slice(-1)[0].replace(/ - \d+:\d+$/, '')}`,
+      'check the {{…}} expression at this place; the matrix data is described in the README', { file, line, column: err.column !== undefined ? err.column + 1 : line ? 1 : undefined });
   }
+}
+
+function readTemplate(own: string | undefined, builtin: string, format: MatrixFormat, config: Config): string {
+  if (own) return readInput(own, 'output template', config.limits.input_bytes, { file: config.file, ...config.locate(`matrix.templates.${format}`) });
+  return fs.readFileSync(new URL(builtin, BUILTIN), 'utf8');
 }
 
 /**

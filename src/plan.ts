@@ -1,18 +1,26 @@
-// Reads the inputs of a run (configs, templates, what is on disk) and computes every output in memory.
-import fs from 'node:fs';
+// A run in data-flow order: read the inputs (load.ts), compute every output in memory (emit,
+// matrix), then, for commands that write, read what is on disk there and decide what may change
+// (ownership.ts). Nothing here writes.
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ARCHES, resolveArch } from './arches.js';
 import { loadConfig } from './config.js';
-import { findConfig } from './find-config.js';
-import type { RunInputs } from './replay.js';
 import { emitDockerfiles, outputPath, type DockerfileOutput } from './emit.js';
 import { loadHandlebars, loadYaml } from './engines.js';
-import { isPlainSnippet } from './render.js';
-import { fail, Warnings, type Problem } from './errors.js';
+import { fail, Warnings, XdfError, type Problem } from './errors.js';
+import { relative, splitList, type CommonFlags, type Io } from './io.js';
+import {
+  CONFIG_LIMIT, findConfig, generatedFilesIn, isInside, loadTemplate, physicalPath, readEntry, readInput, realPath,
+  type DiskEntry,
+} from './load.js';
 import { buildMatrix, sameTagWarnings } from './matrix.js';
-import { renderMatrixFiles } from './matrix-formats.js';
-import type { Config } from './types.js';
+import { MATRIX_FILES, renderMatrixFiles } from './matrix-formats.js';
+import {
+  assertDistinct, bakeReferences, decideChanges, type Changes, type PlannedFile, type Producer, type TemplateOutputs,
+} from './ownership.js';
+import { isPlainSnippet, type TemplateSource } from './render.js';
+import type { Config, MatrixFormat } from './types.js';
+
+export type { PlannedFile } from './ownership.js';
 
 export interface RunOptions {
   cwd: string;
@@ -23,76 +31,160 @@ export interface RunOptions {
   out?: string;
   noTemplate?: boolean;
   noHeader?: boolean;
+  force?: boolean;
 }
-
-export interface PlannedFile { path: string; content: string | Buffer; mode?: number }
 
 export interface Plan {
   files: PlannedFile[]; // every output of the run, Dockerfiles first
   dockerfiles: DockerfileOutput[];
-  orphans: string[]; // generated Dockerfiles that this run no longer produces
   configs: Config[];
   warnings: Problem[];
-  inputs?: RunInputs; // what this run read, so that an identical later run can be replayed; none when partials are used
 }
 
-export async function planRun(options: RunOptions): Promise<Plan> {
+/** A plan for a command that writes or checks: what changes on disk. */
+export interface DiskPlan extends Plan { changes: Changes }
+
+export function runOptions(io: Io, templates: string[], flags: CommonFlags & { force?: boolean }): RunOptions {
+  const arches = splitList(flags.arch);
+  if (flags.arch !== undefined && !arches?.length) {
+    fail('XDF002', '--arch names no arch', 'name one or more: --arch arm64v8,arm32v7 (or leave --arch out for the config\'s list)');
+  }
+  return {
+    cwd: io.cwd, templates, config: flags.config, arches, host: flags.host, out: flags.out,
+    noTemplate: flags.template === false, noHeader: flags.header === false, force: flags.force,
+  };
+}
+
+/** --strict: a warning stops the run before anything is written. */
+export function strictWarnings(plan: Plan, flags: CommonFlags): void {
+  if (flags.strict && plan.warnings.length) throw new XdfError(plan.warnings.map((w) => ({ ...w, hint: w.hint ?? 'fix it, or run without --strict' })));
+}
+
+interface Group { config: Config; templates: TemplateSource[]; outputs: DockerfileOutput[]; complete: boolean }
+
+/** Every output of the run, in memory (render, diff and lock stop here: they write nothing). */
+export async function planRun(options: RunOptions): Promise<Plan & { groups: Group[] }> {
   const warnings = new Warnings();
   const requested = options.arches ? new Set(options.arches.map((a) => resolveArch(a)?.arch.name ?? a)) : undefined;
   const outDir = options.out ? path.resolve(options.cwd, options.out) : undefined;
-  const inputs: RunInputs = { files: [], dirs: [BUILTIN_TEMPLATES], lookups: [] };
-  let replayable = true;
-  const plan: Plan = { files: [], dockerfiles: [], orphans: [], configs: [], warnings: [] };
-  const writers = new Map<string, string>(); // output path -> the template that writes it
-  for (const group of groupByConfig(options)) {
-    inputs.lookups.push(...group.lookups);
-    if (group.configFile) {
-      inputs.files.push(group.configFile);
-      await loadYaml();
-    }
-    const config = loadConfig({ file: group.configFile, templateDir: group.templateDir, overrides: { arches: options.arches, host: options.host, out: outDir }, warnings });
+  const plan: Plan & { groups: Group[] } = { files: [], dockerfiles: [], configs: [], warnings: [], groups: [] };
+  for (const lookup of groupByConfig(options)) {
+    if (lookup.configFile) await loadYaml();
+    const text = lookup.configFile ? readInput(lookup.configFile, 'config', CONFIG_LIMIT) : undefined;
+    const config = loadConfig({ file: lookup.configFile, text, templateDir: lookup.templateDir, overrides: { arches: options.arches, host: options.host, out: outDir }, warnings });
     if (options.noHeader) config.output = { ...config.output, header: false };
     plan.configs.push(config);
-    const templates = group.templates.length ? group.templates : config.templates.length ? config.templates : [path.join(options.cwd, 'Dockerfile.tpl')];
-    const texts = templates.map((file) => readTemplate(file, config, options.cwd));
-    if (needsHandlebars(config, options.noTemplate ? [] : texts)) await loadHandlebars();
+    const files = lookup.templates.length ? lookup.templates : config.templates.length ? config.templates : [path.join(options.cwd, 'Dockerfile.tpl')];
+    const plainTexts = files.map((file) => readInput(file, 'template', config.limits.input_bytes));
+    if (needsHandlebars(config, options.noTemplate ? [] : plainTexts)) await loadHandlebars();
+    const templates = files.map((file, i) => (options.noTemplate ? { file, text: plainTexts[i] } : loadTemplate(file, plainTexts[i], config.limits.input_bytes)));
     const outputs: DockerfileOutput[] = [];
-    for (const [i, file] of templates.entries()) {
-      inputs.files.push(file);
-      if (texts[i].includes('{{>')) replayable = false; // partials are read during rendering
-      const result = emitDockerfiles({ file, text: texts[i] }, config, { noTemplate: options.noTemplate, outDir, requested });
+    for (const template of templates) {
+      const result = emitDockerfiles(template, config, { noTemplate: options.noTemplate, outDir, requested });
       result.warnings.forEach((w) => warnings.add(w));
-      for (const output of result.outputs) claim(writers, output.path, file, config, options.cwd);
       outputs.push(...result.outputs);
-      if (!options.arches) plan.orphans.push(...findOrphans(file, config, result.outputs, outDir, inputs.dirs));
     }
     plan.dockerfiles.push(...outputs);
+    plan.files.push(...outputs.map((o) => dockerfileFile(o)));
     // One combined matrix per config: only from a run that covers all of its templates and arches.
-    if (config.matrix && !options.arches && config.templates.every((t) => templates.includes(t))) {
+    const complete = !options.arches && config.templates.every((t) => files.includes(t));
+    if (config.matrix && complete) {
       const matrix = buildMatrix(config, outputs.map((o) => ({ template: o.template, arch: o.arch, dockerfile: o.path, emulated: o.emulated })));
       sameTagWarnings(matrix, config).forEach((w) => warnings.add(w));
-      plan.files.push(...renderMatrixFiles(matrix, config));
-      inputs.files.push(...Object.values(config.matrix.templates));
+      for (const f of renderMatrixFiles(matrix, config)) {
+        plan.files.push({ ...f, producer: { kind: 'matrix', format: f.format, config: config.file ?? config.dir } });
+      }
     }
+    plan.groups.push({ config, templates, outputs, complete });
   }
-  plan.files.unshift(...plan.dockerfiles.map((o) => ({ path: o.path, content: o.content })));
+  // Dockerfiles first, then matrix files: the order of `wrote` lines.
+  plan.files.sort((a, b) => Number(a.producer.kind === 'matrix') - Number(b.producer.kind === 'matrix'));
   const ignored = new Set(plan.configs.flatMap((c) => c.warnings.ignore));
-  // In file order, whatever step found them.
-  plan.warnings = warnings.list.filter((w) => !ignored.has(w.code))
-    .sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
-  inputs.files.push(...plan.files.map((f) => f.path), ...plan.orphans);
-  if (replayable) plan.inputs = inputs;
+  plan.warnings = inFileOrder(warnings.list.filter((w) => !ignored.has(w.code)));
   return plan;
 }
 
-/** Two templates writing the same output would overwrite each other. */
-function claim(writers: Map<string, string>, output: string, template: string, config: Config, cwd: string): void {
-  const other = writers.get(output);
-  if (other && other !== template) {
-    const rel = (p: string) => path.relative(cwd, p);
-    fail('XDF051', `${rel(output)} is written by two templates: ${rel(other)} and ${rel(template)}`, 'give each template its own output.name (use {{template}}) or its own folder', { file: config.file, ...(config.locate('output.name', 'value') ?? config.locate('templates', 'value')) });
+const dockerfileFile = (o: DockerfileOutput): PlannedFile => ({ path: o.path, content: o.content, producer: { kind: 'dockerfile', template: o.template, arch: o.arch.name } });
+
+const inFileOrder = (list: Problem[]) => [...list].sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+
+/** The run of `generate` and `check`: every output, and what it would change on disk. */
+export async function planChanges(options: RunOptions, extra: PlannedFile[] = []): Promise<DiskPlan> {
+  const plan = await planRun(options);
+  const files = [...plan.files, ...extra];
+  const show = (f: string) => path.relative(options.cwd, f) || f;
+  const outDir = options.out ? path.resolve(options.cwd, options.out) : undefined;
+  checkPlaces(plan.groups, files, outDir, show);
+
+  const templates: TemplateOutputs[] = [];
+  const folders = new Set<string>();
+  const retired: { path: string; format: MatrixFormat }[] = [];
+  for (const group of plan.groups) {
+    for (const template of group.templates) {
+      const names = new Set<string>();
+      for (const arch of ARCHES) {
+        try { names.add(outputPath(template.file, arch, group.config, outDir)); } catch { /* a name this arch cannot render */ }
+      }
+      for (const name of names) folders.add(path.dirname(name));
+      templates.push({ template: template.file, names, complete: !options.arches });
+    }
+    if (group.complete) {
+      const configured = new Set(group.config.matrix?.formats ?? []);
+      for (const [format, specs] of Object.entries(MATRIX_FILES) as [MatrixFormat, { file: string }[]][]) {
+        if (!configured.has(format)) for (const spec of specs) retired.push({ path: path.join(group.config.dir, spec.file), format });
+      }
+    }
   }
-  writers.set(output, template);
+  const entries = new Map<string, DiskEntry>();
+  for (const p of [...files.map((f) => f.path), ...retired.map((r) => r.path)]) entries.set(p, readEntry(p));
+  for (const [p, entry] of [...entries]) {
+    if (entry.kind !== 'file' || path.basename(p) !== 'docker-bake.json') continue;
+    for (const ref of bakeReferences(p, entry.bytes)) if (!entries.has(ref)) entries.set(ref, readEntry(ref));
+  }
+  const roots = plan.groups.map((g) => physicalPath(outDir ?? g.config.dir));
+  const generated = new Map<string, string>();
+  for (const folder of folders) {
+    // Never look for files to delete outside the project (a symlinked folder).
+    if (!roots.some((root) => isInside(root, physicalPath(folder)))) continue;
+    for (const [file, owner] of generatedFilesIn(folder)) generated.set(file, owner);
+  }
+  const changes = decideChanges({ files, entries, generated, templates, retired, force: !!options.force, show });
+  const ignored = new Set(plan.configs.flatMap((c) => c.warnings.ignore));
+  plan.warnings = inFileOrder([...plan.warnings, ...changes.warnings.filter((w) => !ignored.has(w.code))]);
+  return { ...plan, files, changes };
+}
+
+/** Outputs stay inside their root on real paths, and never land on an input or on each other. */
+function checkPlaces(groups: Group[], files: PlannedFile[], outDir: string | undefined, show: (f: string) => string): void {
+  const configOf = new Map<string, Config>();
+  for (const g of groups) for (const o of g.outputs) configOf.set(o.path, g.config);
+  const inputs: { path: string; physical: string[]; what: string }[] = [];
+  const input = (file: string, what: string) => inputs.push({ path: file, physical: [physicalPath(file), realPath(file)], what });
+  for (const g of groups) {
+    if (g.config.file) input(g.config.file, 'config');
+    for (const t of g.templates) {
+      input(t.file, 'template');
+      for (const partial of t.partials?.values() ?? []) input(partial.file, 'partial');
+    }
+    for (const own of Object.values(g.config.matrix?.templates ?? {})) input(own, 'output template');
+  }
+  const located = (p: Producer) => {
+    const config = p.kind === 'dockerfile' ? groups.find((g) => g.templates.some((t) => t.file === p.template))?.config : groups[0]?.config;
+    return { file: config?.file, ...(config?.locate('output.name', 'value') ?? config?.locate('templates', 'value')) };
+  };
+  const outputs = files.map((f) => ({ path: f.path, physical: physicalPath(f.path), producer: f.producer }));
+  for (const out of outputs) {
+    if (out.producer.kind !== 'dockerfile') continue;
+    const config = configOf.get(out.path)!;
+    const root = outDir ?? config.dir;
+    if (!isInside(physicalPath(root), out.physical) || !isInside(root, out.path)) {
+      const rel = path.relative(root, out.path).split(path.sep).join('/');
+      const shown = isInside(root, out.path) ? `${rel} (through a symlink to ${path.dirname(out.physical)})` : rel;
+      fail('XDF050', `output ${shown} is outside ${outDir ? 'the --out folder' : "the config's folder"}`,
+        "output.name must stay inside the config's folder; use --out DIR to write elsewhere", { file: config.file, ...config.locate('output.name', 'value') });
+    }
+  }
+  assertDistinct(outputs, inputs, show, located);
 }
 
 /** Templates with `{{`, output templates and config snippets beyond plain lookups need the engine. */
@@ -101,84 +193,24 @@ function needsHandlebars(config: Config, texts: string[]): boolean {
   return !!config.matrix || texts.some((t) => t.includes('{{')) || !snippets.every(isPlainSnippet);
 }
 
-interface ConfigGroup { configFile?: string; templateDir: string; templates: string[]; lookups: string[] }
-
-const BUILTIN_TEMPLATES = fileURLToPath(new URL('../templates/', import.meta.url));
+interface ConfigLookup { configFile?: string; templateDir: string; templates: string[] }
 
 /** Each template is governed by the xdf.yaml found from its folder upward (or --config). */
-function groupByConfig(options: RunOptions): ConfigGroup[] {
+function groupByConfig(options: RunOptions): ConfigLookup[] {
   const explicit = options.config && path.resolve(options.cwd, options.config);
-  if (explicit && !fs.existsSync(explicit)) fail('XDF003', `config file ${options.config} not found`, 'check the --config path');
   if (options.templates.length === 0) {
     const configFile = explicit || findConfig(options.cwd);
-    return [{ configFile, templateDir: configFile ? path.dirname(configFile) : options.cwd, templates: [], lookups: explicit ? [] : [options.cwd] }];
+    return [{ configFile, templateDir: configFile ? path.dirname(configFile) : options.cwd, templates: [] }];
   }
-  const groups = new Map<string, ConfigGroup>();
+  const groups = new Map<string, ConfigLookup>();
   for (const t of options.templates) {
     const file = path.resolve(options.cwd, t);
     const configFile = explicit || findConfig(path.dirname(file));
     const key = configFile ?? `dir:${path.dirname(file)}`;
-    if (!groups.has(key)) groups.set(key, { configFile, templateDir: path.dirname(file), templates: [], lookups: [] });
+    if (!groups.has(key)) groups.set(key, { configFile, templateDir: path.dirname(file), templates: [] });
     groups.get(key)!.templates.push(file);
-    if (!explicit) groups.get(key)!.lookups.push(path.dirname(file));
   }
   return [...groups.values()];
 }
 
-function readTemplate(file: string, config: Config, cwd: string): string {
-  let size: number;
-  try {
-    const stat = fs.statSync(file);
-    if (!stat.isFile()) throw new Error('not a file');
-    size = stat.size;
-  } catch {
-    fail('XDF003', `template ${path.relative(cwd, file)} not found`, 'name an existing template, or list templates: in xdf.yaml (default: Dockerfile.tpl in the current folder)', { file });
-  }
-  if (size > config.limits.input_bytes) {
-    fail('XDF053', `template is ${size} bytes, over the limit of ${config.limits.input_bytes}`, 'raise limits.input_bytes in xdf.yaml if this input is right', { file });
-  }
-  return fs.readFileSync(file, 'utf8');
-}
-
-const HEADER = /^# Generated by xdf from (.+) for \S+ \([^)]*\)\. DO NOT EDIT\.\r?$/m;
-
-/** The template an existing generated Dockerfile names in its header, if any. */
-export function generatedFrom(file: string): string | undefined {
-  let head: string;
-  try {
-    const fd = fs.openSync(file, 'r');
-    try {
-      const buffer = Buffer.alloc(4096);
-      head = buffer.toString('utf8', 0, fs.readSync(fd, buffer, 0, buffer.length, 0));
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch {
-    return undefined;
-  }
-  const m = HEADER.exec(head);
-  return m ? path.resolve(path.dirname(file), m[1]) : undefined;
-}
-
-/** Dockerfiles whose header names this template but that this run does not produce (an arch dropped). */
-function findOrphans(template: string, config: Config, outputs: DockerfileOutput[], outDir: string | undefined, scanned: string[]): string[] {
-  const produced = new Set(outputs.map((o) => o.path));
-  const dirs = new Set<string>();
-  for (const arch of ARCHES) {
-    try { dirs.add(path.dirname(outputPath(template, arch, config, outDir))); } catch { /* a name this arch cannot render */ }
-  }
-  const orphans: string[] = [];
-  for (const dir of dirs) {
-    scanned.push(dir);
-    let entries: fs.Dirent[];
-    try { entries = fs.readdirSync(dir, { withFileTypes: true }); } catch { continue; }
-    for (const entry of entries) {
-      const file = path.join(dir, entry.name);
-      if (!entry.isFile() || produced.has(file) || file === template || entry.name.startsWith('.xdf-tmp-')) continue;
-      if (generatedFrom(file) === template) orphans.push(file);
-    }
-  }
-  return orphans.sort();
-}
-
-
+export { relative };

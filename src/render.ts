@@ -1,9 +1,7 @@
 // Step 2: render a template with Handlebars for one arch. Never HTML-escapes; unknown names fail.
-import fs from 'node:fs';
-import path from 'node:path';
 import type Handlebars from 'handlebars';
 import { handlebars, NO_PROTOTYPES } from './engines.js';
-import type { Arch } from './arches.js';
+import { closestArchName, resolveArch, type Arch } from './arches.js';
 import { fail, XdfError, positionAt } from './errors.js';
 
 export interface RenderContext {
@@ -16,13 +14,21 @@ export interface RenderContext {
 }
 
 export interface TemplateSource {
-  file: string; // absolute path, for errors and partials
+  file: string; // absolute path, for errors
   text: string;
+  /** The partials it uses, by the name it uses them with (read by load.ts from its folder tree). */
+  partials?: Map<string, TemplateSource>;
 }
 
 // Names that reach JavaScript's object machinery instead of template data.
 const FORBIDDEN = new Set(['constructor', '__proto__', 'prototype', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__']);
-const MAX_PARTIAL_DEPTH = 32;
+// Handlebars built-ins that reach outside the data (`log` writes to the console, `lookup` reads any key).
+const UNAVAILABLE = new Set(['log', 'lookup']);
+// Blocks whose body sees another context than the template's data: `{{.}}` means something there.
+const CONTEXT_BLOCKS = new Set(['each', 'with']);
+
+/** Limits that keep Handlebars' parser (which slows down per token and per level) under a second. */
+export const TEMPLATE_LIMITS = { nesting: 100, expressions: 10_000, words: 20_000 };
 
 /** An arch record that prints as its name (`{{arch}}`, `{{host}}`) and still reads every field. */
 function archValue(arch: Arch): Arch {
@@ -41,34 +47,53 @@ const LOGIC = {
 
 interface RenderData { arch: Arch; pins: Record<string, string>; file: string }
 
+type Loc = { loc?: hbs.AST.SourceLocation };
+const placeOf = (file: string, options: Loc) => ({ file, line: options.loc?.start?.line, column: (options.loc?.start?.column ?? 0) + 1 });
+
+/** An arch named in a template, in any scheme; unknown names fail with the closest known one. */
+function archNamed(name: unknown, where: { file?: string; line?: number; column?: number }): string {
+  const resolved = typeof name === 'string' ? resolveArch(name) : undefined;
+  if (!resolved) {
+    const near = typeof name === 'string' ? closestArchName(name) : undefined;
+    fail('XDF001', `unknown architecture ${JSON.stringify(name)} in {{#arch}}`,
+      `${near ? `did you mean ${near}? ` : ''}use a name of any scheme: arm64v8, aarch64, linux/arm/v7 (see xdf arches)`, where);
+  }
+  return resolved.arch.name;
+}
+
 // Helpers read the arch and pins of the current render from its data, so that one environment and
 // one compiled function serve every arch of a template.
 function createEnv(): typeof Handlebars {
   const hb = handlebars().create();
+  for (const name of UNAVAILABLE) hb.unregisterHelper(name);
   hb.registerHelper({
     ...LOGIC,
-    pin(name: unknown, options: Handlebars.HelperOptions & { loc?: hbs.AST.SourceLocation }) {
+    pin(name: unknown, options: Handlebars.HelperOptions & Loc) {
       const { arch, pins, file } = options.data.xdf as RenderData;
-      if (typeof name !== 'string' || !(name in pins)) {
+      if (typeof name !== 'string' || !Object.hasOwn(pins, name)) {
         fail('XDF021', `unknown pin ${JSON.stringify(name)} for ${arch.name}`,
           `define it under pins: in xdf.yaml with a default or a value for ${arch.name}; known pins: ${Object.keys(pins).join(', ') || 'none'}`,
-          { file, line: options.loc?.start?.line, column: (options.loc?.start?.column ?? 0) + 1 });
+          placeOf(file, options));
       }
       return pins[name];
     },
-    // `{{arch}}` prints the name; `{{#arch "arm64v8" "arm32v7"}}…{{else}}…{{/arch}}` selects arches.
+    // `{{arch}}` prints the name; `{{#arch "arm64v8" "aarch64"}}…{{else}}…{{/arch}}` selects arches.
     arch(this: unknown, ...args: unknown[]) {
-      const options = args.pop() as Handlebars.HelperOptions;
-      const { arch } = options.data.xdf as RenderData;
+      const options = args.pop() as Handlebars.HelperOptions & Loc;
+      const { arch, file } = options.data.xdf as RenderData;
       if (!options.fn) return arch.name;
-      return args.map(String).includes(arch.name) ? options.fn(this) : options.inverse(this);
+      const names = args.map((a) => archNamed(nameOf(a), placeOf(file, options)));
+      return names.includes(arch.name) ? options.fn(this) : options.inverse(this);
     },
   });
   return hb;
 }
 
 let shared: typeof Handlebars | undefined;
-const compiled = new Map<string, HandlebarsTemplateDelegate>(); // by template text, for templates without partials
+// Compiled templates: by text for templates without partials (the text is all they depend on),
+// by the source itself for those with partials (identical texts in two folders differ by partials).
+const byText = new Map<string, HandlebarsTemplateDelegate>();
+const bySource = new WeakMap<TemplateSource, HandlebarsTemplateDelegate>();
 
 /** Render one template for one arch; errors point at the template's line. */
 export function renderTemplate(source: TemplateSource, ctx: RenderContext): string {
@@ -76,21 +101,35 @@ export function renderTemplate(source: TemplateSource, ctx: RenderContext): stri
   const plain = renderPlain(source, { arch: ctx.arch, host: ctx.host, emulated: ctx.emulated, native: ctx.native, pins: ctx.pins, vars: ctx.vars });
   if (plain !== undefined) return plain;
   const data = { arch: archValue(ctx.arch), host: archValue(ctx.host), emulated: ctx.emulated, native: ctx.native, pins: ctx.pins, vars: ctx.vars };
-  const withPartials = source.text.includes('{{>') || source.text.includes('{{#>');
   try {
-    let template = withPartials ? undefined : compiled.get(source.text);
-    if (!template) {
-      // Partials are registered per environment: a template that uses them gets its own.
-      const hb = withPartials ? createEnv() : (shared ??= createEnv());
-      const ast = parseTemplate(source);
-      vetTemplate(hb, source, ast, 0);
-      template = hb.compile(ast, { noEscape: true, strict: true });
-      if (!withPartials) compiled.set(source.text, template);
-    }
+    const template = compiledFor(source);
     return template(data, { data: { xdf: { arch: ctx.arch, pins: ctx.pins, file: source.file } }, ...NO_PROTOTYPES });
   } catch (e) {
     throw toTemplateError(e, source);
   }
+}
+
+function compiledFor(source: TemplateSource): HandlebarsTemplateDelegate {
+  const partials = source.partials ?? new Map<string, TemplateSource>();
+  const cached = partials.size ? bySource.get(source) : byText.get(source.text);
+  if (cached) return cached;
+  // Partials are registered per environment: a template that uses them gets its own.
+  const hb = partials.size ? createEnv() : (shared ??= createEnv());
+  const ast = parseTemplate(source);
+  vetTemplate(source, ast);
+  for (const [name, partial] of partials) {
+    const partialAst = parseTemplate(partial);
+    vetTemplate(partial, partialAst);
+    const render = hb.compile(partialAst, { noEscape: true, strict: true });
+    // An error inside a partial points at the partial's own file and line.
+    hb.registerPartial(name, ((context: unknown, options?: Handlebars.RuntimeOptions) => {
+      try { return render(context, options); } catch (e) { throw toTemplateError(e, partial); }
+    }) as HandlebarsTemplateDelegate);
+  }
+  const template = hb.compile(ast, { noEscape: true, strict: true });
+  if (partials.size) bySource.set(source, template);
+  else byText.set(source.text, template);
+  return template;
 }
 
 /** Render a one-line snippet from config (a `rewrite:`, `matrix.tag`, `qemu.dest`, `output.name`). */
@@ -102,7 +141,11 @@ export function renderSnippet(text: string, data: Record<string, unknown>, where
     const wrapped = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, isArch(v) ? archValue(v) : v]));
     const pins = (data.pins ?? {}) as Record<string, string>;
     let template = snippets.get(text);
-    if (!template) snippets.set(text, (template = (shared ??= createEnv()).compile(text, { noEscape: true, strict: true })));
+    if (!template) {
+      const source = { file: where.file ?? '', text };
+      vetTemplate(source, parseTemplate(source));
+      snippets.set(text, (template = (shared ??= createEnv()).compile(text, { noEscape: true, strict: true })));
+    }
     return template(wrapped, { data: { xdf: { arch: data.arch ?? {}, pins, file: where.file } }, ...NO_PROTOTYPES });
   } catch (e) {
     const reason = e instanceof XdfError ? e.problems[0].message : e instanceof Error ? e.message.split('\n')[0].replace(/ in \[object Object\].*$/, '') : String(e);
@@ -160,56 +203,60 @@ function renderPlain(source: TemplateSource, data: Record<string, unknown>): str
 
 const isArch = (v: unknown): v is Arch => !!v && typeof v === 'object' && 'platform' in v && 'qemu' in v;
 
-/** Refuses prototype access and partials from outside the template's tree; registers the partials it uses. */
-function vetTemplate(hb: typeof Handlebars, source: TemplateSource, ast: hbs.AST.Program, depth: number): void {
-  const root = path.dirname(source.file);
-  walk(ast, (node) => {
+/**
+ * Refuses what would render something else than the user meant: prototype access, `log` and
+ * `lookup`, `{{.}}` where the context is the whole data, and unknown names in `{{#arch}}`.
+ */
+function vetTemplate(source: TemplateSource, ast: hbs.AST.Program): void {
+  const at = (node: hbs.AST.Node) => ({ file: source.file, line: node.loc.start.line, column: node.loc.start.column + 1 });
+  const visit = (node: hbs.AST.Node, topLevel: boolean) => {
     if (node.type === 'PathExpression') {
       const p = node as hbs.AST.PathExpression;
       const bad = p.parts.find((part) => FORBIDDEN.has(part));
-      if (bad) {
-        fail('XDF024', `"${bad}" is not template data`, 'templates read only arch, host, emulated, native, pins and vars',
-          { file: source.file, line: p.loc.start.line, column: p.loc.start.column + 1 });
+      if (bad) fail('XDF024', `"${bad}" is not template data`, 'templates read only arch, host, emulated, native, pins and vars', at(p));
+      if (topLevel && p.parts.length === 0 && p.depth === 0) {
+        fail('XDF022', `{{${p.original}}} is the whole template data, which prints as [object Object]`,
+          'name the value: {{arch}}, {{arch.debian}}, {{vars.name}}, {{pin "name"}}', at(p));
       }
     }
-    if (node.type === 'PartialStatement' || node.type === 'PartialBlockStatement') {
-      const nameNode = (node as hbs.AST.PartialStatement).name;
-      const name = nameNode.type === 'PathExpression' ? (nameNode as hbs.AST.PathExpression).original : String((nameNode as unknown as hbs.AST.StringLiteral).value);
-      const where = { file: source.file, line: node.loc.start.line, column: node.loc.start.column + 1 };
-      if (depth >= MAX_PARTIAL_DEPTH) fail('XDF023', `partials nested more than ${MAX_PARTIAL_DEPTH} deep at "${name}"`, 'a partial probably includes itself', where);
-      const file = findPartial(root, name);
-      if (!file) {
-        const outside = path.relative(root, path.resolve(root, name)).startsWith('..') || path.isAbsolute(name);
-        fail('XDF023', outside ? `partial "${name}" is outside the template's folder` : `partial "${name}" not found`,
-          outside ? "partials come only from the template's own folder tree" : `put it at ${name}, ${name}.hbs or ${name}.tpl beside the template`, where);
+    if (node.type === 'MustacheStatement' || node.type === 'BlockStatement' || node.type === 'SubExpression') {
+      const call = node as hbs.AST.MustacheStatement;
+      const name = call.path.type === 'PathExpression' ? (call.path as hbs.AST.PathExpression).original : '';
+      if (UNAVAILABLE.has(name)) fail('XDF024', `{{${name}}} is not available in xdf templates`, 'templates read only arch, host, emulated, native, pins and vars', at(node));
+      if (name === 'arch' && node.type === 'BlockStatement') {
+        for (const param of call.params) if (param.type === 'StringLiteral') archNamed((param as hbs.AST.StringLiteral).value, at(param));
       }
-      const text = fs.readFileSync(file, 'utf8');
-      const partial = { file, text };
-      const partialAst = parseTemplate(partial);
-      const render = hb.compile(partialAst, { noEscape: true, strict: true });
-      // An error inside a partial points at the partial's own file and line.
-      hb.registerPartial(name, ((context: unknown, options?: Handlebars.RuntimeOptions) => {
-        try { return render(context, options); } catch (e) { throw toTemplateError(e, partial); }
-      }) as HandlebarsTemplateDelegate);
-      vetTemplate(hb, partial, partialAst, depth + 1);
     }
-  });
+  };
+  walk(ast, visit, true);
 }
 
-function findPartial(root: string, name: string): string | undefined {
-  for (const candidate of [name, `${name}.hbs`, `${name}.tpl`]) {
-    const file = path.resolve(root, candidate);
-    const rel = path.relative(root, file);
-    if (rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
-    if (fs.existsSync(file) && fs.statSync(file).isFile()) return file;
-  }
-  return undefined;
+/** The partials a template uses, with where each is named; `{{#*inline}}` ones are its own. */
+export function partialReferences(source: TemplateSource): { name: string; line: number; column: number }[] {
+  if (!source.text.includes('{{')) return [];
+  const ast = parseTemplate(source);
+  const inline = new Set<string>();
+  const refs: { name: string; line: number; column: number }[] = [];
+  walk(ast, (node) => {
+    if (node.type === 'DecoratorBlock') {
+      const block = node as unknown as hbs.AST.BlockStatement;
+      const first = block.params[0];
+      if (first?.type === 'StringLiteral') inline.add((first as hbs.AST.StringLiteral).value);
+    }
+    if (node.type !== 'PartialStatement' && node.type !== 'PartialBlockStatement') return;
+    const nameNode = (node as hbs.AST.PartialStatement).name;
+    const where = { file: source.file, line: node.loc.start.line, column: node.loc.start.column + 1 };
+    if (nameNode.type === 'SubExpression') {
+      fail('XDF023', 'a partial named by an expression cannot be found before rendering', 'name the partial literally: {{> parts/apt}}', where);
+    }
+    const name = nameNode.type === 'PathExpression' ? (nameNode as hbs.AST.PathExpression).original : String((nameNode as unknown as hbs.AST.StringLiteral).value);
+    refs.push({ name, line: where.line, column: where.column });
+  }, true);
+  return refs.filter((r) => !inline.has(r.name));
 }
-
-const MAX_NESTING = 200;
 
 function parseTemplate(source: TemplateSource): hbs.AST.Program {
-  checkNesting(source);
+  checkComplexity(source);
   try {
     return handlebars().parse(source.text);
   } catch (e) {
@@ -217,23 +264,52 @@ function parseTemplate(source: TemplateSource): hbs.AST.Program {
   }
 }
 
-/** Handlebars recurses per nesting level: refuse absurd depths before its parser overflows the stack. */
-function checkNesting(source: TemplateSource): void {
+/**
+ * Handlebars' parser recurses per level and slows down per token: refuse absurd nesting (blocks,
+ * `else if` chains, subexpressions) and counts before it runs, at the place the limit is crossed.
+ */
+function checkComplexity(source: TemplateSource): void {
+  const { text, file } = source;
+  const tooDeep = (offset: number) => fail('XDF025', `blocks, else-if chains and subexpressions nested more than ${TEMPLATE_LIMITS.nesting} deep`,
+    'flatten the template: move arch decisions into xdf.yaml (pins, vars, images)', { file, ...positionAt(text, offset) });
+  const blocks: number[] = []; // per open block: 1 + its else-if branches
   let depth = 0;
-  for (const m of source.text.matchAll(/\{\{~?\s*([#^/])/g)) {
-    depth += m[1] === '/' ? -1 : 1;
-    if (depth > MAX_NESTING) {
-      fail('XDF025', `blocks nested more than ${MAX_NESTING} deep`, 'flatten the template: move arch decisions into xdf.yaml (pins, vars, images)', { file: source.file, ...positionAt(source.text, m.index!) });
+  let expressions = 0;
+  let words = 0;
+  for (const m of text.matchAll(/(\\?)\{\{(~?\s*)([#^/]|else\b)?([^}]*)/g)) {
+    if (m[1]) continue; // an escaped \{{ is text
+    expressions++;
+    const body = m[4];
+    words += body.split(/\s+/).filter(Boolean).length;
+    if (expressions > TEMPLATE_LIMITS.expressions || words > TEMPLATE_LIMITS.words) {
+      fail('XDF025', `more than ${TEMPLATE_LIMITS.expressions} {{…}} expressions or ${TEMPLATE_LIMITS.words} words in them`,
+        'a template this large is data: move it into xdf.yaml (vars) or split the template into partials', { file, ...positionAt(text, m.index!) });
     }
+    if (m[3] === '#' || m[3] === '^') { blocks.push(1); depth++; }
+    else if (m[3] === '/') depth -= blocks.pop() ?? 0;
+    else if (m[3] === 'else' && /\S/.test(body.replace(/~$/, '')) && blocks.length) { blocks[blocks.length - 1]++; depth++; }
+    let parens = 0;
+    let quote = '';
+    for (const c of body) {
+      if (quote) { if (c === quote) quote = ''; continue; }
+      if (c === '"' || c === "'") quote = c;
+      else if (c === '(' && depth + ++parens > TEMPLATE_LIMITS.nesting) tooDeep(m.index!);
+      else if (c === ')') parens--;
+    }
+    if (depth > TEMPLATE_LIMITS.nesting) tooDeep(m.index!);
   }
 }
 
-function walk(node: unknown, visit: (n: hbs.AST.Node) => void): void {
+function walk(node: unknown, visit: (n: hbs.AST.Node, topLevel: boolean) => void, topLevel: boolean): void {
   if (!node || typeof node !== 'object') return;
-  if (Array.isArray(node)) { for (const n of node) walk(n, visit); return; }
+  if (Array.isArray(node)) { for (const n of node) walk(n, visit, topLevel); return; }
   const n = node as Record<string, unknown>;
-  if (typeof n.type === 'string') visit(n as unknown as hbs.AST.Node);
-  for (const key of ['body', 'program', 'inverse', 'path', 'params', 'hash', 'pairs', 'value', 'name']) walk(n[key], visit);
+  if (typeof n.type === 'string') visit(n as unknown as hbs.AST.Node, topLevel);
+  const changesContext = n.type === 'BlockStatement'
+    && CONTEXT_BLOCKS.has(((n.path as hbs.AST.PathExpression | undefined)?.original) ?? '');
+  for (const key of ['body', 'program', 'inverse', 'path', 'params', 'hash', 'pairs', 'value', 'name']) {
+    walk(n[key], visit, topLevel && !(changesContext && (key === 'program' || key === 'inverse')));
+  }
 }
 
 /** Handlebars errors as `file:line:col` with a hint; Go-template braces get their own advice. */

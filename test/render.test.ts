@@ -4,12 +4,14 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { archByName } from '../src/arches.js';
 import { XdfError } from '../src/errors.js';
-import { renderTemplate, type RenderContext } from '../src/render.js';
+import { loadTemplate } from '../src/load.js';
+import { renderTemplate, TEMPLATE_LIMITS, type RenderContext } from '../src/render.js';
 
 const ctx = (arch = 'arm64v8', extra: Partial<RenderContext> = {}): RenderContext => ({
   arch: archByName(arch), host: archByName('amd64'), emulated: arch !== 'amd64', native: false, pins: { go: '1.10' }, vars: { version: '2.8.1' }, ...extra,
 });
-const render = (text: string, c = ctx(), file = '/t/Dockerfile.tpl') => renderTemplate({ file, text }, c);
+// Partials are read the way a run reads them: by load.ts, from the template's folder tree.
+const render = (text: string, c = ctx(), file = '/t/Dockerfile.tpl') => renderTemplate(loadTemplate(file, text, 5 << 20), c);
 const errorOf = (fn: () => unknown) => { try { fn(); } catch (e) { return (e as XdfError).problems[0]; } throw new Error('no error'); };
 
 describe('renderTemplate', () => {
@@ -54,7 +56,8 @@ describe('renderTemplate', () => {
   });
   it('nesting renders up to a limit, then fails clearly instead of blowing the stack', () => {
     const nested = (depth: number) => '{{#if emulated}}'.repeat(depth) + 'deep' + '{{/if}}'.repeat(depth);
-    expect(render(nested(150))).toBe('deep');
+    expect(render(nested(TEMPLATE_LIMITS.nesting))).toBe('deep');
+    expect(errorOf(() => render(nested(TEMPLATE_LIMITS.nesting + 1)))).toMatchObject({ code: 'XDF025', line: 1 });
     expect(errorOf(() => render(nested(100_000)))).toMatchObject({ code: 'XDF025', line: 1 });
   });
 });

@@ -1,14 +1,12 @@
 import { checkPlan } from '../check.js';
 import { printWarnings, problemJson, relative, type CommonFlags, type Io } from '../io.js';
-import { planRun } from '../plan.js';
-import { runOptions, strictWarnings } from './generate.js';
+import { planChanges, runOptions, strictWarnings } from '../plan.js';
 
 export async function check(io: Io, templates: string[], flags: CommonFlags): Promise<number> {
-  const plan = await planRun(runOptions(io, templates, flags));
+  const plan = await planChanges(runOptions(io, templates, flags));
   strictWarnings(plan, flags);
   const findings = await checkPlan(plan, io.cwd);
   const show = relative(io);
-  if (findings.length === 0 && plan.inputs) io.upToDate?.(plan.inputs);
   if (flags.json) {
     io.stdout(`${JSON.stringify({ ok: findings.length === 0, outputs: findings.map((f) => ({ path: show(f.path), status: f.status })), warnings: plan.warnings.map(problemJson(io)) })}\n`);
     return findings.length ? 1 : 0;

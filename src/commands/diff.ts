@@ -1,7 +1,6 @@
 import { structuredPatch } from 'diff';
 import { printWarnings, relative, type CommonFlags, type Io, useColor } from '../io.js';
-import { planRun } from '../plan.js';
-import { runOptions } from './generate.js';
+import { planRun, runOptions } from '../plan.js';
 
 /** Per arch, what xdf rewrote and injected: the rendered template against the final Dockerfile. */
 export async function diff(io: Io, template: string | undefined, flags: CommonFlags): Promise<number> {

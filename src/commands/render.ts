@@ -1,8 +1,7 @@
 import { resolveArch } from '../arches.js';
 import { fail } from '../errors.js';
 import { printWarnings, problemJson, relative, splitList, type CommonFlags, type Io } from '../io.js';
-import { planRun } from '../plan.js';
-import { runOptions, strictWarnings } from './generate.js';
+import { planRun, runOptions, strictWarnings } from '../plan.js';
 
 export async function render(io: Io, template: string, flags: CommonFlags): Promise<number> {
   const arches = splitList(flags.arch) ?? [];

@@ -1,0 +1,250 @@
+// Every read of a run: the inputs (config, templates, partials, output templates) and what is on
+// disk where outputs go. The steps after this one work on memory only.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fail } from './errors.js';
+import { dockerfileOwner } from './header.js';
+import { partialReferences, type TemplateSource } from './render.js';
+
+export const CONFIG_NAME = 'xdf.yaml';
+export const CONFIG_LIMIT = 1024 * 1024;
+
+export type InputKind = 'template' | 'config' | 'partial' | 'output template' | 'Dockerfile';
+
+/** Where an input was named, for errors about it (a partial is named in its template). */
+export interface NamedAt { file?: string; line?: number; column?: number }
+
+/**
+ * A regular file read whole as UTF-8: a folder, FIFO or device is an error (never a hang), and
+ * so are a size over the limit and bytes that are not UTF-8 (at the first bad byte).
+ */
+export function readInput(file: string, kind: InputKind, limit: number, namedAt: NamedAt = { file }): string {
+  const shown = path.basename(file);
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      fail('XDF003', `${kind} ${shown} not found`, hintNotFound(kind), namedAt);
+    }
+    fail('XDF005', `cannot read ${kind} ${shown}: ${code}`, 'check the permissions of the file and its folder', namedAt);
+  }
+  if (!stat.isFile()) {
+    const what = stat.isDirectory() ? 'a folder' : 'not a regular file';
+    fail('XDF005', `${kind} ${shown} is ${what}`, `name a regular file as the ${kind}`, namedAt);
+  }
+  if (stat.size > limit) {
+    const code = kind === 'config' ? 'XDF010' : 'XDF053';
+    const hint = kind === 'config'
+      ? `xdf.yaml is limited to ${limit} bytes: keep data out of it`
+      : 'raise limits.input_bytes in xdf.yaml if this input is right';
+    fail(code, `${kind} is ${stat.size} bytes, over the limit of ${limit}`, hint, { file });
+  }
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    fail('XDF005', `cannot read ${kind} ${shown}: ${code}`, 'check the permissions of the file', namedAt);
+  }
+  return decodeUtf8(bytes, file);
+}
+
+function hintNotFound(kind: InputKind): string {
+  if (kind === 'template') {
+    return 'name an existing template, or list templates: in xdf.yaml (default: Dockerfile.tpl in the current folder)';
+  }
+  if (kind === 'config') return 'check the --config path';
+  if (kind === 'output template') return 'check matrix.templates in xdf.yaml';
+  return 'check the name';
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** UTF-8 text, or XDF004 at the first byte that is not UTF-8 (never a silent U+FFFD). */
+export function decodeUtf8(bytes: Buffer, file: string): string {
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    const bad = firstInvalidUtf8(bytes);
+    const before = bytes.subarray(0, bad);
+    const lineStart = Math.max(before.lastIndexOf(10), before.lastIndexOf(13)) + 1;
+    const line = 1 + countLineBreaks(before);
+    const column = bytes.subarray(lineStart, bad).toString('utf8').length + 1;
+    fail('XDF004', `not UTF-8: byte 0x${bytes[bad].toString(16).padStart(2, '0')} at offset ${bad}`,
+      'save the file as UTF-8 (iconv -f latin1 -t utf-8, or your editor\'s encoding menu)', { file, line, column });
+  }
+}
+
+function countLineBreaks(bytes: Buffer): number {
+  let n = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] === 10 || (bytes[i] === 13 && bytes[i + 1] !== 10)) n++;
+  }
+  return n;
+}
+
+/** The offset of the first byte that does not belong to a well-formed UTF-8 sequence. */
+export function firstInvalidUtf8(b: Buffer): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i];
+    const need = c < 0x80 ? 0 : c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
+    if (need < 0) return i;
+    for (let k = 1; k <= need; k++) {
+      const next = b[i + k];
+      let lo = 0x80;
+      let hi = 0xbf;
+      if (k === 1 && c === 0xe0) lo = 0xa0;
+      if (k === 1 && c === 0xed) hi = 0x9f;
+      if (k === 1 && c === 0xf0) lo = 0x90;
+      if (k === 1 && c === 0xf4) hi = 0x8f;
+      if (next === undefined || next < lo || next > hi) return i;
+    }
+    i += need + 1;
+  }
+  return b.length;
+}
+
+/** The xdf.yaml governing a folder: there or above, up to the folder that holds .git. */
+export function findConfig(startDir: string): string | undefined {
+  for (let dir = path.resolve(startDir); ; dir = path.dirname(dir)) {
+    const file = path.join(dir, CONFIG_NAME);
+    if (fs.existsSync(file)) return file;
+    if (fs.existsSync(path.join(dir, '.git')) || path.dirname(dir) === dir) return undefined;
+  }
+}
+
+const PARTIAL_EXTENSIONS = ['', '.hbs', '.tpl'];
+
+/**
+ * A template with every partial it uses, found from its parsed text (`{{> p}}`, `{{#> p}}`,
+ * `{{~> p}}`, in partials too) and resolved in the template's own folder tree on real paths.
+ */
+export function loadTemplate(file: string, text: string, limit: number): TemplateSource {
+  const root = path.dirname(file);
+  const partials = new Map<string, TemplateSource>();
+  const pending: TemplateSource[] = [{ file, text }];
+  const realRoot = realFolder(root);
+  while (pending.length) {
+    const source = pending.pop()!;
+    for (const ref of partialReferences(source)) {
+      if (partials.has(ref.name)) continue;
+      const at = { file: source.file, line: ref.line, column: ref.column };
+      const found = findPartial(root, realRoot, ref.name, at);
+      const partial = { file: found, text: readInput(found, 'partial', limit, at) };
+      partials.set(ref.name, partial);
+      pending.push(partial);
+    }
+  }
+  return { file, text, partials };
+}
+
+function findPartial(root: string, realRoot: string, name: string, at: NamedAt): string {
+  const outside = () => fail('XDF023', `partial "${name}" is outside the template's folder`,
+    "partials come only from the template's own folder tree", at);
+  if (path.isAbsolute(name)) outside();
+  for (const ext of PARTIAL_EXTENSIONS) {
+    const file = path.resolve(root, `${name}${ext}`);
+    if (!isInside(root, file)) outside();
+    let stat: fs.Stats;
+    try { stat = fs.statSync(file); } catch { continue; }
+    // Decided on the real path: a symlinked folder or file must not lead out of the tree.
+    if (!isInside(realRoot, fs.realpathSync.native(file))) outside();
+    if (stat.isFile()) return file;
+  }
+  return fail('XDF023', `partial "${name}" not found`,
+    `put it at ${name}, ${name}.hbs or ${name}.tpl beside the template`, at);
+}
+
+/** Is `file` inside `folder` (or the folder itself)? Both absolute. */
+export function isInside(folder: string, file: string): boolean {
+  const rel = path.relative(folder, file);
+  return rel === '' || (!rel.startsWith(`..${path.sep}`) && rel !== '..' && !path.isAbsolute(rel));
+}
+
+function realFolder(folder: string): string {
+  try { return fs.realpathSync.native(folder); } catch { return path.resolve(folder); }
+}
+
+/**
+ * Where a path really is, without following its last part (an output that is a symlink is
+ * replaced, never followed): the real path of its deepest existing folder, plus the rest.
+ */
+export function physicalPath(file: string): string {
+  const rest: string[] = [path.basename(file)];
+  let dir = path.dirname(file);
+  for (;;) {
+    try {
+      return path.join(fs.realpathSync.native(dir), ...rest);
+    } catch {
+      const parent = path.dirname(dir);
+      if (parent === dir) return file;
+      rest.unshift(path.basename(dir));
+      dir = parent;
+    }
+  }
+}
+
+/** The real path of an existing file (symlinks followed), else its physical path. */
+export function realPath(file: string): string {
+  try { return fs.realpathSync.native(file); } catch { return physicalPath(file); }
+}
+
+/** What is at a path, without following a symlink there. */
+export type DiskEntry =
+  | { kind: 'missing' }
+  | { kind: 'file'; bytes: Buffer }
+  | { kind: 'symlink' }
+  | { kind: 'folder' }
+  | { kind: 'other' }
+  | { kind: 'blocked'; by: string }; // a file where a folder of the path should be
+
+export function readEntry(file: string): DiskEntry {
+  let stat: fs.Stats;
+  try {
+    stat = fs.lstatSync(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOTDIR') return { kind: 'blocked', by: blockingFile(file) };
+    return { kind: 'missing' };
+  }
+  if (stat.isSymbolicLink()) return { kind: 'symlink' };
+  if (stat.isDirectory()) return { kind: 'folder' };
+  if (!stat.isFile()) return { kind: 'other' };
+  return { kind: 'file', bytes: fs.readFileSync(file) };
+}
+
+function blockingFile(file: string): string {
+  for (let dir = path.dirname(file); path.dirname(dir) !== dir; dir = path.dirname(dir)) {
+    try { if (!fs.statSync(dir).isDirectory()) return dir; } catch { /* not there yet */ }
+  }
+  return path.dirname(file);
+}
+
+const HEAD_BYTES = 4096;
+
+/**
+ * The regular files of a folder that start with a Dockerfile header, with the template each names.
+ * Symlinks are never followed; a folder that is missing or unreadable has none.
+ */
+export function generatedFilesIn(folder: string): Map<string, string> {
+  const found = new Map<string, string>();
+  let entries: fs.Dirent[];
+  try { entries = fs.readdirSync(folder, { withFileTypes: true }); } catch { return found; }
+  const buffer = Buffer.alloc(HEAD_BYTES);
+  for (const entry of entries) {
+    if (!entry.isFile() || entry.name.startsWith('.xdf-tmp-')) continue;
+    const file = path.join(folder, entry.name);
+    let head: string;
+    try {
+      const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+      try { head = buffer.toString('utf8', 0, fs.readSync(fd, buffer, 0, HEAD_BYTES, 0)); } finally { fs.closeSync(fd); }
+    } catch {
+      continue;
+    }
+    const owner = dockerfileOwner(file, head);
+    if (owner) found.set(file, owner);
+  }
+  return found;
+}
