@@ -74,6 +74,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
   command('arches', 'print the architecture table in every naming scheme').option('--json', 'machine-readable output')
     .action(async (flags) => run(async () => (await import('./commands/arches.js')).arches(io, flags)));
 
+  if (argv.length === 0) {
+    // No command is a usage error: the help goes to stderr so that a script notices.
+    io.stderr(program.helpInformation());
+    return 2;
+  }
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

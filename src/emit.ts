@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { archByName, type Arch } from './arches.js';
 import { applyEdits } from './edits.js';
-import { type Place, type Problem } from './errors.js';
+import { fail, type Place, type Problem } from './errors.js';
 import { dockerfileHeader } from './header.js';
 import { parseDockerfile, type ParsedDockerfile } from './parse.js';
 import { renderSnippet, renderTemplate, type TemplateSource } from './render.js';
@@ -50,6 +50,11 @@ export function emitDockerfiles(template: TemplateSource, config: Config, option
       : renderTemplate(template, { arch, host, emulated, native: !!config.native[arch.name], pins: pinsFor(config, arch), vars: config.vars });
     let parsed = parsedByText.get(rendered);
     if (!parsed) parsedByText.set(rendered, (parsed = parseDockerfile(rendered)));
+    if (parsed.stages.length === 0) {
+      const empty = rendered.trim() === '';
+      fail('XDF031', empty ? `the Dockerfile for ${arch.name} is empty` : `the Dockerfile for ${arch.name} has no FROM`,
+        'a Dockerfile starts its first stage with FROM <image>; check the template (and its {{#if}} blocks)', { file: template.file, ...(empty ? {} : { line: 1, column: 1 }) });
+    }
     const place = (line: number, column: number): Place => (line <= mappedLines
       ? { file: template.file, line, column }
       : { file: template.file, rendered: `line ${line} of the rendered output for ${arch.name}` });

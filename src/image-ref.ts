@@ -79,11 +79,13 @@ export function referenceProblem(text: string): string | undefined {
   if (/[\s\0-\x1f]/.test(text)) return 'it contains a space or a line break';
   const ref = parseImageRef(text);
   const repository = ref.registry ? `${ref.registry}/${ref.name}` : ref.name;
+  // Build variables (`${GO}`) are kept for docker to expand: only literal parts are checked.
+  if (hasVariable(repository)) return undefined;
   if (!REPOSITORY.test(repository)) {
     return /[A-Z]/.test(ref.name) ? 'a repository name must be lowercase' : `"${repository}" is not a repository name`;
   }
   if (repository.length > 255) return 'the repository name is longer than 255 characters';
-  if (ref.tag && !TAG.test(ref.tag)) return `"${ref.tag}" is not a tag (letters, digits, _ . -, at most 128, not starting with . or -)`;
-  if (ref.digest && !DIGEST.test(ref.digest)) return `"${ref.digest}" is not a digest (sha256:<64 hex digits>)`;
+  if (ref.tag && !hasVariable(ref.tag) && !TAG.test(ref.tag)) return `"${ref.tag}" is not a tag (letters, digits, _ . -, at most 128, not starting with . or -)`;
+  if (ref.digest && !hasVariable(ref.digest) && !DIGEST.test(ref.digest)) return `"${ref.digest}" is not a digest (sha256:<64 hex digits>)`;
   return undefined;
 }

@@ -1,6 +1,6 @@
 // FROM strategies (DESIGN.md §5): how one image reference becomes its per-arch form. Pure.
 import type { Arch } from './arches.js';
-import { formatImageRef, imageKeys, isOfficial, parseImageRef, shortName, type ImageRef } from './image-ref.js';
+import { formatImageRef, imageKeys, isOfficial, parseImageRef, referenceProblem, shortName, type ImageRef } from './image-ref.js';
 import { renderSnippet } from './render.js';
 import type { ImageRule, Pin, Strategy } from './types.js';
 import { XdfError, type Place } from './errors.js';
@@ -13,6 +13,7 @@ export interface MapRequest {
   strategy: Strategy; // the rule's strategy, else the config's
   place: Place; // where the reference is, for errors
   configFile?: string;
+  locate?: (dotPath: string, at?: 'key' | 'value') => { line: number; column: number } | undefined;
 }
 
 export interface MapResult {
@@ -90,8 +91,15 @@ function mapMultiarch(req: MapRequest, ref: ImageRef): ImageRef {
 function renderPattern(req: MapRequest, ref: ImageRef): string {
   const rewrite = req.rule?.rewrite;
   if (!rewrite) throw problem(req, 'XDF045', `${req.text} uses the pattern strategy without a rewrite`, `add rewrite: "myorg/base:{{tag}}-{{arch}}" to its entry under images:`);
-  return renderSnippet(rewrite, { registry: ref.registry, name: ref.name, tag: ref.tag || 'latest', digest: ref.digest, arch: req.arch },
-    { key: `images.${req.rule!.key}.rewrite`, file: req.configFile });
+  const key = `images.${req.rule!.key}.rewrite`;
+  const image = renderSnippet(rewrite, { registry: ref.registry, name: ref.name, tag: ref.tag || 'latest', digest: ref.digest, arch: req.arch },
+    { key, file: req.configFile });
+  const wrong = referenceProblem(image);
+  if (wrong) {
+    throw new XdfError({ code: 'XDF013', message: `${key} renders ${req.text} for ${req.arch.name} as ${JSON.stringify(image)}: ${wrong}`,
+      hint: 'the rewrite must yield an image reference: myorg/base:{{tag}}-{{arch}}', ...(req.configFile ? { file: req.configFile, ...req.locate?.(key, 'value') } : req.place) });
+  }
+  return image;
 }
 
 function noPrefix(req: MapRequest, image: string): XdfError {

@@ -34,7 +34,7 @@ export function transformDockerfile(req: TransformRequest): TransformResult {
     const { arch, host, config } = req;
     const rule = findRule(config.images, parseImageRef(text));
     if (rule?.exclude.includes(arch.name)) result.excludedBy ??= rule.key;
-    const mapped = mapImage({ text, arch, isHost: arch.name === host.name, rule, strategy: rule?.strategy ?? config.strategy, place: at, configFile: config.file });
+    const mapped = mapImage({ text, arch, isHost: arch.name === host.name, rule, strategy: rule?.strategy ?? config.strategy, place: at, configFile: config.file, locate: config.locate });
     if (mapped.note && !result.notes.includes(mapped.note)) result.notes.push(mapped.note);
     return mapped;
   };
@@ -50,7 +50,7 @@ type Mapper = (text: string, at: Place) => MapResult;
 function rewriteFroms(req: TransformRequest, map: Mapper, result: TransformResult): void {
   const { parsed, arch, host } = req;
   const argEdits = new Map<string, { image: string; stage: Stage }>();
-  const argsOfBuildStages = new Set<string>();
+  const argsOfFixedStages = new Map<string, string>(); // ARGs behind FROMs whose platform is fixed → that platform
   const stageNames = new Set<string>();
   const spanAt = (span: Span) => { const { line, column } = parsed.positionOf(span.start); return req.place(line, column); };
   for (const stage of parsed.stages) {
@@ -66,10 +66,13 @@ function rewriteFroms(req: TransformRequest, map: Mapper, result: TransformResul
     const variable = WHOLE_VARIABLE.exec(image.text);
     const varName = variable?.[1] ?? variable?.[2];
     if (platform && BUILDPLATFORM.test(platform)) {
-      if (varName) argsOfBuildStages.add(varName);
+      if (varName && !argsOfFixedStages.has(varName)) argsOfFixedStages.set(varName, platform);
       continue; // a cross-compile stage runs on the build host: no rewrite, no QEMU
     }
-    if (platform && !TARGETPLATFORM.test(platform)) continue; // the user chose its platform
+    if (platform && !TARGETPLATFORM.test(platform)) {
+      if (varName && !argsOfFixedStages.has(varName)) argsOfFixedStages.set(varName, platform);
+      continue; // the user chose its platform
+    }
     let mapped: MapResult;
     if (varName) {
       const arg = parsed.args.get(varName);
@@ -95,8 +98,11 @@ function rewriteFroms(req: TransformRequest, map: Mapper, result: TransformResul
     }
   }
   for (const [name, { image }] of argEdits) {
-    if (argsOfBuildStages.has(name)) {
-      throw new XdfError({ code: 'XDF044', message: `ARG ${name} feeds both a --platform=$BUILDPLATFORM stage and a stage built for ${arch.name}: one default cannot be both`, hint: `use two ARGs, one per stage (e.g. ${name}_BUILD for the $BUILDPLATFORM stage)`, ...spanAt(parsed.args.get(name)!.value!) });
+    const fixed = argsOfFixedStages.get(name);
+    if (fixed !== undefined) {
+      const other = BUILDPLATFORM.test(fixed) ? 'a --platform=$BUILDPLATFORM stage' : `a --platform=${fixed} stage`;
+      const suffix = BUILDPLATFORM.test(fixed) ? 'BUILD' : 'FIXED';
+      throw new XdfError({ code: 'XDF044', message: `ARG ${name} feeds both ${other} and a stage built for ${arch.name}: one default cannot be both`, hint: `use two ARGs, one per stage (e.g. ${name}_${suffix} for the ${BUILDPLATFORM.test(fixed) ? '$BUILDPLATFORM' : `--platform=${fixed}`} stage)`, ...spanAt(parsed.args.get(name)!.value!) });
     }
     result.edits.push(replace(parsed.args.get(name)!.value!, image)); // once, however many FROMs use it
   }
@@ -137,6 +143,7 @@ const replace = (span: Span, text: string): Edit => ({ start: span.start, end: s
 function injectQemu(req: TransformRequest, warnings: Problem[]): Edit[] {
   const { parsed, arch, host, config } = req;
   const edits: Edit[] = [];
+  if (arch.name === host.name) return edits; // the host's output is the input plus the header, always
   const earlier = new Map<string, { has: boolean; target: Arch | undefined }>(); // by stage name: emulator in it, platform
   for (const stage of parsed.stages) {
     const base = earlier.get(stage.image?.text.toLowerCase() ?? '');
@@ -197,7 +204,11 @@ export function isEmulated(target: Arch, host: Arch, native: Config['native']): 
 
 function qemuLine(parsed: ParsedDockerfile, stage: Stage, target: Arch, host: Arch, config: Config): Edit {
   const file = `qemu-${target.qemu}-static`;
-  const dest = renderSnippet(config.qemu.dest, { arch: target, host }, { key: 'qemu.dest', file: config.file, ...config.locate('qemu.dest') });
+  const where = { file: config.file, ...config.locate('qemu.dest', 'value') };
+  const dest = renderSnippet(config.qemu.dest, { arch: target, host }, { key: 'qemu.dest', ...where });
+  if (!/^\/\S*$/.test(dest)) {
+    throw new XdfError({ code: 'XDF013', message: `qemu.dest renders to ${JSON.stringify(dest)} for ${target.name}: not an absolute path without spaces`, hint: 'qemu.dest is a folder ending in / (/usr/bin/) or a full path (/usr/libexec/qemu-binfmt/{{arch.qemu}}-binfmt-P)', ...where });
+  }
   const line = config.qemu.mode === 'copy-from'
     ? `COPY --from=multiarch/qemu-user-static:${host.qemu}-${target.qemu} /usr/bin/${file} ${dest}`
     : `COPY ${file} ${dest}`;

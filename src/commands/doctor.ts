@@ -12,10 +12,11 @@ export async function doctor(io: Io, flags: DoctorFlags): Promise<number> {
   const file = flags.config ? path.resolve(io.cwd, flags.config) : findConfig(io.cwd);
   if (file) await loadYaml();
   const config = loadConfig({ file, templateDir: io.cwd, overrides: { arches: splitList(flags.arch), host: flags.host }, warnings });
+  const shown = warnings.list.filter((w) => !config.warnings.ignore.includes(w.code));
   const report = await runDoctor({ config, binfmtDir: flags.binfmtDir ?? '/proc/sys/fs/binfmt_misc' });
   if (flags.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   else {
-    printWarnings(io, warnings.list, flags);
+    printWarnings(io, shown, flags);
     io.stdout(formatDoctor(report));
   }
   return report.ok ? 0 : 1;

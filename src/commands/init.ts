@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { archByName, machineArch, resolveArch } from '../arches.js';
 import { isEmulated } from '../transform.js';
+import { readInput } from '../load.js';
 import { handlerFor, readBinfmt } from '../binfmt.js';
 import { loadHandlebars } from '../engines.js';
 import { fail } from '../errors.js';
@@ -22,7 +23,7 @@ export async function init(io: Io, dockerfileArg: string | undefined, flags: Ini
       if (fs.existsSync(file)) fail('XDF056', `${relative(io)(file)} already exists`, 'xdf init never overwrites: use --force to replace it', { file });
     }
   }
-  const text = fs.readFileSync(dockerfile, 'utf8');
+  const text = readInput(dockerfile, 'Dockerfile', 5 * 1024 * 1024);
   const host = canonical(flags.host ?? machineArch() ?? 'amd64');
   const arches = (splitList(flags.arch) ?? ['amd64', 'arm32v7', 'arm64v8']).map(canonical);
   const template = escapeTemplate(text);
