@@ -42,7 +42,9 @@ function readYaml(file: string, text: string): { data: unknown; locate: Locate }
   const locate: Locate = (dotPath, at = 'key') => {
     let node: unknown = doc.contents;
     let found: { range?: [number, number, number] | null } | undefined;
-    for (const key of dotPath ? dotPath.split('.') : []) {
+    const parts = dotPath ? dotPath.split('.') : [];
+    for (let i = 0; i < parts.length; i++) {
+      const key = parts[i];
       if (isSeq(node)) {
         node = node.items[Number(key)];
         found = node as { range?: [number, number, number] };
@@ -50,7 +52,14 @@ function readYaml(file: string, text: string): { data: unknown; locate: Locate }
         continue;
       }
       if (!isMap(node)) return undefined;
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === key);
+      const map = node;
+      // A key may hold dots itself (images: { docker.io/library/python: … }): the longest one that is there.
+      let pair;
+      for (let n = parts.length - i; n >= 1 && !pair; n--) {
+        const name = parts.slice(i, i + n).join('.');
+        pair = map.items.find((p) => isScalar(p.key) && String(p.key.value) === name);
+        if (pair) i += n - 1;
+      }
       if (!pair) return undefined;
       found = pair.key as { range?: [number, number, number] };
       node = pair.value;

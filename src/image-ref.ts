@@ -67,7 +67,8 @@ export function hasVariable(text: string): boolean {
 // Docker's reference grammar (distribution/reference): what a registry and docker accept.
 const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
 const DOMAIN = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*(?::[0-9]+)?';
-const REPOSITORY = new RegExp(`^(?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
+const REGISTRY = new RegExp(`^${DOMAIN}$`);
+const NAME = new RegExp(`^${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
 const TAG = /^[\w][\w.-]{0,127}$/;
 const DIGEST = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
 
@@ -81,7 +82,7 @@ export function referenceProblem(text: string): string | undefined {
   const repository = ref.registry ? `${ref.registry}/${ref.name}` : ref.name;
   // Build variables (`${GO}`) are kept for docker to expand: only literal parts are checked.
   if (hasVariable(repository)) return undefined;
-  if (!REPOSITORY.test(repository)) {
+  if ((ref.registry && !REGISTRY.test(ref.registry)) || !NAME.test(ref.name)) {
     return /[A-Z]/.test(ref.name) ? 'a repository name must be lowercase' : `"${repository}" is not a repository name`;
   }
   if (repository.length > 255) return 'the repository name is longer than 255 characters';

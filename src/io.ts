@@ -24,7 +24,7 @@ export interface CommonFlags {
 
 export const useColor = (io: Io) => !!io.isTTY && !io.env?.NO_COLOR;
 
-export const relative = (io: Io) => (file: string) => (path.isAbsolute(file) ? path.relative(io.cwd, file) || path.basename(file) : file);
+export const relative = (io: Io) => (file: string) => (path.isAbsolute(file) ? path.relative(io.cwd, file) || '.' : file);
 
 /** Warnings on stderr (never in --json mode's stdout), one block each. */
 export function printWarnings(io: Io, warnings: Problem[], flags: CommonFlags): void {

@@ -112,7 +112,7 @@ const inFileOrder = (list: Problem[]) => [...list].sort((a, b) => (a.file ?? '')
 export async function planChanges(options: RunOptions, extra: PlannedFile[] = []): Promise<DiskPlan> {
   const plan = await planRun(options);
   const files = [...plan.files, ...extra];
-  const show = (f: string) => path.relative(options.cwd, f) || f;
+  const show = (f: string) => path.relative(options.cwd, f) || '.';
   const outDir = options.out ? path.resolve(options.cwd, options.out) : undefined;
   checkPlaces(plan.groups, files, outDir, show);
 

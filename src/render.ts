@@ -159,7 +159,7 @@ const snippets = new Map<string, HandlebarsTemplateDelegate>();
 const SIMPLE = /\{\{\s*([A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*)\s*\}\}/g;
 
 /** Text whose every `{{…}}` is a plain lookup (`{{arch.debian}}`): no blocks, helpers, escapes or triple braces. */
-export const isPlainSnippet = (text: string) => !text.replace(SIMPLE, '').includes('{{') && !text.includes('\\{{') && !text.includes('{{{');
+export const isPlainSnippet = (text: string) => !text.replace(SIMPLE, (m, p: string) => (/^this\b/.test(p) ? '{{' : '')).includes('{{') && !text.includes('\\{{') && !text.includes('{{{');
 
 class Unknown extends Error { constructor(readonly part: string, readonly offset: number) { super(`"${part}" not defined`); } }
 
