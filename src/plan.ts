@@ -13,6 +13,7 @@ import { fail, Warnings, type Problem } from './errors.js';
 import { buildMatrix, sameTagWarnings } from './matrix.js';
 import { renderMatrixFiles } from './matrix-formats.js';
 import type { Config } from './types.js';
+import { LOCK_FILE, lockedImages, parseLockFile, type LockView } from './lock-file.js';
 
 export interface RunOptions {
   cwd: string;
@@ -23,6 +24,8 @@ export interface RunOptions {
   out?: string;
   noTemplate?: boolean;
   noHeader?: boolean;
+  /** The lock each config's images go through; default: its xdf.lock when there is one. */
+  lock?: (config: Config) => LockView | undefined;
 }
 
 export interface PlannedFile { path: string; content: string | Buffer; mode?: number }
@@ -56,11 +59,12 @@ export async function planRun(options: RunOptions): Promise<Plan> {
     const templates = group.templates.length ? group.templates : config.templates.length ? config.templates : [path.join(options.cwd, 'Dockerfile.tpl')];
     const texts = templates.map((file) => readTemplate(file, config, options.cwd));
     if (needsHandlebars(config, options.noTemplate ? [] : texts)) await loadHandlebars();
+    const lock = options.lock ? options.lock(config) : await readLock(config, inputs);
     const outputs: DockerfileOutput[] = [];
     for (const [i, file] of templates.entries()) {
       inputs.files.push(file);
       if (texts[i].includes('{{>')) replayable = false; // partials are read during rendering
-      const result = emitDockerfiles({ file, text: texts[i] }, config, { noTemplate: options.noTemplate, outDir, requested });
+      const result = emitDockerfiles({ file, text: texts[i] }, config, { noTemplate: options.noTemplate, outDir, requested, lock });
       result.warnings.forEach((w) => warnings.add(w));
       for (const output of result.outputs) claim(writers, output.path, file, config, options.cwd);
       outputs.push(...result.outputs);
@@ -83,6 +87,16 @@ export async function planRun(options: RunOptions): Promise<Plan> {
   inputs.files.push(...plan.files.map((f) => f.path), ...plan.orphans);
   if (replayable) plan.inputs = inputs;
   return plan;
+}
+
+/** xdf.lock beside the config (or the template): its digests for every mapped image, never the network. */
+async function readLock(config: Config, inputs: RunInputs): Promise<LockView | undefined> {
+  const file = path.join(config.dir, LOCK_FILE);
+  inputs.files.push(file); // an up-to-date run is replayed only while xdf.lock is unchanged (or still absent)
+  let text: string;
+  try { text = fs.readFileSync(file, 'utf8'); } catch { return undefined; }
+  await loadYaml();
+  return lockedImages(parseLockFile(text, file), LOCK_FILE);
 }
 
 /** Two templates writing the same output would overwrite each other. */
