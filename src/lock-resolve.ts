@@ -137,9 +137,7 @@ export async function resolveLock(
       }
     }),
   );
-  outcome.problems = oneUnreachablePerRegistry(
-    failures.sort((a, b) => byPlace(a.problem, b.problem)),
-  );
+  outcome.problems = sayOnce(failures.sort((a, b) => byPlace(a.problem, b.problem)));
   outcome.changes.sort((a, b) => cmp(a.ref, b.ref) || cmp(a.platform, b.platform));
   return outcome;
 }
@@ -166,14 +164,15 @@ function problemOf(e: RegistryFailure, use: ImageUse): Problem {
   };
 }
 
-/** A registry that is down fails every image on it: say so once, at its first image. */
-function oneUnreachablePerRegistry(failures: { problem: Problem; registry?: string }[]): Problem[] {
+/** A registry that is down fails every image on it: say so once, at its first image; and
+ * the same failure for several platforms of one image once too. */
+function sayOnce(failures: { problem: Problem; registry?: string }[]): Problem[] {
   const seen = new Set<string>();
   return failures
-    .filter(({ registry }) => {
-      if (registry === undefined) return true;
-      if (seen.has(registry)) return false;
-      seen.add(registry);
+    .filter(({ problem: p, registry }) => {
+      const key = registry ?? `${p.code} ${p.message} ${p.file}:${p.line}:${p.column}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
       return true;
     })
     .map((f) => f.problem);
