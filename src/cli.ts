@@ -13,6 +13,7 @@ const EXAMPLES: Record<string, string[]> = {
   doctor: ['xdf doctor', 'xdf doctor --arch arm64v8 --json'],
   init: ['xdf init                             # Dockerfile -> Dockerfile.tpl + xdf.yaml', 'xdf init docker/Dockerfile --arch amd64,arm64v8,arm32v7'],
   diff: ['xdf diff                             # every arch of ./Dockerfile.tpl', 'xdf diff Dockerfile.tpl --arch arm64v8'],
+  lock: ['xdf lock                             # pin every mapped base image by digest in xdf.lock', 'xdf lock --check                     # in a scheduled CI job: exit 1 when a tag moved', 'xdf lock --update --timeout 30'],
   xdf: ['xdf init && xdf generate', 'xdf render Dockerfile.tpl --arch arm64v8 | docker build -f - .'],
 };
 
@@ -63,6 +64,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .action(async (dockerfile: string | undefined, flags) => run(async () => (await import('./commands/init.js')).init(io, dockerfile, flags)));
   withCommon(command('diff', 'show, per arch, what xdf rewrote and injected into the rendered template').argument('[template]'))
     .action(async (template: string | undefined, flags) => run(async () => (await import('./commands/diff.js')).diff(io, template, flags)));
+  withCommon(command('lock', 'resolve every mapped base image for its arch against its registry and pin it in xdf.lock').argument('[template...]'))
+    .option('--update', 're-resolve every image, not only those missing from xdf.lock')
+    .option('--check', 're-resolve every image and exit 1 listing what moved or vanished; writes nothing')
+    .option('--timeout <seconds>', 'timeout of each request to a registry', '15')
+    .action(async (templates: string[], flags) => run(async () => (await import('./commands/lock.js')).lock(io, templates, flags)));
   command('doctor', 'check that this host can build each target arch: binfmt_misc handlers, their F flag, qemu.dest, docker')
     .option('--arch <list>', 'comma list of arches in any naming scheme (default: the config\'s)')
     .option('--host <arch>', 'the configured build host (default: config, else amd64)')

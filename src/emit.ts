@@ -8,11 +8,13 @@ import { parseDockerfile, type ParsedDockerfile } from './parse.js';
 import { renderSnippet, renderTemplate, type TemplateSource } from './render.js';
 import { isEmulated, transformDockerfile } from './transform.js';
 import type { Config } from './types.js';
+import type { LockView } from './lock-file.js';
 
 export interface EmitOptions {
   noTemplate?: boolean; // the input is a plain Dockerfile: no Handlebars
   outDir?: string; // absolute: outputs go there instead of beside the template
   requested?: Set<string>; // arches named by --arch, to warn when one is excluded
+  lock?: LockView; // xdf.lock's digests for the mapped images
 }
 
 export interface DockerfileOutput {
@@ -58,7 +60,7 @@ export function emitDockerfiles(template: TemplateSource, config: Config, option
     const place = (line: number, column: number): Place => (line <= mappedLines
       ? { file: template.file, line, column }
       : { file: template.file, rendered: `line ${line} of the rendered output for ${arch.name}` });
-    const result = transformDockerfile({ parsed, arch, host, config, place });
+    const result = transformDockerfile({ parsed, arch, host, config, place, lock: options.lock });
     warnings.push(...result.warnings);
     if (result.excludedBy) {
       if (options.requested?.has(arch.name)) {

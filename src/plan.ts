@@ -19,6 +19,7 @@ import {
 } from './ownership.js';
 import { isPlainSnippet, type TemplateSource } from './render.js';
 import type { Config, MatrixFormat } from './types.js';
+import { LOCK_FILE, lockedImages, parseLockFile, type LockView } from './lock-file.js';
 
 export type { PlannedFile } from './ownership.js';
 
@@ -32,6 +33,8 @@ export interface RunOptions {
   noTemplate?: boolean;
   noHeader?: boolean;
   force?: boolean;
+  /** The lock each config's images go through; default: its xdf.lock when there is one. */
+  lock?: (config: Config) => LockView | undefined;
 }
 
 export interface Plan {
@@ -78,9 +81,10 @@ export async function planRun(options: RunOptions): Promise<Plan & { groups: Gro
     const plainTexts = files.map((file) => readInput(file, 'template', config.limits.input_bytes));
     if (needsHandlebars(config, options.noTemplate ? [] : plainTexts)) await loadHandlebars();
     const templates = files.map((file, i) => (options.noTemplate ? { file, text: plainTexts[i] } : loadTemplate(file, plainTexts[i], config.limits.input_bytes)));
+    const lock = options.lock ? options.lock(config) : await readLock(config);
     const outputs: DockerfileOutput[] = [];
     for (const template of templates) {
-      const result = emitDockerfiles(template, config, { noTemplate: options.noTemplate, outDir, requested });
+      const result = emitDockerfiles(template, config, { noTemplate: options.noTemplate, outDir, requested, lock });
       result.warnings.forEach((w) => warnings.add(w));
       outputs.push(...result.outputs);
     }
@@ -102,6 +106,15 @@ export async function planRun(options: RunOptions): Promise<Plan & { groups: Gro
   const ignored = new Set(plan.configs.flatMap((c) => c.warnings.ignore));
   plan.warnings = inFileOrder(warnings.list.filter((w) => !ignored.has(w.code)));
   return plan;
+}
+
+/** xdf.lock beside the config (or the template): its digests for every mapped image, never the network. */
+async function readLock(config: Config): Promise<LockView | undefined> {
+  const file = path.join(config.dir, LOCK_FILE);
+  if (readEntry(file).kind === 'missing') return undefined;
+  const text = readInput(file, 'lock file', CONFIG_LIMIT);
+  await loadYaml();
+  return lockedImages(parseLockFile(text, file), LOCK_FILE);
 }
 
 const dockerfileFile = (o: DockerfileOutput): PlannedFile => ({ path: o.path, content: o.content, producer: { kind: 'dockerfile', template: o.template, arch: o.arch.name } });
@@ -162,6 +175,7 @@ function checkPlaces(groups: Group[], files: PlannedFile[], outDir: string | und
   const input = (file: string, what: string) => inputs.push({ path: file, physical: [physicalPath(file), realPath(file)], what });
   for (const g of groups) {
     if (g.config.file) input(g.config.file, 'config');
+    input(path.join(g.config.dir, LOCK_FILE), 'lock file');
     for (const t of g.templates) {
       input(t.file, 'template');
       for (const partial of t.partials?.values() ?? []) input(partial.file, 'partial');

@@ -7,6 +7,7 @@ import { renderSnippet } from './render.js';
 import { findRule, mapImage, type MapResult } from './strategies.js';
 import type { Config } from './types.js';
 import type { Edit } from './edits.js';
+import type { LockView } from './lock-file.js';
 
 export interface TransformRequest {
   parsed: ParsedDockerfile;
@@ -15,6 +16,8 @@ export interface TransformRequest {
   config: Config;
   /** Where a one-based line of the rendered text is in the template, for errors and warnings. */
   place(line: number, column: number): Place;
+  /** xdf.lock's digests (or `xdf lock` collecting the images); none: images are written as mapped. */
+  lock?: LockView;
 }
 
 export interface TransformResult {
@@ -30,13 +33,13 @@ const WHOLE_VARIABLE = /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_
 
 export function transformDockerfile(req: TransformRequest): TransformResult {
   const result: TransformResult = { edits: [], notes: [], warnings: [] };
-  const map = (text: string, at: Place): MapResult => {
+  const map = (text: string, at: Place, flag = false): MapResult => {
     const { arch, host, config } = req;
     const rule = findRule(config.images, parseImageRef(text));
     if (rule?.exclude.includes(arch.name)) result.excludedBy ??= rule.key;
     const mapped = mapImage({ text, arch, isHost: arch.name === host.name, rule, strategy: rule?.strategy ?? config.strategy, place: at, configFile: config.file, locate: config.locate });
     if (mapped.note && !result.notes.includes(mapped.note)) result.notes.push(mapped.note);
-    return mapped;
+    return lockImage(req, mapped, at, flag);
   };
   rewriteFroms(req, map, result);
   rewriteFlagImages(req, map, result);
@@ -44,7 +47,15 @@ export function transformDockerfile(req: TransformRequest): TransformResult {
   return result;
 }
 
-type Mapper = (text: string, at: Place) => MapResult;
+type Mapper = (text: string, at: Place, flag?: boolean) => MapResult;
+
+/** With xdf.lock, a mapped image gets its digest; the host target's images stay unless lock.host. */
+function lockImage(req: TransformRequest, mapped: MapResult, at: Place, flag: boolean): MapResult {
+  const { lock, arch, host, config } = req;
+  if (!lock || (arch.name === host.name && !config.lock.host)) return mapped;
+  if (flag && mapped.addPlatform) return mapped; // a --from image under `platform` is left as written
+  return { ...mapped, image: lock.pin(mapped.image, arch.platform, at) };
+}
 
 /** Each external FROM image, or the ARG default behind `FROM $VAR`, in its per-arch form. */
 function rewriteFroms(req: TransformRequest, map: Mapper, result: TransformResult): void {
@@ -122,7 +133,7 @@ function rewriteFlagImages(req: TransformRequest, map: Mapper, result: Transform
       result.warnings.push({ code: 'XDFW005', message: `--from=${text} cannot be resolved statically: left unchanged`, hint: 'write the image literally', ...at });
       continue;
     }
-    const mapped = map(text, at);
+    const mapped = map(text, at, true);
     if (mapped.addPlatform) {
       result.warnings.push({ code: 'XDFW006', message: `--from=${text} cannot be given a platform under the platform strategy: left unchanged`, hint: 'use a named stage: FROM <image> AS <name>, then --from=<name>', ...at });
     } else if (mapped.image !== text) {

@@ -60,3 +60,34 @@ describe('README configuration example', () => {
     expect(config.matrix?.formats).toEqual(['json', 'bake', 'make']);
   });
 });
+
+describe('README pinning base images', () => {
+  const pinning = section('Pinning base images');
+
+  it('the commands shown use only options that xdf lock has', async () => {
+    const { xdf, makeProject } = await import('./helpers/project.js');
+    const help = (await xdf(makeProject({}), 'lock', '--help')).stdout;
+    const lines = blocks(pinning, 'sh')[0].split('\n').filter((l) => l.startsWith('xdf lock'));
+    expect(lines.length).toBe(3);
+    for (const line of lines) {
+      for (const flag of line.split('#')[0].match(/--[\w-]+/g) ?? []) expect(help, flag).toContain(flag);
+    }
+  });
+
+  it('the pinned FROM shown is what the registry example generates from its xdf.lock', () => {
+    const shown = blocks(pinning, 'dockerfile')[0];
+    const generated = fs.readFileSync(path.join(ROOT, 'fixtures/examples/registry/expected/Dockerfile.arm64v8'), 'utf8');
+    expect(generated.split('\n')).toContain(shown.trim());
+  });
+
+  it('the scheduled job is a valid workflow that runs xdf lock --check', () => {
+    const workflow = parseYaml(blocks(pinning, 'yaml')[0]);
+    expect(workflow.on.schedule[0].cron).toMatch(/^[\d*]+ [\d*]+ [\d*]+ [\d*]+ [\d*]+$/);
+    expect(workflow.jobs.lock.steps.map((s: { run?: string }) => s.run)).toContain('npx xdf lock --check');
+  });
+
+  it('every error code xdf lock and xdf.lock raise is in the errors table', () => {
+    const table = section('Errors and warnings');
+    for (const code of ['XDF070', 'XDF071', 'XDF072', 'XDF073', 'XDF074', 'XDF075', 'XDFW010']) expect(table).toContain(`| ${code} |`);
+  });
+});

@@ -1,0 +1,161 @@
+// One HTTP request to a registry, with the manners of §12: a timeout per request, at most N in
+// flight, retries with backoff on 429/5xx/reset honouring Retry-After, proxies from the env.
+import type { Dispatcher } from 'undici';
+import { proxyFor } from './proxy.js';
+
+export interface TransportOptions {
+  timeoutMs: number;
+  env: Record<string, string | undefined>;
+  maxInFlight?: number; // default 8
+  retries?: number; // default 3
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface Answer {
+  status: number;
+  headers: Headers;
+  body: Buffer;
+}
+
+/** Why a request got no answer: down, slow, or kept failing. Never holds a credential. */
+export class TransportError extends Error {}
+
+const RETRY_STATUS = (s: number) => s === 429 || (s >= 500 && s !== 501);
+const RESET = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ECONNABORTED']);
+const MAX_BODY = 16 << 20; // manifests and image configs are small; anything bigger is not one
+const MAX_WAIT_MS = 60_000; // a Retry-After longer than this is a refusal, not a pause
+
+export type Fetch = (
+  url: string,
+  init: RequestInit & { dispatcher?: Dispatcher },
+) => Promise<Response>;
+
+export class Transport {
+  private inFlight = 0;
+  private readonly queue: (() => void)[] = [];
+  private undici?: typeof import('undici');
+  private readonly dispatchers = new Map<string, Dispatcher>(); // by proxy URL, "" for none
+
+  constructor(private readonly options: TransportOptions) {}
+
+  async request(
+    url: string,
+    init: { method: 'GET' | 'HEAD'; headers: Record<string, string> },
+  ): Promise<Answer> {
+    const fetch = (await this.load()).fetch as unknown as Fetch;
+    const dispatcher = this.dispatcher(proxyFor(url, this.options.env) ?? '');
+    const retries = this.options.retries ?? 3;
+    for (let attempt = 0; ; attempt++) {
+      let answer: Answer | undefined;
+      try {
+        answer = await this.limited(() => this.once(fetch, url, { ...init, dispatcher }));
+      } catch (e) {
+        const code = errorCode(e);
+        if (code === 'timeout')
+          throw new TransportError(`no answer within ${this.options.timeoutMs / 1000} s`);
+        // refused or not found: fail fast, no retry
+        if (!RESET.has(code) || attempt >= retries) throw new TransportError(describe(code));
+      }
+      if (answer && (!RETRY_STATUS(answer.status) || attempt >= retries)) return answer;
+      const wait = answer
+        ? (retryAfterMs(answer.headers.get('retry-after')) ?? backoffMs(attempt))
+        : backoffMs(attempt);
+      if (wait > MAX_WAIT_MS)
+        throw new TransportError(
+          `answered ${answer?.status} and asks to wait ${Math.round(wait / 1000)} s`,
+        );
+      await (this.options.sleep ?? sleep)(wait);
+    }
+  }
+
+  private async once(
+    fetch: Fetch,
+    url: string,
+    init: RequestInit & { dispatcher: Dispatcher },
+  ): Promise<Answer> {
+    // Covers the body too: an answer that stalls halfway times out.
+    const signal = AbortSignal.timeout(this.options.timeoutMs);
+    const res = await fetch(url, { ...init, signal, redirect: 'follow' });
+    const length = Number(res.headers.get('content-length') ?? 0);
+    if (length > MAX_BODY) {
+      await res.body?.cancel();
+      throw Object.assign(new Error('answer too large'), { code: 'TOO_LARGE' });
+    }
+    const body = init.method === 'HEAD' ? Buffer.alloc(0) : Buffer.from(await res.arrayBuffer());
+    return { status: res.status, headers: res.headers, body };
+  }
+
+  /** At most maxInFlight requests at once, across every registry of the run. */
+  private async limited<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.inFlight >= (this.options.maxInFlight ?? 8))
+      await new Promise<void>((resolve) => this.queue.push(resolve));
+    this.inFlight++;
+    try {
+      return await fn();
+    } finally {
+      this.inFlight--;
+      this.queue.shift()?.();
+    }
+  }
+
+  private async load(): Promise<typeof import('undici')> {
+    if (!this.undici) {
+      // undici is CommonJS: its exports arrive as the namespace or its default, by loader.
+      const mod = (await import('undici')) as typeof import('undici') & {
+        default?: typeof import('undici');
+      };
+      this.undici = typeof mod.Agent === 'function' ? mod : mod.default!;
+    }
+    return this.undici;
+  }
+
+  private dispatcher(proxy: string): Dispatcher {
+    let d = this.dispatchers.get(proxy);
+    if (!d)
+      this.dispatchers.set(
+        proxy,
+        (d = proxy ? new this.undici!.ProxyAgent(proxy) : new this.undici!.Agent()),
+      );
+    return d;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.dispatchers.values()].map((d) => d.close()));
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const backoffMs = (attempt: number) => 500 * 2 ** attempt;
+
+/** `Retry-After: 3` or an HTTP date, in milliseconds. */
+export function retryAfterMs(value: string | null, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+function errorCode(e: unknown): string {
+  const err = e as { name?: string; code?: string; cause?: { code?: string; name?: string } };
+  if (
+    err?.name === 'TimeoutError' ||
+    err?.cause?.name === 'TimeoutError' ||
+    err?.name === 'AbortError'
+  )
+    return 'timeout';
+  return err?.cause?.code ?? err?.code ?? 'UNKNOWN';
+}
+
+function describe(code: string): string {
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'connection refused';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'host not found';
+    case 'TOO_LARGE':
+      return 'answer too large for a manifest';
+    default:
+      return RESET.has(code) ? 'connection reset' : `cannot connect (${code})`;
+  }
+}
