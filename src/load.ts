@@ -9,7 +9,7 @@ import { partialReferences, type TemplateSource } from './render.js';
 export const CONFIG_NAME = 'xdf.yaml';
 export const CONFIG_LIMIT = 1024 * 1024;
 
-export type InputKind = 'template' | 'config' | 'partial' | 'output template' | 'Dockerfile';
+export type InputKind = 'template' | 'config' | 'partial' | 'output template' | 'Dockerfile' | 'lock file';
 
 /** Where an input was named, for errors about it (a partial is named in its template). */
 export interface NamedAt { file?: string; line?: number; column?: number }

@@ -22,6 +22,14 @@ function emit(text: string, file: string, strategy: Strategy, arches = ARCH_NAME
   return emitDockerfiles({ file: path.join(CORPUS, file), text }, config, { noTemplate: true });
 }
 
+if (files.length === 0) {
+  // Say so loudly: a green run without the corpus has not tested real Dockerfiles.
+  console.warn(`corpus: ${CORPUS} is missing: the real-world Dockerfile tests did not run`);
+  it.runIf(!!process.env.CI)('has the shared corpus beside the repository (CI must)', () => {
+    expect(fs.existsSync(CORPUS), CORPUS).toBe(true);
+  });
+}
+
 describe.skipIf(files.length === 0)('public corpus', () => {
   afterAll(() => {
     console.log(`corpus: ${counts.files} files, ${counts.outputs} outputs, typed errors: ${JSON.stringify(counts.errors)}`);

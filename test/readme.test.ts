@@ -91,3 +91,15 @@ describe('README pinning base images', () => {
     for (const code of ['XDF070', 'XDF071', 'XDF072', 'XDF073', 'XDF074', 'XDF075', 'XDFW010']) expect(table).toContain(`| ${code} |`);
   });
 });
+
+describe('README error table', () => {
+  it('lists every code the source can raise, and no code the source does not know', () => {
+    const src = path.resolve(__dirname, '../src');
+    const files = fs.readdirSync(src, { recursive: true }).map(String).filter((f) => f.endsWith('.ts'));
+    const used = new Set(files.flatMap((f) => fs.readFileSync(path.join(src, f), 'utf8').match(/XDFW?\d{3}/g) ?? []));
+    const readme = fs.readFileSync(path.resolve(__dirname, '../README.md'), 'utf8');
+    const listed = new Set([...readme.matchAll(/^\| (XDFW?\d{3}) \|/gm)].map((m) => m[1]));
+    expect([...used].filter((c) => !listed.has(c)).sort()).toEqual([]);
+    expect([...listed].filter((c) => !used.has(c)).sort()).toEqual([]);
+  });
+});

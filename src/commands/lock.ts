@@ -11,11 +11,10 @@ import {
   type LockOutcome,
   type Mode,
 } from '../lock-resolve.js';
-import { planRun } from '../plan.js';
 import { RegistryClient } from '../registry/client.js';
 import { findCredentials } from '../registry/credentials.js';
 import { writeFiles } from '../write.js';
-import { runOptions, strictWarnings } from './generate.js';
+import { planRun, runOptions, strictWarnings } from '../plan.js';
 
 export interface LockFlags extends CommonFlags {
   update?: boolean;
