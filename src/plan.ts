@@ -78,6 +78,9 @@ export async function planRun(options: RunOptions): Promise<Plan & { groups: Gro
     if (options.noHeader) config.output = { ...config.output, header: false };
     plan.configs.push(config);
     const files = lookup.templates.length ? lookup.templates : config.templates.length ? config.templates : [path.join(options.cwd, 'Dockerfile.tpl')];
+    // Inputs that the repository names (not the command line) are read only from inside it.
+    if (!lookup.templates.length) for (const file of files) assertReadInside(file, config, 'templates');
+    for (const [format, file] of Object.entries(config.matrix?.templates ?? {})) assertReadInside(file, config, `matrix.templates.${format}`);
     const plainTexts = files.map((file) => readInput(file, 'template', config.limits.input_bytes));
     if (needsHandlebars(config, options.noTemplate ? [] : plainTexts)) await loadHandlebars();
     const templates = files.map((file, i) => (options.noTemplate ? { file, text: plainTexts[i] } : loadTemplate(file, plainTexts[i], config.limits.input_bytes)));
@@ -199,6 +202,14 @@ function checkPlaces(groups: Group[], files: PlannedFile[], outDir: string | und
     }
   }
   assertDistinct(outputs, inputs, show, located);
+}
+
+/** A file the config names must really be inside the config's folder (no symlink out of it). */
+function assertReadInside(file: string, config: Config, key: string): void {
+  const root = realPath(config.dir);
+  if (isInside(root, realPath(file))) return;
+  fail('XDF050', `${path.relative(config.dir, file).split(path.sep).join('/')} is outside the config's folder${isInside(config.dir, file) ? ' (through a symlink)' : ''}`,
+    `${key} names files inside the config's folder; name a template outside it on the command line`, { file: config.file, ...config.locate(key, 'value') });
 }
 
 /** Templates with `{{`, output templates and config snippets beyond plain lookups need the engine. */

@@ -215,3 +215,18 @@ describe('two runs at once', () => {
     expect((await xdf(dir, 'check')).code).toBe(0);
   }, 120_000);
 });
+
+describe('inputs the repository names are read from inside it', () => {
+  it('a template listed in xdf.yaml that is a symlink out of the project is XDF050', async () => {
+    const secrets = fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-secrets-'));
+    fs.writeFileSync(path.join(secrets, 'Dockerfile'), 'FROM python:3.6\nENV TOKEN=secret\n');
+    const dir = makeProject({ 'xdf.yaml': 'templates: [app.tpl]\narches: [amd64]\n' });
+    fs.symlinkSync(path.join(secrets, 'Dockerfile'), path.join(dir, 'app.tpl'));
+    const run = await xdf(dir, 'generate');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^xdf\.yaml:1:12: error XDF050: app\.tpl is outside the config's folder \(through a symlink\)/);
+    expect(listFiles(dir)).toEqual(['app.tpl', 'xdf.yaml']);
+    // Named on the command line, it is the user's own choice.
+    expect((await xdf(dir, 'render', path.join(secrets, 'Dockerfile'), '--arch', 'amd64')).code).toBe(0);
+  });
+});
