@@ -12,12 +12,9 @@ describe('applyEdits', () => {
   it('refuses overlapping edits: that is a bug, not an output', () => {
     expect(() => applyEdits('abcdef', [{ start: 0, end: 3, text: 'x' }, { start: 2, end: 4, text: 'y' }])).toThrow(/overlapping/);
   });
-  it('is linear: 100,000 edits on a large text finish at once', () => {
+  it('applies 100,000 edits on a large text (its speed is measured by npm run bench, P3)', () => {
     const text = 'FROM a\n'.repeat(100_000);
     const edits = Array.from({ length: 100_000 }, (_, i) => ({ start: i * 7 + 5, end: i * 7 + 6, text: 'b' }));
-    const t0 = performance.now();
-    const out = applyEdits(text, edits);
-    expect(out).toBe('FROM b\n'.repeat(100_000));
-    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(applyEdits(text, edits)).toBe('FROM b\n'.repeat(100_000));
   });
 });
