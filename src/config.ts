@@ -33,12 +33,28 @@ export function loadConfig(options: LoadOptions): Config {
 function readYaml(file: string, text: string): { data: unknown; locate: Locate } {
   const { isMap, isScalar, isSeq, LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  checkYamlNesting(text, file);
+  // yaml's own uniqueKeys check compares every key with every other (seconds on a large file).
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const yamlError = doc.errors[0];
   if (yamlError) {
     const pos = lineCounter.linePos(yamlError.pos[0]);
     throw new XdfError({ code: 'XDF010', message: `not valid YAML: ${yamlError.message.split('\n')[0]}`, hint: 'check the indentation and quoting at this place', file, line: pos.line, column: pos.col });
   }
+  yaml().visit(doc, {
+    Map(_key, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        const name = isScalar(pair.key) ? String(pair.key.value) : undefined;
+        if (name === undefined) continue;
+        if (seen.has(name)) {
+          const pos = lineCounter.linePos((pair.key as { range?: number[] }).range?.[0] ?? 0);
+          fail('XDF010', `not valid YAML: the key ${JSON.stringify(name)} appears twice in one map`, 'keep one of the two', { file, line: pos.line, column: pos.col });
+        }
+        seen.add(name);
+      }
+    },
+  });
   const locate: Locate = (dotPath, at = 'key') => {
     let node: unknown = doc.contents;
     let found: { range?: [number, number, number] | null } | undefined;
@@ -235,3 +251,40 @@ function checkImageRule(key: string, raw: Record<string, unknown>, problems: Pro
 
 // A folded YAML scalar (`reason: >`) ends with a line break that is no part of the reason.
 const oneLineReason = (pin: Pin): Pin => (typeof pin.reason === 'string' ? { ...pin, reason: pin.reason.trimEnd() } : pin);
+
+const MAX_YAML_NESTING = 64;
+
+/** The YAML parser recurses per level: refuse deeper nesting (flow brackets or indentation) first. */
+function checkYamlNesting(text: string, file: string): void {
+  let depth = 0;
+  let line = 1;
+  let lineStart = 0;
+  let quote = '';
+  const tooDeep = (i: number) => fail('XDF010', `xdf.yaml nests more than ${MAX_YAML_NESTING} levels deep`,
+    'a configuration this deep is data: keep it flat', { file, line, column: i - lineStart + 1 });
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\n') {
+      line++;
+      lineStart = i + 1;
+      let indent = 0;
+      while (text[i + 1 + indent] === ' ') indent++;
+      if (indent > MAX_YAML_NESTING * 4) tooDeep(i + 1 + indent);
+      continue;
+    }
+    if (quote) {
+      if (c === quote && (quote === "'" || text[i - 1] !== '\\')) quote = '';
+      continue;
+    }
+    if (c === '#' && (i === lineStart || /\s/.test(text[i - 1]))) {
+      const end = text.indexOf('\n', i);
+      i = (end === -1 ? text.length : end) - 1;
+    } else if (c === '"' || c === "'") {
+      if (depth > 0 || /[\s:[{,-]/.test(text[i - 1] ?? ' ')) quote = c;
+    } else if (c === '[' || c === '{') {
+      if (++depth > MAX_YAML_NESTING) tooDeep(i);
+    } else if ((c === ']' || c === '}') && depth > 0) {
+      depth--;
+    }
+  }
+}
