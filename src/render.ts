@@ -233,7 +233,7 @@ function vetTemplate(source: TemplateSource, ast: hbs.AST.Program): void {
 
 /** The partials a template uses, with where each is named; `{{#*inline}}` ones are its own. */
 export function partialReferences(source: TemplateSource): { name: string; line: number; column: number }[] {
-  if (!source.text.includes('{{')) return [];
+  if (!/\{\{~?#?>/.test(source.text)) return []; // Handlebars' own tokens for a partial: {{> {{#> {{~>
   const ast = parseTemplate(source);
   const inline = new Set<string>();
   const refs: { name: string; line: number; column: number }[] = [];
