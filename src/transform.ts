@@ -133,7 +133,7 @@ function stageIndexByName(parsed: ParsedDockerfile): Map<string, number> {
 
 const replace = (span: Span, text: string): Edit => ({ start: span.start, end: span.end, text });
 
-/** §6: one COPY of the emulator after the FROM of each emulated stage that runs something. */
+/** §6: the emulator in each emulated stage that runs something: a COPY after its FROM, or a mount on each RUN. */
 function injectQemu(req: TransformRequest, warnings: Problem[]): Edit[] {
   const { parsed, arch, host, config } = req;
   const edits: Edit[] = [];
@@ -152,7 +152,9 @@ function injectQemu(req: TransformRequest, warnings: Problem[]): Edit[] {
       if (usesGo(stage, parsed) && !hasPin(stage, parsed, target, config)) {
         warnings.push({ code: 'XDFW001', message: `Go runs under QEMU in this stage for ${target.name}, with no pin for it: newer Go compilers crashed under qemu-user (golang/go#24656)`, hint: `pin an older Go for ${target.name} (images: { golang: { ${target.name}: { tag: "…", reason: "…" } } }), or cross-compile in a FROM --platform=$BUILDPLATFORM stage`, ...req.place(stage.line, stage.column) });
       }
-      if (stage.hasRun && !has && config.qemu.mode !== 'none') {
+      if (stage.hasRun && !has && config.qemu.mode === 'mount') {
+        edits.push(...qemuMounts(stage, target, host, config)); // in no layer: a later stage needs its own
+      } else if (stage.hasRun && !has && config.qemu.mode !== 'none') {
         edits.push(qemuLine(parsed, stage, target, host, config));
         has = true;
       }
@@ -195,9 +197,20 @@ export function isEmulated(target: Arch, host: Arch, native: Config['native']): 
   return !(target.name === 'i386' && host.name === 'amd64'); // an x86-64 kernel runs i386 directly
 }
 
+const qemuDest = (target: Arch, host: Arch, config: Config) =>
+  renderSnippet(config.qemu.dest, { arch: target, host }, { key: 'qemu.dest', file: config.file, ...config.locate('qemu.dest') });
+
+/** qemu.mode mount: the emulator bind-mounted from the build context into every RUN of the stage (BuildKit). */
+function qemuMounts(stage: Stage, target: Arch, host: Arch, config: Config): Edit[] {
+  const file = `qemu-${target.qemu}-static`;
+  const dest = qemuDest(target, host, config);
+  const flag = ` --mount=type=bind,source=${file},target=${dest.endsWith('/') ? dest + file : dest}`;
+  return stage.runs.map((at) => ({ start: at, end: at, text: flag }));
+}
+
 function qemuLine(parsed: ParsedDockerfile, stage: Stage, target: Arch, host: Arch, config: Config): Edit {
   const file = `qemu-${target.qemu}-static`;
-  const dest = renderSnippet(config.qemu.dest, { arch: target, host }, { key: 'qemu.dest', file: config.file, ...config.locate('qemu.dest') });
+  const dest = qemuDest(target, host, config);
   const line = config.qemu.mode === 'copy-from'
     ? `COPY --from=multiarch/qemu-user-static:${host.qemu}-${target.qemu} /usr/bin/${file} ${dest}`
     : `COPY ${file} ${dest}`;
