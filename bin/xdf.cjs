@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The installed command: the build made by `npm run build` (npm's prepare runs it).
+// The installed command: the build made by `npm run build` (npm pack runs it through prepack).
 try {
   require('../dist/bin.cjs');
 } catch (err) {
