@@ -134,6 +134,7 @@ function templateData(matrix: Matrix, config: Config) {
     stampInputs: unique([...templates, configName, ...Object.values(config.matrix!.templates).map(relative)]),
     dockerfiles: targets.map((t) => t.entry.dockerfile),
     qemuFiles: unique(targets.map((t) => t.qemuFile)),
+    qemuMore: unique(targets.map((t) => t.qemuFile)).slice(1),
     // `xdf generate` from the config's folder finds this config and its templates.
     generateArgs: [
       ...(configName && configName !== CONFIG_NAME ? ['--config', configName] : []),

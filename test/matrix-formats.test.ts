@@ -179,7 +179,9 @@ describe('matrix files', () => {
     expect(JSON.parse(two['xdf-matrix.json'].content).include[2]).toMatchObject({ context: 'svc/api', dockerfile: 'svc/api/Dockerfile.arm64v8' });
     expect(two['xdf.mk'].content).toContain('\n.xdf/web-Dockerfile-arm32v7.built: web/Dockerfile.arm32v7 web/qemu-arm-static\n'
       + '\t$(DOCKER) build $(XDF_BUILD_FLAGS) -f web/Dockerfile.arm32v7 -t myorg/web-dockerfile:arm32v7 ');
-    expect(two['xdf.mk'].content).toContain('\nsvc/api/qemu-arm-static svc/api/qemu-aarch64-static web/qemu-arm-static web/qemu-aarch64-static:\n');
+    // One xdf run stages every emulator, after the stamp's, even under make -j.
+    expect(two['xdf.mk'].content).toContain('\nsvc/api/qemu-arm-static: | .xdf.stamp\n\t$(XDF) generate --stage-qemu\n'
+      + 'svc/api/qemu-aarch64-static web/qemu-arm-static web/qemu-aarch64-static: | svc/api/qemu-arm-static\n');
   });
 
   it('bake keeps ${…} literal: bake would interpolate it', () => {

@@ -80,6 +80,20 @@ describe.skipIf(!hasMake)('make: the documented Makefile and xdf.mk', () => {
     expect(builds(takeLog(dir))).toEqual(ARCHES.map((a) => `myorg/flask-app:${a}`));
   });
 
+  it.skipIf(spawnSync('git', ['--version']).status !== 0)('the README\'s .gitignore lines leave out the staged emulators and the stamps, and only them', () => {
+    const dir = project();
+    make(dir, 'build');
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    fs.writeFileSync(path.join(dir, '.gitignore'), /```gitignore\n([\s\S]*?)```/.exec(readme)![1] + 'docker\ndocker.log\n');
+    fs.rmSync(path.join(dir, '.git'), { recursive: true });
+    execFileSync('git', ['init', '-q'], { cwd: dir });
+    const untracked = execFileSync('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: dir, encoding: 'utf8' });
+    expect(untracked.split('\n').filter(Boolean).map((l) => l.slice(3)).sort()).toEqual([
+      '.gitignore', 'Dockerfile.amd64', 'Dockerfile.arm32v7', 'Dockerfile.arm64v8', 'Dockerfile.tpl', 'Makefile', 'xdf.mk', 'xdf.yaml',
+    ]);
+    for (const f of ['qemu-arm-static', '.xdf.stamp', '.xdf/arm64v8.built']) expect(fs.existsSync(path.join(dir, f)), f).toBe(true);
+  });
+
   it('a deleted Dockerfile is written again before its build', () => {
     const dir = project();
     make(dir, 'build');
