@@ -63,6 +63,8 @@ describe.skipIf(!hasMake)('make: the documented Makefile and xdf.mk', () => {
     expect(rerun).toContain('generate');
     expect(rerun).not.toContain('wrote ');
     expect(builds(takeLog(dir))).toEqual([]);
+    // The stamp is now newer than the unchanged Dockerfiles: still nothing to do.
+    expect(make(dir, 'build')).toMatch(/Nothing to be done for 'build'/);
 
     age(dir, ['.xdf.stamp'], 40);
     fs.appendFileSync(path.join(dir, 'Dockerfile.tpl'), 'EXPOSE 5000\n');

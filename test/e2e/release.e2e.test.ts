@@ -1,0 +1,222 @@
+// From template to pushed multi-arch images, with the real clients (issue 11): GNU make + docker,
+// BuildKit with qemu.mode mount on a host whose handlers have no F flag, podman, and GitLab's
+// pipeline run by gitlab-ci-local. Every path builds amd64, arm32v7 and arm64v8, runs the images
+// and reads the manifest list back from a registry on loopback.
+import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+
+const ROOT = path.resolve(__dirname, '../..');
+const DOCKER = '/usr/bin/docker'; // the 20.10 CLI: the newer one on PATH has no buildx
+const PORT = 5201;
+const REGISTRY = `127.0.0.1:${PORT}`;
+const XDF = `${process.execPath} ${path.join(ROOT, 'bin/xdf.cjs')}`;
+const ARCHES = ['amd64', 'arm32v7', 'arm64v8'];
+const UNAME: Record<string, string> = { amd64: 'x86_64', arm32v7: 'armv7l', arm64v8: 'aarch64' };
+const PLATFORMS = ['linux/amd64', 'linux/arm/v7', 'linux/arm64/v8'];
+const BINFMT = '/proc/sys/fs/binfmt_misc';
+const problem = inject('e2eProblem');
+
+// `docker` on PATH is the 20.10 CLI too, for the scripts that call it by name (GitLab's).
+const BIN = fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-e2e-bin-'));
+fs.symlinkSync(DOCKER, path.join(BIN, 'docker'));
+const ENV: NodeJS.ProcessEnv = { ...process.env, PATH: `${BIN}:${process.env.PATH}`, DOCKER_BUILDKIT: '0' };
+for (const k of ['DOCKER', 'XDF', 'XDF_BUILD_FLAGS', 'XDF_PUSH_FLAGS', 'XDF_MANIFEST_FLAGS', 'MAKEFLAGS']) delete ENV[k];
+
+/** Runs a command; an env value of undefined removes that variable. */
+function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> {
+  const merged = { ...ENV, ...env };
+  for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k];
+  return spawnSync(cmd, args, { cwd, encoding: 'utf8', env: merged, maxBuffer: 64 << 20 });
+}
+const ok = (r: SpawnSyncReturns<string>) => { if (r.status !== 0) throw new Error(`exit ${r.status}: ${r.stdout}\n${r.stderr}`); return r.stdout; };
+const xdf = (cwd: string, ...args: string[]) => ok(run(process.execPath, [path.join(ROOT, 'bin/xdf.cjs'), ...args], cwd));
+const timed = <T>(label: string, fn: () => T): T => { const t = Date.now(); try { return fn(); } finally { console.log(`${label}: ${((Date.now() - t) / 1000).toFixed(1)} s`); } };
+
+function project(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-release-'));
+  fs.mkdirSync(path.join(dir, '.git'));
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), text);
+  }
+  return dir;
+}
+
+const template = (app: string) => `FROM busybox:stable
+RUN uname -m > /uname && echo "${app} {{arch}}" > /xdf
+CMD ["cat", "/uname", "/xdf"]
+`;
+
+/** The platforms of a manifest list, read back from the registry over its HTTP API. */
+async function listPlatforms(repo: string, tag = 'latest'): Promise<string[]> {
+  const response = await fetch(`http://${REGISTRY}/v2/${repo}/manifests/${tag}`, {
+    headers: { accept: 'application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.index.v1+json' },
+  });
+  expect(response.status, `${repo}:${tag}`).toBe(200);
+  const list = await response.json() as { manifests: { platform: { os: string; architecture: string; variant?: string } }[] };
+  return list.manifests.map(({ platform: p }) => [p.os, p.architecture, p.variant].filter(Boolean).join('/')).sort();
+}
+
+/** `uname -m` and xdf's line from each arch's image. */
+function runImages(image: string, runner: (ref: string) => string[] = (ref) => [DOCKER, 'run', '--rm', ref]) {
+  return Object.fromEntries(ARCHES.map((arch) => {
+    const [cmd, ...args] = runner(`${image}:${arch}`);
+    return [arch, ok(run(cmd, args, '/')).trim().split('\n')];
+  }));
+}
+const expected = (app: string) => Object.fromEntries(ARCHES.map((a) => [a, [UNAME[a], `${app} ${a}`]]));
+
+describe.skipIf(!!problem)('the matrix formats, run with the real clients, up to a manifest list in a registry', () => {
+  let registry: ChildProcess | undefined;
+  beforeAll(async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-registry-'));
+    fs.writeFileSync(path.join(root, 'config.yml'), `version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: ${root}/data\nhttp:\n  addr: ${REGISTRY}\n`);
+    registry = spawn('docker-registry', ['serve', path.join(root, 'config.yml')], { stdio: 'ignore' });
+    for (let i = 0; i < 50; i++) {
+      if (await fetch(`http://${REGISTRY}/v2/`).then((r) => r.ok, () => false)) return;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`docker-registry did not start on ${REGISTRY}`);
+  });
+  afterAll(() => registry?.kill());
+
+  it('make + docker: two templates, one image and one manifest list each; a second make does nothing; an edit rebuilds in one make', async () => {
+    const dir = project({
+      'api/Dockerfile.tpl': template('api'),
+      'web.app/Dockerfile.tpl': template('web'),
+      'xdf.yaml': `templates: [api/Dockerfile.tpl, web.app/Dockerfile.tpl]\narches: [${ARCHES.join(', ')}]\n`
+        + `matrix: { formats: [make, bake], image: "${REGISTRY}/make/{{slug}}" }\n`,
+    });
+    xdf(dir, 'generate');
+    const make = (...args: string[]) => run('make', ['-f', 'xdf.mk', `XDF=${XDF}`, `DOCKER=${DOCKER}`, ...args], dir, { XDF_MANIFEST_FLAGS: '--insecure' });
+    timed('make + docker: build push manifest (6 images)', () => ok(make('-j4', 'build', 'push', 'manifest')));
+    expect(fs.existsSync(path.join(dir, 'api/qemu-arm-static'))).toBe(true); // staged by a prerequisite
+    expect(await listPlatforms('make/api-dockerfile')).toEqual(PLATFORMS);
+    expect(await listPlatforms('make/web-app-dockerfile')).toEqual(PLATFORMS);
+    expect(runImages(`${REGISTRY}/make/api-dockerfile`)).toEqual(expected('api'));
+    expect(runImages(`${REGISTRY}/make/web-app-dockerfile`)).toEqual(expected('web'));
+    for (const name of Object.keys(JSON.parse(fs.readFileSync(path.join(dir, 'docker-bake.json'), 'utf8')).target)) expect(name).toMatch(/^[A-Za-z0-9_-]+$/);
+
+    const again = ok(make('build'));
+    expect(again).toMatch(/Nothing to be done for 'build'/);
+    expect(again).not.toContain('docker build');
+
+    const old = new Date(Date.now() - 10_000);
+    fs.utimesSync(path.join(dir, '.xdf.stamp'), old, old);
+    fs.writeFileSync(path.join(dir, 'api/Dockerfile.tpl'), template('api-v2'));
+    const edited = ok(make('build'));
+    expect(edited).toContain('wrote api/Dockerfile.arm64v8');
+    expect(edited.match(/docker build/g)).toHaveLength(3); // api's three, not web's
+    expect(runImages(`${REGISTRY}/make/api-dockerfile`)).toEqual(expected('api-v2'));
+  });
+
+  describe('qemu.mode mount with BuildKit, on a host whose arm handlers have no F flag', () => {
+    const handlers = ['qemu-aarch64', 'qemu-arm'];
+    const restore = () => {
+      for (const h of handlers) {
+        if (fs.existsSync(path.join(BINFMT, h))) fs.writeFileSync(path.join(BINFMT, h), '-1');
+        run('update-binfmts', ['--enable', h], '/');
+      }
+    };
+    beforeAll(() => {
+      for (const h of handlers) {
+        const current = fs.readFileSync(path.join(BINFMT, h), 'utf8');
+        const field = (k: string) => new RegExp(`^${k}:? (.*)$`, 'm').exec(current)![1];
+        const hex = (s: string) => s.match(/../g)!.map((b) => `\\x${b}`).join('');
+        fs.writeFileSync(path.join(BINFMT, h), '-1');
+        // Classic registration: the kernel looks the interpreter up inside the container's root.
+        ok(run('sh', ['-c', `printf '%b' ':${h}:M::${hex(field('magic'))}:${hex(field('mask'))}:/usr/bin/${h}-static:' > ${BINFMT}/register`], '/'));
+        expect(fs.readFileSync(path.join(BINFMT, h), 'utf8')).toMatch(/^flags: $/m);
+      }
+    });
+    afterAll(restore);
+
+    it('builds through make with the emulator mounted into each RUN, and no emulator in any image', async () => {
+      const dir = project({
+        'Dockerfile.tpl': template('mount'),
+        'xdf.yaml': `arches: [${ARCHES.join(', ')}]\nqemu: { mode: mount }\nmatrix: { formats: [make], image: ${REGISTRY}/mount/app }\n`,
+      });
+      xdf(dir, 'generate');
+      expect(fs.readFileSync(path.join(dir, 'Dockerfile.arm64v8'), 'utf8'))
+        .toContain('RUN --mount=type=bind,source=qemu-aarch64-static,target=/usr/bin/qemu-aarch64-static uname -m');
+      // xdf.mk turns BuildKit on; this sandbox's dockerd has no bridge network: RUN uses the host's.
+      const env = { DOCKER_BUILDKIT: undefined, XDF_BUILD_FLAGS: '--network host', XDF_MANIFEST_FLAGS: '--insecure' };
+      timed('make + BuildKit (mount, no F flag): build push manifest', () =>
+        ok(run('make', ['-f', 'xdf.mk', `XDF=${XDF}`, `DOCKER=${DOCKER}`, 'build', 'push', 'manifest'], dir, env)));
+      expect(await listPlatforms('mount/app')).toEqual(PLATFORMS);
+      restore(); // an image without the emulator runs only where the kernel holds it (F flag)
+      expect(runImages(`${REGISTRY}/mount/app`)).toEqual(expected('mount'));
+      for (const [arch, q] of [['arm32v7', 'arm'], ['arm64v8', 'aarch64']]) {
+        const listing = run(DOCKER, ['run', '--rm', `${REGISTRY}/mount/app:${arch}`, 'ls', `/usr/bin/qemu-${q}-static`], '/');
+        expect(listing.status, listing.stdout).not.toBe(0);
+      }
+    });
+  });
+
+  it('podman: make and the manifest script drive podman build, push and manifest create/add/push', async () => {
+    const store = fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-podman-'));
+    fs.writeFileSync(path.join(store, 'storage.conf'), `[storage]\ndriver = "overlay"\nrunroot = "${store}/run"\ngraphroot = "${store}/graph"\n`);
+    const env = { CONTAINERS_STORAGE_CONF: path.join(store, 'storage.conf'), XDF_PUSH_FLAGS: '--tls-verify=false', XDF_MANIFEST_FLAGS: '--tls-verify=false' };
+    ok(run('sh', ['-c', `${DOCKER} save busybox:stable arm32v7/busybox:stable arm64v8/busybox:stable | podman load`], '/', env));
+    const dir = project({
+      'Dockerfile.tpl': template('podman'),
+      'xdf.yaml': `arches: [${ARCHES.join(', ')}]\nmatrix: { formats: [make, manifest], engine: podman, image: ${REGISTRY}/podman/app }\n`,
+    });
+    xdf(dir, 'generate');
+    const made = timed('make + podman: build push manifest', () => ok(run('make', ['-f', 'xdf.mk', `XDF=${XDF}`, 'build', 'push', 'manifest'], dir, env)));
+    expect(made).toMatch(/^podman build /m);
+    expect(made).toMatch(/^podman manifest add /m);
+    expect(await listPlatforms('podman/app')).toEqual(PLATFORMS);
+    ok(run('sh', ['./xdf-manifest.sh'], dir, env));
+    expect(await listPlatforms('podman/app')).toEqual(PLATFORMS);
+    // This sandbox refuses podman's default rlimits.
+    const podmanRun = (ref: string) => ['podman', 'run', '--rm', '--network', 'none', '--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=1024:1024', ref];
+    const ran = Object.fromEntries(ARCHES.map((a) => {
+      const [cmd, ...args] = podmanRun(`${REGISTRY}/podman/app:${a}`);
+      return [a, ok(run(cmd, args, '/', env)).trim().split('\n')];
+    }));
+    expect(ran).toEqual(expected('podman'));
+    run('podman', ['system', 'reset', '--force'], '/', env);
+  });
+
+  it('GitLab: the included jobs, run by gitlab-ci-local, stage the emulator, build, push and make the list', async () => {
+    // Stand-ins for the images the jobs name: gitlab-ci-local starts the service even in a shell.
+    for (const image of ['docker:latest', 'docker:dind']) ok(run(DOCKER, ['tag', 'busybox:stable', image], '/'));
+    const dir = project({
+      'Dockerfile.tpl': template('gitlab'),
+      'xdf.yaml': `arches: [${ARCHES.join(', ')}]\nmatrix: { formats: [gitlab], image: ${REGISTRY}/gitlab/app }\n`
+        + 'native: { arm64v8: { runner: arm-runner } }\n',
+      '.gitlab-ci.yml': readmeGitlabInclude(),
+    });
+    fs.rmSync(path.join(dir, '.git'), { recursive: true });
+    xdf(dir, 'generate');
+    const git = (...args: string[]) => ok(run('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], dir));
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-qm', 'project');
+    const gcl = path.join(ROOT, 'node_modules/.bin/gitlab-ci-local');
+    const out = timed('gitlab-ci-local: build jobs and manifest job', () => run(gcl, [
+      '--force-shell-executor', '--pull-policy', 'if-not-present',
+      '--variable', `XDF=${XDF}`, '--variable', 'XDF_MANIFEST_FLAGS=--insecure', '--variable', 'DOCKER_BUILDKIT=0',
+    ], dir));
+    expect(out.status, out.stdout + out.stderr).toBe(0);
+    expect(out.stdout).toMatch(/PASS +xdf-build: \[/);
+    expect(out.stdout).toMatch(/PASS +xdf-build-native: \[/);
+    expect(out.stdout).toMatch(/PASS +xdf-manifest/);
+    expect(fs.existsSync(path.join(dir, 'qemu-arm-static'))).toBe(true); // the staging step ran
+    expect(await listPlatforms('gitlab/app')).toEqual(PLATFORMS);
+    expect(runImages(`${REGISTRY}/gitlab/app`)).toEqual(expected('gitlab'));
+  });
+});
+
+/** The README's .gitlab-ci.yml snippet. */
+function readmeGitlabInclude(): string {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const section = readme.split(/^## /m).find((s) => s.startsWith('Use in GitLab CI')) ?? '';
+  const block = /```yaml\n([\s\S]*?)```/.exec(section);
+  if (!block) throw new Error('README: no yaml block under "Use in GitLab CI"');
+  return block[1];
+}
