@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 
 const ROOT = path.resolve(__dirname, '../..');
 const DOCKER = '/usr/bin/docker'; // the 20.10 CLI: the newer one on PATH has no buildx
@@ -182,6 +183,31 @@ describe.skipIf(!!problem)('the matrix formats, run with the real clients, up to
     run('podman', ['system', 'reset', '--force'], '/', env);
   });
 
+  it('GitHub Actions: the README workflow\'s build step per xdf-matrix.json entry, then its manifest job', async () => {
+    const dir = project({
+      'Dockerfile.tpl': 'FROM busybox:stable\nARG DEB\nRUN uname -m > /uname && echo "github $DEB" > /xdf\nCMD ["cat", "/uname", "/xdf"]\n',
+      'xdf.yaml': `arches: [${ARCHES.join(', ')}]\nmatrix: { formats: [json, manifest], image: ${REGISTRY}/github/app, build_args: { DEB: "{{arch}}" } }\n`,
+    });
+    xdf(dir, 'generate', '--stage-qemu'); // the workflow's staging step, after its apt-get
+    const workflow = readmeWorkflow();
+    const step = workflow.jobs.build.steps.find((s) => s.name === 'build and push')!;
+    const entries = JSON.parse(fs.readFileSync(path.join(dir, 'xdf-matrix.json'), 'utf8')).include as Record<string, unknown>[];
+    timed('GitHub build steps (3 entries)', () => {
+      for (const entry of entries) {
+        // GitHub's expressions of this step: ${{ matrix.k }} and ${{ toJSON(matrix.k) }}.
+        const value = (json: string | undefined, key: string) => (json ? JSON.stringify(entry[key]) : String(entry[key]));
+        const env = Object.fromEntries(Object.entries(step.env!).map(([k, v]) =>
+          [k, v.replace(/\$\{\{ (toJSON\()?matrix\.(\w+)\)? \}\}/g, (_m, json, key) => value(json, key))]));
+        ok(run('bash', ['-e', '-c', step.run!], dir, env));
+      }
+    });
+    const manifestJob = workflow.jobs.manifest.steps.map((s) => s.run).filter(Boolean);
+    expect(manifestJob).toEqual(['./xdf-manifest.sh']);
+    ok(run('sh', ['-c', manifestJob[0]!], dir, { XDF_MANIFEST_FLAGS: '--insecure' }));
+    expect(await listPlatforms('github/app')).toEqual(PLATFORMS);
+    expect(runImages(`${REGISTRY}/github/app`)).toEqual(expected('github'));
+  });
+
   it('GitLab: the included jobs, run by gitlab-ci-local, stage the emulator, build, push and make the list', async () => {
     // Stand-ins for the images the jobs name: gitlab-ci-local starts the service even in a shell.
     for (const image of ['docker:latest', 'docker:dind']) ok(run(DOCKER, ['tag', 'busybox:stable', image], '/'));
@@ -211,6 +237,13 @@ describe.skipIf(!!problem)('the matrix formats, run with the real clients, up to
     expect(runImages(`${REGISTRY}/gitlab/app`)).toEqual(expected('gitlab'));
   });
 });
+
+/** The README's GitHub Actions workflow. */
+function readmeWorkflow(): { jobs: Record<string, { steps: { name?: string; run?: string; env?: Record<string, string> }[] }> } {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const section = readme.split(/^## /m).find((s) => s.startsWith('Use in GitHub Actions')) ?? '';
+  return parseYaml(/```yaml\n([\s\S]*?)```/.exec(section)![1]);
+}
 
 /** The README's .gitlab-ci.yml snippet. */
 function readmeGitlabInclude(): string {
