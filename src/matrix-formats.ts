@@ -71,7 +71,8 @@ function outputEnv(config: Config): typeof Handlebars {
       const text = String(value);
       if (/[\s:#%;|*?[\]\\"'`=]/.test(text)) {
         fail('XDF012', `path ${JSON.stringify(text)} cannot be a make target or prerequisite`,
-          'rename the template, its folder or output.name without spaces and : # % ; | * ? [ ] \\ quotes or =, or drop make from matrix.formats',
+          'rename the template, its folder or output.name without spaces and : # % ; | * ? [ ] \\ '
+          + 'quotes or =, or drop make from matrix.formats',
           { file: config.file, ...config.locate('matrix') });
       }
       return text.replace(/\$/g, '$$$$');
@@ -90,11 +91,12 @@ function readTemplate(own: string | undefined, builtin: string, format: MatrixFo
 }
 
 /**
- * What output templates see: `targets` (each with `name`, `entry`, `ref` = image:tag, the manifest
- * platform `os`/`architecture`/`variant`, `qemuFile`: the emulator to stage, relative to the config,
- * "" when none), `lists` (one manifest list per image, with its targets), `include` (GitHub's
- * shape), `bake`, `build_args`, the engine (`engine`, `podman`), and for make the stamp's inputs
- * and outputs (`stampInputs`, `dockerfiles`, `qemuFiles`, `generateArgs`).
+ * What output templates see: `targets` (each with `name`, `entry`, `ref` = image:tag, the
+ * manifest platform `os`/`architecture`/`variant`, and `qemuFile`: the emulator to stage,
+ * relative to the config, "" when none), `lists` (one manifest list per image, with its
+ * targets), `include` (GitHub's shape), `bake`, `build_args`, the engine (`engine`, `podman`),
+ * and for make the stamp's inputs and outputs (`stampInputs`, `dockerfiles`, `qemuFiles`,
+ * `generateArgs`).
  */
 function templateData(matrix: Matrix, config: Config) {
   const argVars = gitlabArgVariables(Object.keys(config.matrix!.build_args));
@@ -131,7 +133,8 @@ function templateData(matrix: Matrix, config: Config) {
     build_args: argVars,
     include: { include: targets.map((t) => t.entry) },
     bake: literalForBake(bakeFile(targets)),
-    stampInputs: unique([...templates, configName, ...Object.values(config.matrix!.templates).map(relative)]),
+    stampInputs: unique([...templates, configName,
+      ...Object.values(config.matrix!.templates).map(relative)]),
     dockerfiles: targets.map((t) => t.entry.dockerfile),
     qemuFiles: unique(targets.map((t) => t.qemuFile)),
     qemuMore: unique(targets.map((t) => t.qemuFile)).slice(1),
@@ -143,14 +146,17 @@ function templateData(matrix: Matrix, config: Config) {
   };
 }
 
-// GitLab names a parallel:matrix job `job: [value, value, …]` and refuses names over 255 characters.
+// GitLab names a parallel:matrix job `job: [value, value, …]`, and refuses a name over 255
+// characters.
 function checkGitlabJobNames(text: string, config: Config): void {
-  const doc = yaml().parse(text) as Record<string, { parallel?: { matrix?: Record<string, string>[] } }>;
+  type Job = { parallel?: { matrix?: Record<string, string>[] } };
+  const doc = yaml().parse(text) as Record<string, Job>;
   for (const [job, body] of Object.entries(doc ?? {})) {
     for (const entry of body?.parallel?.matrix ?? []) {
       const name = `${job}: [${Object.values(entry).join(', ')}]`;
       if (name.length > 255) {
-        fail('XDF013', `the GitLab job ${name.slice(0, 60)}… would be named with ${name.length} characters, over GitLab's 255`,
+        fail('XDF013', `the GitLab job ${name.slice(0, 60)}… would be named with ${name.length} `
+          + "characters, over GitLab's 255",
           'shorten matrix.image, matrix.tag, matrix.build_args or the template paths',
           { file: config.file, ...config.locate('matrix') });
       }

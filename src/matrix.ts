@@ -18,7 +18,8 @@ export function buildMatrix(config: Config, outputs: MatrixOutput[]): Matrix {
   const host = archByName(config.host);
   const ordered = inConfigOrder(config, outputs);
   const several = config.templates.length > 1 || new Set(outputs.map((o) => o.template)).size > 1;
-  const where = (key: string) => ({ key, file: config.file, ...(config.locate(key) ?? config.locate('matrix')) });
+  const where = (key: string) =>
+    ({ key, file: config.file, ...(config.locate(key) ?? config.locate('matrix')) });
   const targets = ordered.map((o) => {
     const name = several ? `${slug(config.dir, o.template)}-${o.arch.name}` : o.arch.name;
     const data = { arch: o.arch, host, target: name, vars: config.vars, pins: pinsFor(config, o.arch) };
@@ -70,7 +71,7 @@ const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?';
 const DOMAIN = new RegExp(`^(?:${LABEL}(?:\\.${LABEL})*|\\[[0-9A-Fa-f:]+\\])(?::[0-9]+)?$`);
 const TAG = /^[\w][\w.-]{0,127}$/;
 
-/** Why a repository name (`[host[:port]/]path`, no tag or digest) is not one docker accepts; undefined when it is. */
+/** Why docker would refuse a repository (`[host[:port]/]path`, no tag); undefined if not. */
 export function repositoryProblem(image: string): string | undefined {
   const { registry, name, tag, digest } = parseImageRef(image);
   if (digest || tag) return 'it carries a tag or digest';
@@ -93,8 +94,8 @@ function checkTag(tag: string, key: string, config: Config): string {
   return tag;
 }
 
-/** One manifest list per image: an image shared by two templates would list two apps for one platform. */
-function manifestLists(targets: Matrix['targets'], listTag: string, config: Config): Matrix['lists'] {
+/** One manifest list per image: one image for two templates would list two apps per platform. */
+function manifestLists(targets: Matrix['targets'], listTag: string, config: Config) {
   const lists = new Map<string, { template: string; names: string[] }>();
   for (const { name, entry } of targets) {
     const list = lists.get(entry.image);
@@ -104,16 +105,20 @@ function manifestLists(targets: Matrix['targets'], listTag: string, config: Conf
         'give each template its own image: image: myorg/{{slug}} (or {{template}})',
         { file: config.file, ...config.locate('matrix.image', 'value') });
     }
-    if (list) list.names.push(name); else lists.set(entry.image, { template: entry.template, names: [name] });
+    if (list) list.names.push(name);
+    else lists.set(entry.image, { template: entry.template, names: [name] });
   }
-  return [...lists].map(([image, { names }]) => ({ image, list: `${image}:${listTag}`, targets: names }));
+  return [...lists].map(([image, { names }]): Matrix['lists'][number] =>
+    ({ image, list: `${image}:${listTag}`, targets: names }));
 }
 
-const makesLists = (config: Config) => config.matrix!.formats.some((f) => ['make', 'manifest', 'gitlab'].includes(f));
+const makesLists = (config: Config) =>
+  config.matrix!.formats.some((f) => ['make', 'manifest', 'gitlab'].includes(f));
 
 /** `svc/api/Dockerfile.tpl` → `svc-api-Dockerfile`: a name that bake, make and GitLab accept. */
 export function slug(dir: string, template: string): string {
-  return posix(path.relative(dir, template)).replace(/\.[^./]*$/, '').replace(/[^A-Za-z0-9_-]/g, '-');
+  const withoutExtension = posix(path.relative(dir, template)).replace(/\.[^./]*$/, '');
+  return withoutExtension.replace(/[^A-Za-z0-9_-]/g, '-');
 }
 
 // Templates in config order, arches in config order, whatever order the caller found them in:
@@ -138,7 +143,8 @@ function assertUniqueNames(targets: { name: string; entry: MatrixEntry }[], conf
     const other = seen.get(name);
     if (other !== undefined && other !== entry.template) {
       fail('XDF051', `templates ${other} and ${entry.template} both get the matrix target name ${name}`,
-        'rename one of the templates or its folder: target names are the template path with every character outside [A-Za-z0-9_-] turned into -',
+        'rename one of the templates or its folder: target names are the template path with '
+          + 'every character outside [A-Za-z0-9_-] turned into -',
         { file: config.file, ...config.locate('templates') });
     }
     seen.set(name, entry.template);

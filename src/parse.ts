@@ -13,7 +13,7 @@ export interface Stage {
   name: string | null; // lower-cased stage name (`AS build`)
   bodyStart: number; // offset just after the FROM instruction's last line break: where an injected line goes
   hasRun: boolean; // a RUN in the stage itself (ONBUILD RUN does not count)
-  runs: number[]; // offsets just after each RUN keyword of the stage (qemu.mode mount adds a flag there)
+  runs: number[]; // offsets just after each RUN keyword (qemu.mode mount adds a flag there)
   goBuild: boolean; // a RUN that runs `go build` or `go install`
   qemuCopies: string[]; // emulators a hand-written COPY/ADD brings in (`aarch64` for qemu-aarch64-static)
 }

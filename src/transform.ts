@@ -133,7 +133,8 @@ function stageIndexByName(parsed: ParsedDockerfile): Map<string, number> {
 
 const replace = (span: Span, text: string): Edit => ({ start: span.start, end: span.end, text });
 
-/** §6: the emulator in each emulated stage that runs something: a COPY after its FROM, or a mount on each RUN. */
+/** §6: the emulator in each emulated stage that runs something: a COPY after its FROM, or a
+ * mount on each RUN. */
 function injectQemu(req: TransformRequest, warnings: Problem[]): Edit[] {
   const { parsed, arch, host, config } = req;
   const edits: Edit[] = [];
@@ -153,7 +154,8 @@ function injectQemu(req: TransformRequest, warnings: Problem[]): Edit[] {
         warnings.push({ code: 'XDFW001', message: `Go runs under QEMU in this stage for ${target.name}, with no pin for it: newer Go compilers crashed under qemu-user (golang/go#24656)`, hint: `pin an older Go for ${target.name} (images: { golang: { ${target.name}: { tag: "…", reason: "…" } } }), or cross-compile in a FROM --platform=$BUILDPLATFORM stage`, ...req.place(stage.line, stage.column) });
       }
       if (stage.hasRun && !has && config.qemu.mode === 'mount') {
-        edits.push(...qemuMounts(stage, target, host, config)); // in no layer: a later stage needs its own
+        // In no layer: a later stage built FROM this one needs its own mounts.
+        edits.push(...qemuMounts(stage, target, host, config));
       } else if (stage.hasRun && !has && config.qemu.mode !== 'none') {
         edits.push(qemuLine(parsed, stage, target, host, config));
         has = true;
@@ -198,13 +200,15 @@ export function isEmulated(target: Arch, host: Arch, native: Config['native']): 
 }
 
 const qemuDest = (target: Arch, host: Arch, config: Config) =>
-  renderSnippet(config.qemu.dest, { arch: target, host }, { key: 'qemu.dest', file: config.file, ...config.locate('qemu.dest') });
+  renderSnippet(config.qemu.dest, { arch: target, host },
+    { key: 'qemu.dest', file: config.file, ...config.locate('qemu.dest') });
 
-/** qemu.mode mount: the emulator bind-mounted from the build context into every RUN of the stage (BuildKit). */
+/** qemu.mode mount: the emulator bind-mounted from the context into each RUN (BuildKit). */
 function qemuMounts(stage: Stage, target: Arch, host: Arch, config: Config): Edit[] {
   const file = `qemu-${target.qemu}-static`;
   const dest = qemuDest(target, host, config);
-  const flag = ` --mount=type=bind,source=${file},target=${dest.endsWith('/') ? dest + file : dest}`;
+  const path = dest.endsWith('/') ? dest + file : dest;
+  const flag = ` --mount=type=bind,source=${file},target=${path}`;
   return stage.runs.map((at) => ({ start: at, end: at, text: flag }));
 }
 
