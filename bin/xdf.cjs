@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The installed command: the build made by `npm run build`.
+// The installed command: the build made by `npm run build` (npm pack runs it through prepack).
 const path = require('node:path');
 const { pathToFileURL } = require('node:url');
 

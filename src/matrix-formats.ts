@@ -1,11 +1,11 @@
 // Serializes the matrix per format through output templates (built-in in templates/, or the user's own).
 import fs from 'node:fs';
-import path from 'node:path';
 import type Handlebars from 'handlebars';
 import { handlebars, NO_PROTOTYPES, yaml } from './engines.js';
+import path from 'node:path';
 import { archByName } from './arches.js';
 import { fail, XdfError } from './errors.js';
-import { readInput } from './load.js';
+import { CONFIG_NAME, readInput } from './load.js';
 import { makeQuote, shellQuote } from './shell-quote.js';
 import type { Config, Matrix, MatrixFormat } from './types.js';
 
@@ -35,6 +35,7 @@ export function renderMatrixFiles(matrix: Matrix, config: Config): MatrixFile[] 
       const own = i === MATRIX_FILES[format].length - 1 ? config.matrix!.templates[format] : undefined;
       const source = readTemplate(own, spec.template, format, config);
       const text = renderOutputTemplate(hb, source, data, own ?? spec.template, format, config);
+      if (format === 'gitlab') checkGitlabJobNames(text, config);
       files.push({ path: path.join(config.dir, spec.file), content: text.endsWith('\n') ? text : `${text}\n`, format, ...(spec.mode ? { mode: spec.mode } : {}) });
     }
   }
@@ -65,6 +66,17 @@ function outputEnv(config: Config): typeof Handlebars {
       }
       return makeQuote(text);
     },
+    // A file name in a rule's targets or prerequisites: make has no quoting there.
+    mkfile: (value: unknown) => {
+      const text = String(value);
+      if (/[\s:#%;|*?[\]\\"'`=]/.test(text)) {
+        fail('XDF012', `path ${JSON.stringify(text)} cannot be a make target or prerequisite`,
+          'rename the template, its folder or output.name without spaces and : # % ; | * ? [ ] \\ '
+          + 'quotes or =, or drop make from matrix.formats',
+          { file: config.file, ...config.locate('matrix') });
+      }
+      return text.replace(/\$/g, '$$$$');
+    },
     concat: (...args: unknown[]) => args.slice(0, -1).join(''),
   });
   return hb;
@@ -89,11 +101,16 @@ function readTemplate(own: string | undefined, builtin: string, format: MatrixFo
 }
 
 /**
- * What output templates see: `targets` (each with `name`, `entry`, `ref` = image:tag, and the manifest
- * platform `os`/`architecture`/`variant`), `include` (GitHub's shape), `bake`, `image`, `list` and `build_args`.
+ * What output templates see: `targets` (each with `name`, `entry`, `ref` = image:tag, the
+ * manifest platform `os`/`architecture`/`variant`, and `qemuFile`: the emulator to stage,
+ * relative to the config, "" when none), `lists` (one manifest list per image, with its
+ * targets), `include` (GitHub's shape), `bake`, `build_args`, the engine (`engine`, `podman`),
+ * and for make the stamp's inputs and outputs (`stampInputs`, `dockerfiles`, `qemuFiles`,
+ * `generateArgs`).
  */
 function templateData(matrix: Matrix, config: Config) {
   const argVars = gitlabArgVariables(Object.keys(config.matrix!.build_args));
+  const stages = config.qemu.mode === 'copy' || config.qemu.mode === 'mount';
   const targets = matrix.targets.map(({ name, entry }) => {
     const arch = archByName(entry.arch);
     return {
@@ -103,17 +120,58 @@ function templateData(matrix: Matrix, config: Config) {
       os: arch.os,
       architecture: arch.arch, // GOARCH, as manifests name it
       variant: arch.variant,
+      qemuFile: stages && entry.qemu ? path.posix.join(entry.context, entry.qemu) : '',
       args: argVars.map(({ key, variable }) => ({ key, variable, value: entry.build_args[key] ?? '' })),
     };
   });
+  const byName = new Map(targets.map((t) => [t.name, t]));
+  const templates = [...new Set(targets.map((t) => t.entry.template))];
+  const configName = config.file ? path.basename(config.file) : '';
+  const unique = (list: string[]) => [...new Set(list.filter(Boolean))];
+  const relative = (file: string) => path.relative(config.dir, file).split(path.sep).join('/');
+  const engine = config.matrix!.engine;
   return {
-    image: matrix.image,
-    list: `${matrix.image}:${matrix.list_tag}`,
+    engine,
+    podman: engine === 'podman',
+    buildkit: config.qemu.mode === 'mount' && engine === 'docker',
+    qemuMode: config.qemu.mode,
+    stages,
+    lists: matrix.lists.map((l) => ({ ...l, targets: l.targets.map((n) => byName.get(n)!) })),
     targets,
+    emulated: targets.filter((t) => !config.native[t.entry.arch]),
+    native: targets.filter((t) => config.native[t.entry.arch]),
     build_args: argVars,
     include: { include: targets.map((t) => t.entry) },
     bake: literalForBake(bakeFile(targets)),
+    stampInputs: unique([...templates, configName,
+      ...Object.values(config.matrix!.templates).map(relative)]),
+    dockerfiles: targets.map((t) => t.entry.dockerfile),
+    qemuFiles: unique(targets.map((t) => t.qemuFile)),
+    qemuMore: unique(targets.map((t) => t.qemuFile)).slice(1),
+    // `xdf generate` from the config's folder finds this config and its templates.
+    generateArgs: [
+      ...(configName && configName !== CONFIG_NAME ? ['--config', configName] : []),
+      ...(config.templates.length ? [] : templates),
+    ],
   };
+}
+
+// GitLab names a parallel:matrix job `job: [value, value, …]`, and refuses a name over 255
+// characters.
+function checkGitlabJobNames(text: string, config: Config): void {
+  type Job = { parallel?: { matrix?: Record<string, string>[] } };
+  const doc = yaml().parse(text) as Record<string, Job>;
+  for (const [job, body] of Object.entries(doc ?? {})) {
+    for (const entry of body?.parallel?.matrix ?? []) {
+      const name = `${job}: [${Object.values(entry).join(', ')}]`;
+      if (name.length > 255) {
+        fail('XDF013', `the GitLab job ${name.slice(0, 60)}… would be named with ${name.length} `
+          + "characters, over GitLab's 255",
+          'shorten matrix.image, matrix.tag, matrix.build_args or the template paths',
+          { file: config.file, ...config.locate('matrix') });
+      }
+    }
+  }
 }
 
 function bakeFile(targets: { name: string; entry: Matrix['targets'][number]['entry']; ref: string }[]) {

@@ -13,6 +13,7 @@ export interface Stage {
   name: string | null; // lower-cased stage name (`AS build`)
   bodyStart: number; // offset just after the FROM instruction's last line break: where an injected line goes
   hasRun: boolean; // a RUN in the stage itself (ONBUILD RUN does not count)
+  runs: number[]; // offsets just after each RUN keyword (qemu.mode mount adds a flag there)
   goBuild: boolean; // a RUN that runs `go build` or `go install`
   qemuCopies: string[]; // emulators a hand-written COPY/ADD brings in (`aarch64` for qemu-aarch64-static)
 }
@@ -79,6 +80,7 @@ export function parseDockerfile(text: string): ParsedDockerfile {
       readArg(instruction as Arg, parsed.args, spanOf, where);
     } else if (stage && keyword === 'RUN') {
       stage.hasRun = true;
+      stage.runs.push(offsetOf(instruction.getInstructionRange().end));
       // The parser's argument getters are slow on large files: ask them only when the raw text may match.
       const raw = spanOf(range).text;
       if (!stage.goBuild && GO_BUILD.test(raw)) stage.goBuild = true;
@@ -120,6 +122,7 @@ function readFrom(words: Span[], index: number, where: { line: number; column: n
     name: hasName ? args[2].text.toLowerCase() : null,
     bodyStart: endLine + 1 < lineStarts.length ? lineStarts[endLine + 1] : length,
     hasRun: false,
+    runs: [],
     goBuild: false,
     qemuCopies: [],
   };

@@ -150,7 +150,8 @@ function stageIndexByName(parsed: ParsedDockerfile): Map<string, number> {
 
 const replace = (span: Span, text: string): Edit => ({ start: span.start, end: span.end, text });
 
-/** §6: one COPY of the emulator after the FROM of each emulated stage that runs something. */
+/** §6: the emulator in each emulated stage that runs something: a COPY after its FROM, or a
+ * mount on each RUN. */
 function injectQemu(req: TransformRequest, warnings: Problem[]): Edit[] {
   const { parsed, arch, host, config } = req;
   const edits: Edit[] = [];
@@ -170,7 +171,10 @@ function injectQemu(req: TransformRequest, warnings: Problem[]): Edit[] {
       if (usesGo(stage, parsed) && !hasPin(stage, parsed, target, config)) {
         warnings.push({ code: 'XDFW001', message: `Go runs under QEMU in this stage for ${target.name}, with no pin for it: newer Go compilers crashed under qemu-user (golang/go#24656)`, hint: `pin an older Go for ${target.name} (images: { golang: { ${target.name}: { tag: "…", reason: "…" } } }), or cross-compile in a FROM --platform=$BUILDPLATFORM stage`, ...req.place(stage.line, stage.column) });
       }
-      if (stage.hasRun && !has && config.qemu.mode !== 'none') {
+      if (stage.hasRun && !has && config.qemu.mode === 'mount') {
+        // In no layer: a later stage built FROM this one needs its own mounts.
+        edits.push(...qemuMounts(stage, target, host, config));
+      } else if (stage.hasRun && !has && config.qemu.mode !== 'none') {
         edits.push(qemuLine(parsed, stage, target, host, config));
         has = true;
       }
@@ -213,13 +217,28 @@ export function isEmulated(target: Arch, host: Arch, native: Config['native']): 
   return !(target.name === 'i386' && host.name === 'amd64'); // an x86-64 kernel runs i386 directly
 }
 
-function qemuLine(parsed: ParsedDockerfile, stage: Stage, target: Arch, host: Arch, config: Config): Edit {
-  const file = `qemu-${target.qemu}-static`;
+/** Where the emulator goes in the container: an absolute path without spaces (XDF013 at qemu.dest). */
+function qemuDest(target: Arch, host: Arch, config: Config): string {
   const where = { file: config.file, ...config.locate('qemu.dest', 'value') };
   const dest = renderSnippet(config.qemu.dest, { arch: target, host }, { key: 'qemu.dest', ...where });
   if (!/^\/\S*$/.test(dest)) {
     throw new XdfError({ code: 'XDF013', message: `qemu.dest renders to ${JSON.stringify(dest)} for ${target.name}: not an absolute path without spaces`, hint: 'qemu.dest is a folder ending in / (/usr/bin/) or a full path (/usr/libexec/qemu-binfmt/{{arch.qemu}}-binfmt-P)', ...where });
   }
+  return dest;
+}
+
+/** qemu.mode mount: the emulator bind-mounted from the context into each RUN (BuildKit). */
+function qemuMounts(stage: Stage, target: Arch, host: Arch, config: Config): Edit[] {
+  const file = `qemu-${target.qemu}-static`;
+  const dest = qemuDest(target, host, config);
+  const path = dest.endsWith('/') ? dest + file : dest;
+  const flag = ` --mount=type=bind,source=${file},target=${path}`;
+  return stage.runs.map((at) => ({ start: at, end: at, text: flag }));
+}
+
+function qemuLine(parsed: ParsedDockerfile, stage: Stage, target: Arch, host: Arch, config: Config): Edit {
+  const file = `qemu-${target.qemu}-static`;
+  const dest = qemuDest(target, host, config);
   const line = config.qemu.mode === 'copy-from'
     ? `COPY --from=multiarch/qemu-user-static:${host.qemu}-${target.qemu} /usr/bin/${file} ${dest}`
     : `COPY ${file} ${dest}`;

@@ -74,8 +74,8 @@ export interface MatrixEntry {
 
 /** The matrix of one config: built once, serialized per format. */
 export interface Matrix {
-  image: string;
-  list_tag: string;
+  /** One manifest list per image (`myorg/app:latest`), with the names of its targets. */
+  lists: { image: string; list: string; targets: string[] }[];
   /** Entries with their bake/make target names (`arm64v8`, or `svc-api-Dockerfile-arm64v8`). */
   targets: { name: string; entry: MatrixEntry }[];
 }

@@ -92,10 +92,12 @@ describe('matrix files', () => {
     expect(parseYaml(text, { version: '1.1' }).include[0]).toMatchObject({ tag: 'on', build_args: { A: 'yes', B: '1.10', C: 'no' } });
   });
 
-  it('gitlab is one valid job with a parallel matrix of three and a docker build script', () => {
+  it('gitlab: one build job with a parallel matrix of three that stages the emulator, then a manifest job', () => {
     const gitlab = parseYaml(f['xdf-gitlab.yml'].content);
-    expect(Object.keys(gitlab)).toEqual(['xdf-build']);
+    expect(Object.keys(gitlab)).toEqual(['.xdf-build', 'xdf-build', 'xdf-manifest']);
     const job = gitlab['xdf-build'];
+    expect(job.extends).toBe('.xdf-build');
+    expect(job.tags).toBeUndefined(); // emulated entries run on any runner
     expect(job.parallel.matrix).toHaveLength(3);
     expect(job.parallel.matrix.map((v: Record<string, string>) => v.XDF_PLATFORM)).toEqual(['linux/amd64', 'linux/arm/v7', 'linux/arm64']);
     expect(job.parallel.matrix[2]).toEqual({
@@ -103,16 +105,59 @@ describe('matrix files', () => {
       XDF_IMAGE: 'myorg/app', XDF_TAG: 'arm64v8', XDF_QEMU: 'qemu-aarch64-static', XDF_ARG_DEB: 'arm64',
     });
     for (const item of job.parallel.matrix) for (const value of Object.values(item)) expect(typeof value).toBe('string'); // GitLab takes strings only
-    expect(job.script).toEqual([
-      'docker build --platform "$XDF_PLATFORM" -f "$XDF_DOCKERFILE" -t "$XDF_IMAGE:$XDF_TAG" --build-arg DEB="$XDF_ARG_DEB" "$XDF_CONTEXT"',
-      'docker push "$XDF_IMAGE:$XDF_TAG"',
+    expect(gitlab['.xdf-build'].script).toEqual([
+      'if [ -n "$XDF_QEMU" ]; then ${XDF:-npx xdf} generate --stage-qemu; fi',
+      'docker build $XDF_BUILD_FLAGS --platform "$XDF_PLATFORM" -f "$XDF_DOCKERFILE" -t "$XDF_IMAGE:$XDF_TAG" --build-arg DEB="$XDF_ARG_DEB" "$XDF_CONTEXT"',
+      'docker push $XDF_PUSH_FLAGS "$XDF_IMAGE:$XDF_TAG"',
+    ]);
+    expect(gitlab['xdf-manifest'].needs).toEqual(['xdf-build']);
+    expect(gitlab['xdf-manifest'].script).toEqual([
+      'docker manifest rm myorg/app:latest || true',
+      'docker manifest create $XDF_MANIFEST_FLAGS myorg/app:latest myorg/app:amd64 myorg/app:arm32v7 myorg/app:arm64v8',
+      'docker manifest annotate myorg/app:latest myorg/app:amd64 --os linux --arch amd64',
+      'docker manifest annotate myorg/app:latest myorg/app:arm32v7 --os linux --arch arm --variant v7',
+      'docker manifest annotate myorg/app:latest myorg/app:arm64v8 --os linux --arch arm64 --variant v8',
+      'docker manifest push $XDF_MANIFEST_FLAGS myorg/app:latest',
     ]);
   });
 
+  it('gitlab: native entries in their own job, tagged with native.<arch>.runner; the manifest job needs both', () => {
+    const gitlab = parseYaml(render({ matrix: { formats: ['gitlab'] }, config: { native: { arm64v8: { runner: 'arm-runner' } } } })['xdf-gitlab.yml'].content);
+    expect(gitlab['xdf-build'].parallel.matrix.map((e: Record<string, string>) => e.XDF_ARCH)).toEqual(['amd64', 'arm32v7']);
+    expect(gitlab['xdf-build-native'].tags).toEqual(['$XDF_RUNNER']);
+    expect(gitlab['xdf-build-native'].parallel.matrix).toEqual([expect.objectContaining({ XDF_ARCH: 'arm64v8', XDF_RUNNER: 'arm-runner' })]);
+    expect(gitlab['xdf-manifest'].needs).toEqual(['xdf-build', 'xdf-build-native']);
+  });
+
+  it('gitlab: no staging step when the mode stages nothing; BuildKit for mount', () => {
+    const none = parseYaml(render({ matrix: { formats: ['gitlab'] }, config: { qemu: { mode: 'copy-from', dest: '/usr/bin/' } } })['xdf-gitlab.yml'].content);
+    expect(none['.xdf-build'].script.join('\n')).not.toContain('stage-qemu');
+    const mount = parseYaml(render({ matrix: { formats: ['gitlab'] }, config: { qemu: { mode: 'mount', dest: '/usr/bin/' } } })['xdf-gitlab.yml'].content);
+    expect(mount['.xdf-build'].script[0]).toContain('generate --stage-qemu');
+    expect(mount['.xdf-build'].script[1]).toMatch(/^DOCKER_BUILDKIT=1 docker build /);
+  });
+
+  it('gitlab: a job name over 255 characters (GitLab names a matrix job by its values) is XDF013', () => {
+    expect(() => render({ matrix: { formats: ['gitlab'], build_args: { A: 'x'.repeat(200) } } })).toThrow(expect.objectContaining({ code: 'XDF013', message: expect.stringContaining("over GitLab's 255") }));
+    expect(() => render({ matrix: { formats: ['gitlab'], build_args: { A: 'x'.repeat(100) } } })).not.toThrow();
+  });
+
   it('gitlab doubles $ in variable values, which GitLab would otherwise expand', () => {
-    const job = parseYaml(render({ matrix: { formats: ['gitlab'], build_args: { 'A B': 'x $HOME #y: z' } } })['xdf-gitlab.yml'].content)['xdf-build'];
-    expect(job.parallel.matrix[0].XDF_ARG_A_B).toBe('x $$HOME #y: z');
-    expect(job.script[0]).toContain(`--build-arg 'A B='"$XDF_ARG_A_B"`);
+    const gitlab = parseYaml(render({ matrix: { formats: ['gitlab'], build_args: { 'A B': 'x $HOME #y: z' } } })['xdf-gitlab.yml'].content);
+    expect(gitlab['xdf-build'].parallel.matrix[0].XDF_ARG_A_B).toBe('x $$HOME #y: z');
+    expect(gitlab['.xdf-build'].script[1]).toContain(`--build-arg 'A B='"$XDF_ARG_A_B"`);
+  });
+
+  it('podman: gitlab, make and the manifest script drive podman build, push and manifest create/add/push', () => {
+    const p = render({ matrix: { engine: 'podman' } });
+    const gitlab = parseYaml(p['xdf-gitlab.yml'].content);
+    expect(gitlab['.xdf-build'].image).toMatch(/podman/);
+    expect(gitlab['.xdf-build'].services).toBeUndefined();
+    expect(gitlab['.xdf-build'].script.slice(1).map((l: string) => l.split(' ').slice(0, 2).join(' '))).toEqual(['podman build', 'podman push']);
+    expect(gitlab['xdf-manifest'].script).toContain('podman manifest add $XDF_MANIFEST_FLAGS --os linux --arch arm --variant v7 myorg/app:latest docker://myorg/app:arm32v7');
+    expect(gitlab['xdf-manifest'].script.at(-1)).toBe('podman manifest push $XDF_MANIFEST_FLAGS --all myorg/app:latest docker://myorg/app:latest');
+    expect(p['xdf.mk'].content).toMatch(/^DOCKER \?= podman$/m);
+    expect(p['xdf-manifest.sh'].content).toContain('DOCKER="${DOCKER:-podman}"');
   });
 
   it('bake has a target per entry, a default group of all, platforms, tags and args', () => {
@@ -124,7 +169,7 @@ describe('matrix files', () => {
   });
 
   it('bake writes the dockerfile relative to its context; several templates get slug targets', () => {
-    const two = render({ templates: ['svc/api/Dockerfile.tpl', 'web/Dockerfile.tpl'] });
+    const two = render({ templates: ['svc/api/Dockerfile.tpl', 'web/Dockerfile.tpl'], matrix: { image: 'myorg/{{slug}}' } });
     const bake = JSON.parse(two['docker-bake.json'].content);
     expect(bake.group.default.targets).toEqual([
       'svc-api-Dockerfile-amd64', 'svc-api-Dockerfile-arm32v7', 'svc-api-Dockerfile-arm64v8',
@@ -132,7 +177,11 @@ describe('matrix files', () => {
     ]);
     expect(bake.target['svc-api-Dockerfile-arm64v8']).toMatchObject({ context: 'svc/api', dockerfile: 'Dockerfile.arm64v8', platforms: ['linux/arm64'] });
     expect(JSON.parse(two['xdf-matrix.json'].content).include[2]).toMatchObject({ context: 'svc/api', dockerfile: 'svc/api/Dockerfile.arm64v8' });
-    expect(two['xdf.mk'].content).toContain('\nbuild-web-Dockerfile-arm32v7:\n\t$(DOCKER) build -f web/Dockerfile.arm32v7 ');
+    expect(two['xdf.mk'].content).toContain('\n.xdf/web-Dockerfile-arm32v7.built: web/Dockerfile.arm32v7 web/qemu-arm-static\n'
+      + '\t$(DOCKER) build $(XDF_BUILD_FLAGS) -f web/Dockerfile.arm32v7 -t myorg/web-dockerfile:arm32v7 ');
+    // One xdf run stages every emulator, after the stamp's, even under make -j.
+    expect(two['xdf.mk'].content).toContain('\nsvc/api/qemu-arm-static: | .xdf.stamp\n\t$(XDF) generate --stage-qemu\n'
+      + 'svc/api/qemu-aarch64-static web/qemu-arm-static web/qemu-aarch64-static: | svc/api/qemu-arm-static\n');
   });
 
   it('bake keeps ${…} literal: bake would interpolate it', () => {
@@ -168,34 +217,44 @@ describe('matrix files', () => {
 });
 
 describe.skipIf(!hasMake)('the generated files, run for real', () => {
-  it('make -n -f xdf.mk build prints the three docker builds', () => {
+  /** make in dir with a harmless XDF (the stamp and staging rules call it) and a clean environment. */
+  const makeEnv = (env: NodeJS.ProcessEnv = process.env) => {
+    const clean: NodeJS.ProcessEnv = { ...env, XDF: 'true' };
+    for (const k of ['DOCKER', 'XDF_BUILD_FLAGS', 'XDF_PUSH_FLAGS', 'XDF_MANIFEST_FLAGS', 'MAKEFLAGS']) delete clean[k];
+    return clean;
+  };
+
+  it('make -n -f xdf.mk build regenerates, stages the emulators, then prints the three docker builds', () => {
     const dir = tmp('xdf-mk-');
     fs.writeFileSync(path.join(dir, 'xdf.mk'), render()['xdf.mk'].content);
-    const out = execFileSync('make', ['-n', '-f', 'xdf.mk', 'build'], { cwd: dir, encoding: 'utf8', env: { ...process.env, DOCKER: 'docker' } });
-    expect(out.trimEnd().split('\n')).toEqual([
-      'docker build -f Dockerfile.amd64 -t myorg/app:amd64 --platform linux/amd64 --build-arg DEB=amd64 .',
-      'docker build -f Dockerfile.arm32v7 -t myorg/app:arm32v7 --platform linux/arm/v7 --build-arg DEB=armhf .',
-      'docker build -f Dockerfile.arm64v8 -t myorg/app:arm64v8 --platform linux/arm64 --build-arg DEB=arm64 .',
+    fs.writeFileSync(path.join(dir, 'Dockerfile.tpl'), 'FROM busybox\n');
+    const out = execFileSync('make', ['-n', '-f', 'xdf.mk', 'build'], { cwd: dir, encoding: 'utf8', env: makeEnv() }).trimEnd().split('\n');
+    expect(out.slice(0, 2)).toEqual(['true generate', 'touch .xdf.stamp']);
+    expect(out).toContain('true generate --stage-qemu');
+    expect(out.filter((l) => l.startsWith('docker'))).toEqual([
+      'docker build  -f Dockerfile.amd64 -t myorg/app:amd64 --platform linux/amd64 --build-arg DEB=amd64 .',
+      'docker build  -f Dockerfile.arm32v7 -t myorg/app:arm32v7 --platform linux/arm/v7 --build-arg DEB=armhf .',
+      'docker build  -f Dockerfile.arm64v8 -t myorg/app:arm64v8 --platform linux/arm64 --build-arg DEB=arm64 .',
     ]);
   });
 
   it('hostile values arrive literally at docker and run nothing, from make and from the manifest script', () => {
     const dir = tmp('xdf-inert-');
-    const image = '$(touch PWNED)`touch PWNED2`';
-    const evil = render({ dir, matrix: { image, tag: "{{arch}}-it's", list_tag: '$HOME', build_args: { X: 'a;b $HOME', 'Y Z': "$(touch PWNED3) 'q' \\" } } });
+    const evil = render({ dir, matrix: { tag: '{{arch}}-x', build_args: { X: 'a;b $HOME', 'Y Z': "$(touch PWNED3) 'q' \\ `touch PWNED`" } } });
+    fs.writeFileSync(path.join(dir, 'Dockerfile.tpl'), 'FROM busybox\n');
     const docker = withFakeDocker(dir, evil, ['xdf.mk', 'xdf-manifest.sh']);
-    execFileSync('make', ['-f', 'xdf.mk', 'build', 'push', 'manifest'], { cwd: dir, env: docker.env, stdio: 'pipe' });
+    execFileSync('make', ['-f', 'xdf.mk', 'build', 'push', 'manifest'], { cwd: dir, env: makeEnv(docker.env), stdio: 'pipe' });
     const fromMake = docker.calls();
-    execFileSync('./xdf-manifest.sh', [], { cwd: dir, env: docker.env, stdio: 'pipe' });
+    execFileSync('./xdf-manifest.sh', [], { cwd: dir, env: makeEnv(docker.env), stdio: 'pipe' });
     const fromScript = docker.calls().slice(fromMake.length);
 
-    const ref = (arch: string) => `${image}:${arch}-it's`;
+    const ref = (arch: string) => `myorg/app:${arch}-x`;
     expect(fromMake.filter((c) => c[0] === 'build')).toEqual(ARCHES.map((a) => [
       'build', '-f', `Dockerfile.${a}`, '-t', ref(a), '--platform', archByName(a).platform,
-      '--build-arg', 'X=a;b $HOME', '--build-arg', "Y Z=$(touch PWNED3) 'q' \\", '.',
+      '--build-arg', 'X=a;b $HOME', '--build-arg', "Y Z=$(touch PWNED3) 'q' \\ `touch PWNED`", '.',
     ]));
     expect(fromMake.filter((c) => c[0] === 'push')).toEqual(ARCHES.map((a) => ['push', ref(a)]));
-    const list = `${image}:$HOME`;
+    const list = 'myorg/app:latest';
     for (const calls of [fromMake, fromScript]) {
       expect(calls.filter((c) => c[0] === 'manifest' && c[1] !== 'rm')).toEqual([
         ['manifest', 'create', list, ...ARCHES.map(ref)],
@@ -206,5 +265,30 @@ describe.skipIf(!hasMake)('the generated files, run for real', () => {
       ]);
     }
     expect(fs.readdirSync(dir).filter((n) => n.startsWith('PWNED'))).toEqual([]);
+  });
+
+  it('DOCKER, XDF_BUILD_FLAGS, XDF_PUSH_FLAGS and XDF_MANIFEST_FLAGS reach podman as separate words', () => {
+    const dir = tmp('xdf-podman-');
+    const files = render({ dir, matrix: { engine: 'podman', build_args: {} } });
+    fs.writeFileSync(path.join(dir, 'Dockerfile.tpl'), 'FROM busybox\n');
+    const docker = withFakeDocker(dir, files, ['xdf.mk', 'xdf-manifest.sh']);
+    const env = { ...makeEnv(docker.env), DOCKER: 'docker', XDF_BUILD_FLAGS: '--network host', XDF_PUSH_FLAGS: '--tls-verify=false', XDF_MANIFEST_FLAGS: '--tls-verify=false' };
+    execFileSync('make', ['-f', 'xdf.mk', 'build-arm32v7', 'push-arm32v7', 'manifest'], { cwd: dir, env, stdio: 'pipe' });
+    const fromMake = docker.calls();
+    execFileSync('./xdf-manifest.sh', [], { cwd: dir, env, stdio: 'pipe' });
+    const fromScript = docker.calls().slice(fromMake.length);
+    expect(fromMake.filter((c) => c[0] !== 'manifest')).toEqual([
+      ['build', '--network', 'host', '-f', 'Dockerfile.arm32v7', '-t', 'myorg/app:arm32v7', '--platform', 'linux/arm/v7', '.'],
+      ['push', '--tls-verify=false', 'myorg/app:arm32v7'],
+    ]);
+    for (const calls of [fromMake, fromScript]) {
+      expect(calls.filter((c) => c[0] === 'manifest' && c[1] !== 'rm')).toEqual([
+        ['manifest', 'create', 'myorg/app:latest'],
+        ['manifest', 'add', '--tls-verify=false', '--os', 'linux', '--arch', 'amd64', 'myorg/app:latest', 'docker://myorg/app:amd64'],
+        ['manifest', 'add', '--tls-verify=false', '--os', 'linux', '--arch', 'arm', '--variant', 'v7', 'myorg/app:latest', 'docker://myorg/app:arm32v7'],
+        ['manifest', 'add', '--tls-verify=false', '--os', 'linux', '--arch', 'arm64', '--variant', 'v8', 'myorg/app:latest', 'docker://myorg/app:arm64v8'],
+        ['manifest', 'push', '--tls-verify=false', '--all', 'myorg/app:latest', 'docker://myorg/app:latest'],
+      ]);
+    }
   });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { archByName } from '../src/arches.js';
 import { XdfError } from '../src/errors.js';
 import { buildMatrix, slug, type MatrixOutput } from '../src/matrix.js';
-import type { Config } from '../src/types.js';
+import type { Config, MatrixFormat } from '../src/types.js';
 import { testConfig, testMatrixConfig } from './helpers/config.js';
 
 const DIR = '/p';
@@ -31,7 +31,7 @@ describe('buildMatrix', () => {
       image: 'myorg/app', tag: 'arm32v7', emulated: true, qemu: 'qemu-arm-static', runner: 'ubuntu-latest', build_args: {},
     });
     expect(m.targets[2].entry.platform).toBe('linux/arm64'); // the short form, never linux/arm64/v8
-    expect({ image: m.image, list_tag: m.list_tag }).toEqual({ image: 'myorg/app', list_tag: 'latest' });
+    expect(m.lists).toEqual([{ image: 'myorg/app', list: 'myorg/app:latest', targets: ARCHES }]);
   });
 
   it('renders tag and build args per arch with arch, host, vars and pins', () => {
@@ -85,7 +85,8 @@ describe('buildMatrix', () => {
     ['svc/api/Dockerfile.tpl', 'svc-api-Dockerfile'],
     ['Dockerfile.tpl', 'Dockerfile'],
     ['a b/x.tpl', 'a-b-x'],
-    ['v1.2/Dockerfile', 'v1.2-Dockerfile'],
+    ['v1.2/Dockerfile', 'v1-2-Dockerfile'], // bake refuses a dot in a target name (issue 11)
+    ['web.app/Dockerfile.v1.tpl', 'web-app-Dockerfile-v1'],
     ['ü/Dockerfile.tpl', '--Dockerfile'], // one - per character, as DESIGN.md §7 says,
   ])('slug of %s is %s', (template, expected) => {
     expect(slug(DIR, path.join(DIR, template))).toBe(expected);
@@ -121,5 +122,86 @@ describe('buildMatrix', () => {
   it('an unknown variable in a build arg is XDF012 too', () => {
     const c = config({ file: '/p/xdf.yaml', matrix: testMatrixConfig({ build_args: { X: '{{vars.nope}}' } }) });
     expect(() => buildMatrix(c, outputs(['Dockerfile.tpl']))).toThrow(expect.objectContaining({ code: 'XDF012', message: expect.stringContaining('matrix.build_args.X') }));
+  });
+
+  it('every target name is one that bake, make and GitLab accept', () => {
+    const templates = ['web.app/Dockerfile.v1.tpl', 'svc/api/Dockerfile.tpl'];
+    const c = config({ templates: templates.map((t) => path.join(DIR, t)) });
+    for (const { name } of buildMatrix(c, outputs(templates)).targets) {
+      expect(name).toMatch(/^[A-Za-z0-9_-]+$/);
+    }
+  });
+
+  it('matrix.image with {{slug}}: one image and one manifest list per template', () => {
+    const templates = ['svc/api/Dockerfile.tpl', 'svc/web/Dockerfile.tpl'];
+    const withImage = (image: string) => buildMatrix(config({
+      templates: templates.map((t) => path.join(DIR, t)),
+      matrix: testMatrixConfig({ image, formats: ['make'] }),
+    }), outputs(templates));
+    const m = withImage('ghcr.io/myorg/{{slug}}');
+    const [api, web] = ['ghcr.io/myorg/svc-api-dockerfile', 'ghcr.io/myorg/svc-web-dockerfile'];
+    expect(m.targets.map((t) => t.entry.image)).toEqual([
+      ...ARCHES.map(() => api), ...ARCHES.map(() => web),
+    ]);
+    expect(m.lists).toEqual([
+      { image: api, list: `${api}:latest`, targets: ARCHES.map((a) => `svc-api-Dockerfile-${a}`) },
+      { image: web, list: `${web}:latest`, targets: ARCHES.map((a) => `svc-web-Dockerfile-${a}`) },
+    ]);
+    // Both templates are named Dockerfile.tpl: {{template}} cannot tell them apart.
+    expect(() => withImage('myorg/{{template}}')).toThrow(/both push myorg\/dockerfile/);
+  });
+
+  it('two templates pushing one image would mix two apps in a list: XDF013 at matrix.image', () => {
+    const templates = ['a/Dockerfile.tpl', 'b/Dockerfile.tpl'];
+    const file = path.join(DIR, 'xdf.yaml');
+    const locate = (key: string) => (key === 'matrix.image' ? { line: 4, column: 10 } : undefined);
+    const run = (formats: MatrixFormat[]) => buildMatrix(config({
+      file, locate, templates: templates.map((t) => path.join(DIR, t)),
+      matrix: testMatrixConfig({ formats, tag: '{{target}}' }),
+    }), outputs(templates));
+    const mixed = expect.objectContaining({ file, line: 4, column: 10,
+      message: expect.stringContaining('mix two apps') });
+    expect(() => run(['manifest']))
+      .toThrow(expect.objectContaining({ code: 'XDF013', problems: [mixed] }));
+    expect(() => run(['make'])).toThrow(expect.objectContaining({ code: 'XDF013' }));
+    expect(run(['json', 'bake']).lists).toHaveLength(1); // no list made: distinct tags are enough
+  });
+
+  it.each([
+    ['MyOrg/App', 'lower case'],
+    ['myorg/app:1.0', 'tag or digest'],
+    ['myorg//app', 'path component'],
+    ['-myorg/app', 'path component'],
+    ['my org/app', 'path component'],
+    ['bad_host:x/app', 'registry host'],
+  ])('matrix.image %s is XDF013 at its config line (%s)', (image, why) => {
+    const file = path.join(DIR, 'xdf.yaml');
+    const locate = (key: string) => (key === 'matrix.image' ? { line: 3, column: 10 } : undefined);
+    const c = config({ file, locate, matrix: testMatrixConfig({ image }) });
+    expect(() => buildMatrix(c, outputs(['Dockerfile.tpl']))).toThrow(expect.objectContaining({
+      problems: [expect.objectContaining({ code: 'XDF013', file, line: 3, column: 10,
+        message: expect.stringContaining(why) })],
+    }));
+  });
+
+  it.each(['localhost:5000/a', '127.0.0.1:5201/x-y/z', 'registry.example.com/a__b/c.d', 'a/b-c'])(
+    'matrix.image %s is valid', (image) => {
+      const c = config({ matrix: testMatrixConfig({ image }) });
+      const m = buildMatrix(c, outputs(['Dockerfile.tpl']));
+      expect(m.lists[0].image).toBe(image);
+    });
+
+  it.each([
+    ['matrix.tag', { tag: '1.0+build' }],
+    ['matrix.tag', { tag: '.{{arch}}' }],
+    ['matrix.list_tag', { list_tag: 'a/b' }],
+    ['matrix.tag', { tag: `${'x'.repeat(128)}{{arch}}` }],
+  ])('%s %j is XDF013 at its line', (key, over) => {
+    const locate = (k: string) => (k === key ? { line: 5, column: 8 } : undefined);
+    const c = config({ file: '/p/xdf.yaml', locate, matrix: testMatrixConfig(over) });
+    expect(() => buildMatrix(c, outputs(['Dockerfile.tpl']))).toThrow(expect.objectContaining({
+      problems: [expect.objectContaining({ code: 'XDF013', line: 5, column: 8,
+        message: expect.stringContaining(key) })],
+    }));
   });
 });

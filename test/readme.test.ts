@@ -1,12 +1,15 @@
 // The README's copy-paste snippets are the ones the tests exercise.
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 
 const ROOT = path.resolve(__dirname, '..');
 const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
 const section = (title: string) => readme.split(/^## /m).find((s) => s.startsWith(title)) ?? '';
+const hasTools = (...tools: string[]) => tools.every((t) => spawnSync(t, ['--version'], { stdio: 'ignore' }).status === 0);
 const blocks = (text: string, lang: string) => [...text.matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]);
 
 describe('README', () => {
@@ -20,6 +23,54 @@ describe('README', () => {
     expect(hooks.map((h) => h.id)).toEqual(['xdf-generate', 'xdf-check']);
     expect(hooks.every((h) => h.pass_filenames === false)).toBe(true);
     for (const hook of config.repos[0].hooks) expect(hooks.map((h) => h.id)).toContain(hook.id);
+    expect(String(config.repos[0].rev)).not.toMatch(/^v?\d/); // no release tag: xdf has none yet
+  });
+
+  it('installs from a clone or from the npm pack tarball, never from the registry', () => {
+    const install = blocks(section('Install'), 'sh').join('\n');
+    const { version } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    expect(install).not.toMatch(/npm (install|i)(\s+-{1,2}[\w-]+)*\s+xdf(@\S*)?(\s|$)/m);
+    expect(install).toContain('npm pack');
+    expect(install).toContain(`npm install --save-dev ../xdf/xdf-${version}.tgz`); // what test/integration/pack.test.ts installs
+    expect(install).toMatch(/npm ci && npm run build && npm link/);
+  });
+
+  it('the GitHub Actions workflow: setup-node, npm ci and check first; builds stage the emulator and push; the manifest job needs them', () => {
+    const workflow = parseYaml(blocks(section('Use in GitHub Actions'), 'yaml')[0]);
+    const runs = (job: string) => workflow.jobs[job].steps.map((s: { run?: string; uses?: string }) => s.run ?? s.uses);
+    expect(runs('check')).toEqual(expect.arrayContaining(['actions/setup-node@v4', 'npm ci', 'npx xdf check']));
+    expect(runs('build')).toEqual(expect.arrayContaining(['actions/setup-node@v4', 'npm ci']));
+    expect(workflow.jobs.build.steps.find((s: { if?: string }) => s.if === 'matrix.emulated').run).toContain('npx xdf generate --stage-qemu');
+    expect(workflow.jobs.build.needs).toBe('check');
+    expect(workflow.jobs.manifest.needs).toBe('build');
+    expect(runs('manifest')).toContain('./xdf-manifest.sh');
+  });
+
+  it.skipIf(!hasTools('bash', 'jq'))('the GitHub build step passes every build arg, and pushes what it built', () => {
+    
+    const workflow = parseYaml(blocks(section('Use in GitHub Actions'), 'yaml')[0]);
+    const step = workflow.jobs.build.steps.find((s: { name?: string }) => s.name === 'build and push');
+    const entry = { platform: 'linux/arm/v7', dockerfile: 'svc/Dockerfile.arm32v7', context: 'svc', image: 'ghcr.io/o/app', tag: 'arm32v7', build_args: { DEB: 'armhf', 'X Y': "a 'b' $HOME" } };
+    // GitHub's expressions of this step: ${{ matrix.k }} and ${{ toJSON(matrix.k) }}.
+    const evaluate = (text: string) => text.replace(/\$\{\{ (toJSON\()?matrix\.(\w+)\)? \}\}/g,
+      (_m, json, key) => (json ? JSON.stringify(entry[key as keyof typeof entry]) : String(entry[key as keyof typeof entry])));
+    const env = Object.fromEntries(Object.entries(step.env as Record<string, string>).map(([k, v]) => [k, evaluate(v)]));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-gha-'));
+    fs.writeFileSync(path.join(dir, 'docker'), `#!/bin/sh\nfor a in "$@"; do printf '%s\\n' "$a"; done; echo '<end>'\n`, { mode: 0o755 });
+    const out = execFileSync('bash', ['-e', '-c', step.run], { cwd: dir, encoding: 'utf8', env: { ...process.env, ...env, PATH: `${dir}:${process.env.PATH}` } });
+    const calls = out.split('<end>\n').filter(Boolean).map((c) => c.trimEnd().split('\n'));
+    expect(calls).toEqual([
+      ['build', '--platform', 'linux/arm/v7', '-f', 'svc/Dockerfile.arm32v7', '-t', 'ghcr.io/o/app:arm32v7', '--build-arg', 'DEB=armhf', '--build-arg', "X Y=a 'b' $HOME", 'svc'],
+      ['push', 'ghcr.io/o/app:arm32v7'],
+    ]);
+  });
+
+  it('the GitLab snippets include xdf-gitlab.yml and override the job template it defines', () => {
+    const [include, override] = blocks(section('Use in GitLab CI'), 'yaml').map((b) => parseYaml(b));
+    expect(include).toEqual({ include: [{ local: 'xdf-gitlab.yml' }] });
+    const gitlab = parseYaml(fs.readFileSync(path.join(ROOT, 'fixtures/templates-list/expected/xdf-gitlab.yml'), 'utf8'));
+    for (const job of Object.keys(override)) expect(Object.keys(gitlab)).toContain(job);
+    expect(gitlab['xdf-build-native'].tags).toEqual(['$XDF_RUNNER']);
   });
 
   it('the GitHub Actions snippet reads only keys that xdf-matrix.json entries have', () => {

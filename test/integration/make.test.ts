@@ -1,4 +1,6 @@
-// The documented Makefile stamp pattern (fixtures/make-stamp), run by the real GNU make.
+// The documented Makefile (fixtures/make-stamp, the README's) with the generated xdf.mk, run by the
+// real GNU make and the real xdf; docker is a stand-in that logs each call and the Dockerfile that
+// each build read.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -7,49 +9,119 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(__dirname, '../..');
 const hasMake = spawnSync('make', ['--version'], { stdio: 'ignore' }).status === 0;
+const hasGit = spawnSync('git', ['--version'], { stdio: 'ignore' }).status === 0;
 const XDF = `${process.execPath} ${path.join(ROOT, 'bin/xdf.cjs')}`;
+const ARCHES = ['amd64', 'arm32v7', 'arm64v8'];
+const IMAGES = ARCHES.map((a) => `myorg/flask-app:${a}`);
 
 function project(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-make-'));
   fs.mkdirSync(path.join(dir, '.git'));
-  for (const f of ['Makefile', 'Dockerfile.tpl', 'xdf.yaml']) fs.copyFileSync(path.join(ROOT, 'fixtures/make-stamp', f), path.join(dir, f));
+  for (const f of ['Makefile', 'Dockerfile.tpl', 'xdf.yaml']) {
+    fs.copyFileSync(path.join(ROOT, 'fixtures/make-stamp', f), path.join(dir, f));
+  }
+  // Emulators as `xdf generate --stage-qemu` stages them (the e2e suite stages real ones).
+  for (const q of ['qemu-arm-static', 'qemu-aarch64-static']) {
+    fs.writeFileSync(path.join(dir, q), '');
+  }
+  const log = path.join(dir, 'docker.log');
+  fs.writeFileSync(path.join(dir, 'docker'), `#!/bin/sh
+echo "$*" >> '${log}'
+[ "$1" = build ] || exit 0
+while [ $# -gt 0 ]; do [ "$1" = -f ] && sed 's/^/  | /' "$2" >> '${log}'; shift; done
+`, { mode: 0o755 });
   return dir;
 }
-const make = (dir: string, ...args: string[]) => execFileSync('make', [`XDF=${XDF}`, ...args], { cwd: dir, encoding: 'utf8' });
-const mtimes = (dir: string) => Object.fromEntries(fs.readdirSync(dir).filter((f) => f.startsWith('Dockerfile.') && f !== 'Dockerfile.tpl' || f === 'xdf.mk').map((f) => [f, fs.statSync(path.join(dir, f)).mtimeMs]));
-const age = (dir: string, files: string[], seconds: number) => { const t = new Date(Date.now() - seconds * 1000); for (const f of files) fs.utimesSync(path.join(dir, f), t, t); };
 
-describe.skipIf(!hasMake)('make dockerfiles (stamp pattern)', () => {
-  it('generates once, then does nothing; touching the template reruns xdf without rewriting unchanged files', () => {
+const make = (dir: string, ...args: string[]) => {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  const inherited = ['DOCKER', 'XDF', 'XDF_BUILD_FLAGS', 'XDF_PUSH_FLAGS', 'XDF_MANIFEST_FLAGS'];
+  for (const k of [...inherited, 'MAKEFLAGS']) delete env[k];
+  const argv = [`XDF=${XDF}`, `DOCKER=${path.join(dir, 'docker')}`, ...args];
+  return execFileSync('make', argv, { cwd: dir, encoding: 'utf8', env });
+};
+/** The docker calls since the last look, each build followed by the Dockerfile it read. */
+const takeLog = (dir: string) => {
+  const file = path.join(dir, 'docker.log');
+  const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  fs.rmSync(file, { force: true });
+  return text;
+};
+const builds = (log: string) =>
+  log.split('\n').filter((l) => l.startsWith('build ')).map((l) => /-t (\S+)/.exec(l)![1]);
+const age = (dir: string, files: string[], seconds: number) => {
+  const t = new Date(Date.now() - seconds * 1000);
+  for (const f of files) fs.utimesSync(path.join(dir, f), t, t);
+};
+const generated = [...ARCHES.map((a) => `Dockerfile.${a}`), 'xdf.mk'];
+
+describe.skipIf(!hasMake)('make: the documented Makefile and xdf.mk', () => {
+  it('make is the release; again, nothing; a touched template, no build; an edit, one run', () => {
     const dir = project();
-    age(dir, ['Dockerfile.tpl', 'xdf.yaml'], 60);
-    expect(make(dir, 'dockerfiles')).toContain('generate');
-    expect(fs.existsSync(path.join(dir, 'Dockerfile.arm64v8'))).toBe(true);
-    age(dir, ['Dockerfile.amd64', 'Dockerfile.arm32v7', 'Dockerfile.arm64v8', 'xdf.mk'], 30);
-    const before = mtimes(dir);
-    expect(make(dir, 'dockerfiles')).toMatch(/Nothing to be done for 'dockerfiles'/);
-    expect(mtimes(dir)).toEqual(before);
+    age(dir, ['Dockerfile.tpl', 'xdf.yaml', 'qemu-arm-static', 'qemu-aarch64-static'], 100);
+    expect(make(dir)).toContain('generate');
+    const log = takeLog(dir);
+    expect(builds(log)).toEqual(IMAGES);
+    expect(log).toContain('push myorg/flask-app:arm64v8');
+    expect(log).toContain('manifest push myorg/flask-app:latest');
+    expect(log).toContain('  | COPY qemu-aarch64-static /usr/bin/'); // the build read xdf's file
 
-    age(dir, ['.xdf.stamp'], 20);
-    fs.utimesSync(path.join(dir, 'Dockerfile.tpl'), new Date(), new Date());
-    const rerun = make(dir, 'dockerfiles');
+    age(dir, [...generated, '.xdf.stamp'], 60);
+    age(dir, ARCHES.map((a) => `.xdf/${a}.built`), 50);
+    expect(make(dir, 'build')).toMatch(/Nothing to be done for 'build'/);
+    expect(takeLog(dir)).toBe('');
+
+    fs.utimesSync(path.join(dir, 'Dockerfile.tpl'), new Date(), new Date()); // touched, not changed
+    const rerun = make(dir, 'build');
     expect(rerun).toContain('generate');
     expect(rerun).not.toContain('wrote ');
-    expect(mtimes(dir)).toEqual(before);
+    expect(builds(takeLog(dir))).toEqual([]);
+    // The stamp is now newer than the unchanged Dockerfiles: still nothing to do.
+    expect(make(dir, 'build')).toMatch(/Nothing to be done for 'build'/);
 
-    age(dir, ['.xdf.stamp'], 10); // file times are coarser than this test is fast
+    age(dir, ['.xdf.stamp'], 40);
     fs.appendFileSync(path.join(dir, 'Dockerfile.tpl'), 'EXPOSE 5000\n');
-    const changed = make(dir, 'dockerfiles');
+    const changed = make(dir, 'build');
     expect(changed).toContain('wrote Dockerfile.arm64v8');
-    expect(changed).not.toContain('wrote xdf.mk');
+    const rebuilt = takeLog(dir);
+    expect(builds(rebuilt)).toEqual(IMAGES);
+    expect(rebuilt.split('\n').filter((l) => l === '  | EXPOSE 5000')).toHaveLength(3);
   });
 
-  it('the generated xdf.mk passes make -n, and image builds depend on their Dockerfile', () => {
+  it('a fresh clone with no xdf.mk and no Dockerfiles: make writes them, then builds', () => {
     const dir = project();
-    make(dir, 'dockerfiles');
-    const dry = make(dir, '-n', 'build', 'manifest');
-    expect(dry).toContain('docker build -f Dockerfile.arm32v7 -t myorg/flask-app:arm32v7 --platform linux/arm/v7 .');
-    expect(dry).toContain('docker manifest annotate myorg/flask-app:latest myorg/flask-app:arm32v7 --os linux --arch arm --variant v7');
-    expect(make(dir, '-n', 'images/arm64v8.built')).toContain('docker build -f Dockerfile.arm64v8 -t myorg/flask-app:arm64v8 .');
+    make(dir, 'build');
+    expect(fs.existsSync(path.join(dir, 'xdf.mk'))).toBe(true);
+    expect(builds(takeLog(dir))).toEqual(IMAGES);
+  });
+
+  it('a deleted Dockerfile is written again before its build', () => {
+    const dir = project();
+    make(dir, 'build');
+    takeLog(dir);
+    fs.rmSync(path.join(dir, 'Dockerfile.arm32v7'));
+    fs.rmSync(path.join(dir, '.xdf/arm32v7.built'));
+    make(dir, 'build-arm32v7');
+    expect(fs.existsSync(path.join(dir, 'Dockerfile.arm32v7'))).toBe(true);
+    expect(builds(takeLog(dir))).toEqual(['myorg/flask-app:arm32v7']);
+  });
+
+  it.skipIf(!hasGit)('the README\'s .gitignore lines leave out emulators and stamps only', () => {
+    const dir = project();
+    make(dir, 'build');
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const ignore = /```gitignore\n([\s\S]*?)```/.exec(readme)![1];
+    fs.writeFileSync(path.join(dir, '.gitignore'), `${ignore}docker\ndocker.log\n`);
+    fs.rmSync(path.join(dir, '.git'), { recursive: true });
+    execFileSync('git', ['init', '-q'], { cwd: dir });
+    const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=all'],
+      { cwd: dir, encoding: 'utf8' });
+    expect(status.split('\n').filter(Boolean).map((l) => l.slice(3)).sort()).toEqual([
+      '.gitignore', 'Dockerfile.amd64', 'Dockerfile.arm32v7', 'Dockerfile.arm64v8',
+      'Dockerfile.tpl', 'Makefile', 'xdf.mk', 'xdf.yaml',
+    ]);
+    for (const f of ['qemu-arm-static', '.xdf.stamp', '.xdf/arm64v8.built']) {
+      expect(fs.existsSync(path.join(dir, f)), f).toBe(true);
+    }
   });
 });
