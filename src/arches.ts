@@ -1,4 +1,5 @@
 // The one table of architecture names across every naming scheme (ARCHES.md).
+import { InternalError } from './errors.js';
 export interface Arch {
   name: string;
   platform: string;
@@ -75,7 +76,7 @@ export function resolveArch(name: string): ResolvedArch | undefined {
 
 export function archByName(name: string): Arch {
   const a = BY_NAME.get(name);
-  if (!a) throw new Error(`not a canonical arch: ${name}`);
+  if (!a) throw new InternalError(`not a canonical arch: ${name}`);
   return a;
 }
 

@@ -1,4 +1,5 @@
 // The only place text is spliced: non-overlapping edits applied in one linear pass.
+import { InternalError } from './errors.js';
 export interface Edit { start: number; end: number; text: string }
 
 export function applyEdits(text: string, edits: Edit[]): string {
@@ -9,7 +10,7 @@ export function applyEdits(text: string, edits: Edit[]): string {
   let at = 0;
   for (const edit of sorted) {
     if (edit.start < at || edit.end < edit.start || edit.end > text.length) {
-      throw new Error(`overlapping or invalid edit at ${edit.start}-${edit.end} (previous edit ends at ${at})`);
+      throw new InternalError(`overlapping or invalid edit at ${edit.start}-${edit.end} (previous edit ends at ${at})`);
     }
     parts.push(text.slice(at, edit.start), edit.text);
     at = edit.end;

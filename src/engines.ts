@@ -1,5 +1,6 @@
 // Heavy libraries, loaded on first need: a template without `{{` never loads Handlebars, a run
 // without xdf.yaml never loads the YAML parser.
+import { InternalError } from './errors.js';
 import type HandlebarsLib from 'handlebars';
 import type * as YamlLib from 'yaml';
 
@@ -18,12 +19,12 @@ export async function loadYaml(): Promise<void> {
 }
 
 export function handlebars(): typeof HandlebarsLib {
-  if (!handlebarsLib) throw new Error('Handlebars used before loadHandlebars()');
+  if (!handlebarsLib) throw new InternalError('Handlebars used before loadHandlebars()');
   return handlebarsLib;
 }
 
 export function yaml(): typeof YamlLib {
-  if (!yamlLib) throw new Error('the YAML parser used before loadYaml()');
+  if (!yamlLib) throw new InternalError('the YAML parser used before loadYaml()');
   return yamlLib;
 }
 

@@ -1,4 +1,8 @@
-// Typed errors and warnings: a code, a place, a hint. The CLI prints them; nothing else does.
+// Typed errors and warnings: a code of the table (codes.ts), a place, a hint. The CLI prints them;
+// nothing else does.
+import type { Code } from './codes.js';
+
+export type { Code } from './codes.js';
 
 export interface Place {
   file?: string;
@@ -8,7 +12,7 @@ export interface Place {
 }
 
 export interface Problem extends Place {
-  code: string;
+  code: Code;
   message: string;
   hint?: string;
 }
@@ -23,10 +27,10 @@ export class XdfError extends Error {
     this.problems = list;
     this.exitCode = exitCode;
   }
-  get code(): string { return this.problems[0].code; }
+  get code(): Code { return this.problems[0].code; }
 }
 
-export function fail(code: string, message: string, hint: string, place: Place = {}): never {
+export function fail(code: Code, message: string, hint: string, place: Place = {}): never {
   throw new XdfError({ code, message, hint, ...place });
 }
 
@@ -38,10 +42,14 @@ export function formatProblem(p: Problem, severity: 'error' | 'warning', cwdRela
   return p.hint ? `${head}\nhint: ${p.hint}` : head;
 }
 
+/** A broken invariant inside xdf (never bad input): printed as XDF099, a bug to report. */
+export class InternalError extends Error {}
+
 /** Warnings collected during a run; never change the output. */
 export class Warnings {
   readonly list: Problem[] = [];
   constructor(private readonly ignore: ReadonlySet<string> = new Set()) {}
+
   add(w: Problem): void {
     if (this.ignore.has(w.code)) return;
     if (this.list.some((x) => x.code === w.code && x.message === w.message && x.file === w.file && x.line === w.line)) return;

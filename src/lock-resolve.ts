@@ -1,5 +1,6 @@
 // `xdf lock`'s core: the images the outputs use, resolved against their registries into lock
 // entries, errors (XDF070-073, at the image's place) and, for --check, what moved or vanished.
+import type { Code } from './codes.js';
 import type { Place, Problem } from './errors.js';
 import { isLockable, lockKey, type LockEntry, type LockView } from './lock-file.js';
 import { RegistryFailure, type FailureKind, type Resolved } from './registry/client.js';
@@ -53,7 +54,7 @@ export interface LockOutcome {
   asked: number;
 }
 
-const CODES: Record<FailureKind, string> = {
+const FAILURE_CODES: Record<FailureKind, Code> = {
   'not-found': 'XDF070',
   'no-platform': 'XDF071',
   'wrong-platform': 'XDF072',
@@ -124,7 +125,7 @@ export async function resolveLock(
             platform: use.platform,
             status: 'vanished',
             locked: known.digest,
-            reason: `${e.message} (${CODES[e.kind]})`,
+            reason: `${e.message} (${FAILURE_CODES[e.kind]})`,
           });
         } else {
           failures.push({
@@ -157,7 +158,7 @@ function problemOf(e: RegistryFailure, use: ImageUse): Problem {
       'check that the registry is up and your login for it (docker login), or raise --timeout',
   };
   return {
-    code: CODES[e.kind],
+    code: FAILURE_CODES[e.kind],
     message: e.message,
     hint: e.detail.hint ?? hints[e.kind],
     ...use.at,

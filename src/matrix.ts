@@ -142,7 +142,7 @@ function assertUniqueNames(targets: { name: string; entry: MatrixEntry }[], conf
   for (const { name, entry } of targets) {
     const other = seen.get(name);
     if (other !== undefined && other !== entry.template) {
-      fail('XDF051', `templates ${other} and ${entry.template} both get the matrix target name ${name}`,
+      fail('XDF059', `templates ${other} and ${entry.template} both get the matrix target name ${name}`,
         'rename one of the templates or its folder: target names are the template path with '
           + 'every character outside [A-Za-z0-9_-] turned into -',
         { file: config.file, ...config.locate('templates') });

@@ -3,7 +3,7 @@ import type { Arch } from './arches.js';
 import { formatImageRef, imageKeys, isOfficial, parseImageRef, referenceProblem, shortName, type ImageRef } from './image-ref.js';
 import { renderSnippet } from './render.js';
 import type { ImageRule, Pin, Strategy } from './types.js';
-import { XdfError, type Place } from './errors.js';
+import { XdfError, type Code, type Place } from './errors.js';
 
 export interface MapRequest {
   text: string; // the reference as written (a literal: variables only inside the tag or digest)
@@ -109,7 +109,7 @@ function noPrefix(req: MapRequest, image: string): XdfError {
 
 const ruleKey = (req: MapRequest, ref: ImageRef) => req.rule?.key ?? (isOfficial(ref) ? shortName(ref) : ref.registry ? `${ref.registry}/${ref.name}` : ref.name);
 
-const problem = (req: MapRequest, code: string, message: string, hint: string) => new XdfError({ code, message, hint, ...req.place });
+const problem = (req: MapRequest, code: Code, message: string, hint: string) => new XdfError({ code, message, hint, ...req.place });
 
 /** `golang 1.10-alpine3.7 (newer Go crashes under QEMU)`: what the header says about a pin. */
 function pinNote(key: string, pin: Pin, arch: Arch): string {
