@@ -230,8 +230,14 @@ const lineBreak = (key: string, where: ReturnType<At>): Problem => ({
 
 /** DESIGN.md §11: every value of an image rule that reaches a Dockerfile, against docker's grammar. */
 function checkImageRule(key: string, raw: Record<string, unknown>, problems: Problem[], at: At): void {
-  const pattern = key.replace(/[*?]/g, 'x');
-  const keyProblem = /[:@]/.test(key.replace(/^[^/]*:\d+\//, '')) ? 'a key names a repository, without tag or digest' : referenceProblem(pattern);
+  // Globs may stand anywhere, a port included (127.0.0.1:*/team/app): check the literal rest.
+  const slash = key.indexOf('/');
+  const first = slash === -1 ? '' : key.slice(0, slash);
+  const registry = /[.:*?]|^localhost$/.test(first) ? first : '';
+  const name = registry ? key.slice(slash + 1) : key;
+  const keyProblem = /[:@]/.test(name)
+    ? 'a key names a repository, without tag or digest'
+    : referenceProblem(`${registry ? `${registry.replace(/[*?]/g, '0')}/` : ''}${name.replace(/[*?]/g, 'x')}`);
   if (keyProblem) {
     problems.push({ code: 'XDF013', message: `images.${key}: not an image name: ${keyProblem}`, hint: 'key images: by repository (python, myorg/app, registry.example.com:5000/base) or a glob (myorg/*)', ...at(`images.${key}`, 'key') });
   }

@@ -68,3 +68,15 @@ describe('loadConfig', () => {
     expect(problemsOf(() => loadConfig({ file: path.join(dir, 'xdf.yaml'), templateDir: dir })).map((p) => [p.code, p.line])).toEqual([['XDF011', 2], ['XDF011', 3]]);
   });
 });
+
+describe('values that reach a Dockerfile (XDF013)', () => {
+  const load = (text: string) => { const dir = write({ 'xdf.yaml': text }); return loadConfig({ file: path.join(dir, 'xdf.yaml'), templateDir: dir }); };
+  it('accepts image keys by repository or glob, a registry and a globbed port included', () => {
+    const config = load('images:\n  python: {}\n  "127.0.0.1:*/team/*": { strategy: platform }\n  "registry.example.com:5000/base": {}\n  "myorg/*": {}\n  "docker.io/library/alpine": {}\n');
+    expect(config.images.map((r) => r.key)).toEqual(['python', '127.0.0.1:*/team/*', 'registry.example.com:5000/base', 'myorg/*', 'docker.io/library/alpine']);
+  });
+  it('refuses a key with a tag, an uppercase name, a bad pin tag, a pin with a line break, each at its line', () => {
+    const problems = problemsOf(() => load('images:\n  "python:3.6": {}\n  MyOrg/app: {}\n  alpine:\n    arm64v8: { tag: "-x" }\npins:\n  go: { default: "1.22\\nRUN x" }\n'));
+    expect(problems.map((p) => [p.code, p.line])).toEqual([['XDF013', 2], ['XDF013', 3], ['XDF013', 5], ['XDF013', 7]]);
+  });
+});
