@@ -111,3 +111,9 @@ function editDistance(a: string, b: string): number {
   }
   return row[b.length];
 }
+
+/** Runs under QEMU: not the host, not a native runner, not i386 on an amd64 host. */
+export function isEmulated(target: Arch, host: Arch, native: Record<string, unknown>): boolean {
+  if (target.name === host.name || native[target.name]) return false;
+  return !(target.name === 'i386' && host.name === 'amd64'); // an x86-64 kernel runs i386 directly
+}

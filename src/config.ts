@@ -1,26 +1,30 @@
-// Step 1: find, read, validate and normalize xdf.yaml; every problem reported with its line.
+// Step 1: parse, validate and normalize xdf.yaml's text (load.ts reads it); every problem reported
+// with its line.
 import path from 'node:path';
 import { yaml } from './engines.js';
 import { ARCH_NAMES, resolveArch } from './arches.js';
 import { fail, XdfError, type Problem, type Warnings } from './errors.js';
 import { isValidDigest, isValidTag, referenceProblem } from './image-ref.js';
-import { CONFIG_LIMIT, readInput } from './load.js';
 import { validateConfigData, type SchemaError } from './config-schema.js';
+import type { Arch } from './arches.js';
 import type { Config, ConfigOverrides, Engine, ImageRule, MatrixConfig, MatrixFormat, Pin, QemuMode, Strategy } from './types.js';
 
-export { findConfig } from './load.js';
 const MAX_ALIASES = 100;
 const DEFAULT_ARCHES = ['amd64', 'arm32v7', 'arm64v8'];
 const IMAGE_KEYS = new Set(['strategy', 'rewrite', 'exclude']);
 
-export interface LoadOptions { file?: string; text?: string; templateDir: string; overrides?: ConfigOverrides; warnings?: Warnings }
+export interface LoadOptions {
+  source?: { file: string; text: string }; // xdf.yaml as load.ts read it; none: the defaults
+  templateDir: string;
+  overrides?: ConfigOverrides;
+  warnings?: Warnings;
+}
 
 type Locate = (dotPath: string, at?: 'key' | 'value') => { line: number; column: number } | undefined;
 
 export function loadConfig(options: LoadOptions): Config {
-  const text = options.file ? options.text ?? readInput(options.file, 'config', CONFIG_LIMIT) : undefined;
-  const { data, locate } = options.file ? readYaml(options.file, text!) : { data: {}, locate: (() => undefined) as Locate };
-  const file = options.file;
+  const file = options.source?.file;
+  const { data, locate } = options.source ? readYaml(options.source.file, options.source.text) : { data: {}, locate: (() => undefined) as Locate };
   if (file) {
     const problems = validateConfigData(data).map((e) => schemaProblem(e, data, file, locate))
       .sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
@@ -293,4 +297,14 @@ function checkYamlNesting(text: string, file: string): void {
       depth--;
     }
   }
+}
+
+/** Pins resolved for one arch: its own value, else the default. */
+export function pinsFor(config: Config, arch: Arch): Record<string, string> {
+  const pins: Record<string, string> = {};
+  for (const [name, values] of Object.entries(config.pins)) {
+    const value = values[arch.name] ?? values.default;
+    if (value !== undefined) pins[name] = value;
+  }
+  return pins;
 }

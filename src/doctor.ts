@@ -1,9 +1,8 @@
 // `xdf doctor`: can this host build each target arch, and does the config's QEMU setting fit it?
 import { execFile } from 'node:child_process';
-import { archByName, machineArch } from './arches.js';
+import { archByName, isEmulated, machineArch } from './arches.js';
 import { handlerFor, readBinfmt, type BinfmtState } from './binfmt.js';
 import { renderSnippet } from './render.js';
-import { isEmulated } from './transform.js';
 import type { Config } from './types.js';
 
 export interface DockerState { cli: boolean; daemon: boolean; detail: string }

@@ -2,6 +2,9 @@
 import { InternalError } from './errors.js';
 export interface Edit { start: number; end: number; text: string }
 
+/** An edit that replaces a span of the text. */
+export const replaceSpan = (span: { start: number; end: number }, text: string): Edit => ({ start: span.start, end: span.end, text });
+
 export function applyEdits(text: string, edits: Edit[]): string {
   if (edits.length === 0) return text;
   // Stable by start: insertions at one offset keep the order they were made in.

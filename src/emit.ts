@@ -1,12 +1,13 @@
 // Step 5: one template's final Dockerfile per arch, from text to text (no file system here).
 import path from 'node:path';
-import { archByName, type Arch } from './arches.js';
+import { archByName, isEmulated, type Arch } from './arches.js';
 import { applyEdits } from './edits.js';
 import { fail, type Place, type Problem } from './errors.js';
 import { dockerfileHeader } from './header.js';
 import { parseDockerfile, type ParsedDockerfile } from './parse.js';
 import { renderSnippet, renderTemplate, type TemplateSource } from './render.js';
-import { isEmulated, transformDockerfile } from './transform.js';
+import { transformDockerfile } from './transform/index.js';
+import { pinsFor } from './config.js';
 import type { Config } from './types.js';
 import type { LockView } from './lock-file.js';
 
@@ -27,16 +28,6 @@ export interface DockerfileOutput {
 }
 
 export interface EmitResult { outputs: DockerfileOutput[]; warnings: Problem[] }
-
-/** Pins resolved for one arch: its own value, else the default. */
-export function pinsFor(config: Config, arch: Arch): Record<string, string> {
-  const pins: Record<string, string> = {};
-  for (const [name, values] of Object.entries(config.pins)) {
-    const value = values[arch.name] ?? values.default;
-    if (value !== undefined) pins[name] = value;
-  }
-  return pins;
-}
 
 export function emitDockerfiles(template: TemplateSource, config: Config, options: EmitOptions = {}): EmitResult {
   const host = archByName(config.host);

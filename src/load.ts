@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fail } from './errors.js';
 import { dockerfileOwner } from './header.js';
 import { partialReferences, type TemplateSource } from './render.js';
+import { positionAt } from './text-position.js';
 
 export const CONFIG_NAME = 'xdf.yaml';
 export const CONFIG_LIMIT = 1024 * 1024;
@@ -68,21 +69,11 @@ export function decodeUtf8(bytes: Buffer, file: string): string {
     return decoder.decode(bytes);
   } catch {
     const bad = firstInvalidUtf8(bytes);
-    const before = bytes.subarray(0, bad);
-    const lineStart = Math.max(before.lastIndexOf(10), before.lastIndexOf(13)) + 1;
-    const line = 1 + countLineBreaks(before);
-    const column = bytes.subarray(lineStart, bad).toString('utf8').length + 1;
+    const before = bytes.subarray(0, bad).toString('utf8'); // valid up to the bad byte
+    const { line, column } = positionAt(`${before}.`, before.length);
     fail('XDF004', `not UTF-8: byte 0x${bytes[bad].toString(16).padStart(2, '0')} at offset ${bad}`,
       'save the file as UTF-8 (iconv -f latin1 -t utf-8, or your editor\'s encoding menu)', { file, line, column });
   }
-}
-
-function countLineBreaks(bytes: Buffer): number {
-  let n = 0;
-  for (let i = 0; i < bytes.length; i++) {
-    if (bytes[i] === 10 || (bytes[i] === 13 && bytes[i + 1] !== 10)) n++;
-  }
-  return n;
 }
 
 /** The offset of the first byte that does not belong to a well-formed UTF-8 sequence. */

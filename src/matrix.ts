@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { Arch } from './arches.js';
 import { archByName } from './arches.js';
-import { pinsFor } from './emit.js';
+import { pinsFor } from './config.js';
 import { fail, type Problem } from './errors.js';
 import { parseImageRef } from './image-ref.js';
 import { renderSnippet } from './render.js';

@@ -1,11 +1,14 @@
 // Step 3: parse rendered Dockerfile text once into the few facts the transforms need, as offsets.
 import { DockerfileParser, type Arg, type Property } from 'dockerfile-ast';
+import { DIRECTIVE } from './header.js';
+import { LineIndex, type Position } from './text-position.js';
 import { flagOptions, flagValue, instructionWords } from './words.js';
 
 export interface Span { start: number; end: number; text: string }
 
 export interface Stage {
   index: number;
+  base: number | null; // the earlier stage its FROM names (`FROM build`), null for an image
   line: number; // one-based, of the FROM keyword
   column: number;
   image: Span | null; // the base image argument as written
@@ -18,7 +21,14 @@ export interface Stage {
   qemuCopies: string[]; // emulators a hand-written COPY/ADD brings in (`aarch64` for qemu-aarch64-static)
 }
 
-export interface ImageUse { kind: 'copy' | 'mount'; span: Span; stage: number; line: number; column: number }
+export interface ImageUse {
+  kind: 'copy' | 'mount';
+  span: Span;
+  stage: number; // the stage the instruction is in
+  source: number | null; // the stage it names (`--from=0`, `--from=build`), null for an image
+  line: number;
+  column: number;
+}
 
 export interface ArgDefault { name: string; value: Span | null; line: number; column: number }
 
@@ -30,18 +40,18 @@ export interface ParsedDockerfile {
   args: Map<string, ArgDefault>; // ARGs before the first FROM, by name
   stages: Stage[];
   imageUses: ImageUse[]; // COPY --from=<x> and RUN --mount=…,from=<x> (stage or image, decided later)
-  /** One-based line and column of an offset (a binary search: errors and warnings point at spans). */
-  positionOf(offset: number): { line: number; column: number };
+  /** One-based line and column of an offset: errors and warnings point at spans. */
+  positionOf(offset: number): Position;
 }
 
 const BOM = '\uFEFF';
-const DIRECTIVE = /^[ \t]*#[ \t]*(syntax|escape|check)[ \t]*=[^\r\n]*$/i;
 const GO_BUILD = /\bgo\s+(build|install)\b/;
 const QEMU_FILE = /(?:^|\/)qemu-([A-Za-z0-9_]+)-static$/;
 
 export function parseDockerfile(text: string): ParsedDockerfile {
-  const lineStarts = computeLineStarts(text);
-  const offsetOf = (pos: { line: number; character: number }) => Math.min(text.length, (lineStarts[pos.line] ?? text.length) + pos.character);
+  const lines = new LineIndex(text);
+  const lineStarts = lines.starts;
+  const offsetOf = (pos: { line: number; character: number }) => lines.offsetOf(pos);
   const spanOf = (range: { start: { line: number; character: number }; end: { line: number; character: number } }): Span => {
     const start = offsetOf(range.start);
     const end = offsetOf(range.end);
@@ -56,15 +66,7 @@ export function parseDockerfile(text: string): ParsedDockerfile {
     args: new Map(),
     stages: [],
     imageUses: [],
-    positionOf: (offset) => {
-      let lo = 0;
-      let hi = lineStarts.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (lineStarts[mid] <= offset) lo = mid; else hi = mid - 1;
-      }
-      return { line: lo + 1, column: offset - lineStarts[lo] + 1 };
-    },
+    positionOf: (offset) => lines.position(offset),
   };
   const dockerfile = DockerfileParser.parse(text);
   const escape = dockerfile.getEscapeCharacter();
@@ -88,7 +90,7 @@ export function parseDockerfile(text: string): ParsedDockerfile {
       for (const word of instructionWords(text, offsetOf(range.start), offsetOf(range.end), escape, true)) {
         const mount = flagValue(word, 'mount');
         for (const option of mount ? flagOptions(mount) : []) {
-          if (option.name === 'from') parsed.imageUses.push({ kind: 'mount', span: option.value, stage: stage.index, ...where });
+          if (option.name === 'from') parsed.imageUses.push({ kind: 'mount', span: option.value, stage: stage.index, source: null, ...where });
         }
       }
     } else if (stage && (keyword === 'COPY' || keyword === 'ADD')) {
@@ -96,7 +98,7 @@ export function parseDockerfile(text: string): ParsedDockerfile {
       if (!/--from|qemu-/i.test(raw)) continue;
       for (const word of instructionWords(text, offsetOf(range.start), offsetOf(range.end), escape, true)) {
         const from = flagValue(word, 'from');
-        if (from) parsed.imageUses.push({ kind: 'copy', span: from, stage: stage.index, ...where });
+        if (from) parsed.imageUses.push({ kind: 'copy', span: from, stage: stage.index, source: null, ...where });
       }
       if (!/qemu-/i.test(raw)) continue;
       const args = instruction.getArguments();
@@ -106,7 +108,37 @@ export function parseDockerfile(text: string): ParsedDockerfile {
       }
     }
   }
+  resolveStageReferences(parsed);
   return parsed;
+}
+
+/**
+ * The one place that decides what names a stage: a FROM naming an earlier stage, a `--from` with
+ * a stage's index or the name of a stage up to its own (names are case-insensitive).
+ */
+function resolveStageReferences(parsed: ParsedDockerfile): void {
+  const firstNamed = new Map<string, number>();
+  for (const stage of parsed.stages) {
+    const named = stage.image ? firstNamed.get(stage.image.text.toLowerCase()) : undefined;
+    stage.base = named ?? null;
+    if (stage.name && !firstNamed.has(stage.name)) firstNamed.set(stage.name, stage.index);
+  }
+  for (const use of parsed.imageUses) {
+    const text = use.span.text;
+    const named = firstNamed.get(text.toLowerCase());
+    use.source = /^\d+$/.test(text) ? Number(text) : named !== undefined && named <= use.stage ? named : null;
+  }
+}
+
+/** `--platform=$BUILDPLATFORM`: a stage that runs on the build host (a cross-compile stage). */
+export const isBuildPlatform = (text: string) => /^\$\{?BUILDPLATFORM\}?$/.test(text);
+/** `--platform=$TARGETPLATFORM`: the target's platform, which xdf writes out literally. */
+export const isTargetPlatform = (text: string) => /^\$\{?TARGETPLATFORM\}?$/.test(text);
+
+/** The name of the variable when a whole reference is one (`$BASE`, `${BASE}`). */
+export function wholeVariable(text: string): string | undefined {
+  const m = /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))$/.exec(text);
+  return m ? (m[1] ?? m[2]) : undefined;
 }
 
 function readFrom(words: Span[], index: number, where: { line: number; column: number }, endLine: number, lineStarts: number[], length: number): Stage {
@@ -116,6 +148,7 @@ function readFrom(words: Span[], index: number, where: { line: number; column: n
   const hasName = args.length >= 3 && args[1].text.toUpperCase() === 'AS';
   return {
     index,
+    base: null,
     ...where,
     image: args[0] ?? null,
     platform,
@@ -143,21 +176,6 @@ function readArgProperty(property: Property, args: Map<string, ArgDefault>, span
   args.set(name, { name, value, ...where });
 }
 
-
-/** Line starts as the parser counts lines: `\r\n`, `\n` and a lone `\r` each end a line. */
-function computeLineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 13) {
-      if (text.charCodeAt(i + 1) === 10) i++;
-      starts.push(i + 1);
-    } else if (c === 10) {
-      starts.push(i + 1);
-    }
-  }
-  return starts;
-}
 
 function detectEol(text: string): string {
   const lf = text.indexOf('\n');

@@ -73,8 +73,8 @@ export async function planRun(options: RunOptions): Promise<Plan & { groups: Gro
   const plan: Plan & { groups: Group[] } = { files: [], dockerfiles: [], configs: [], warnings: [], groups: [] };
   for (const lookup of groupByConfig(options)) {
     if (lookup.configFile) await loadYaml();
-    const text = lookup.configFile ? readInput(lookup.configFile, 'config', CONFIG_LIMIT) : undefined;
-    const config = loadConfig({ file: lookup.configFile, text, templateDir: lookup.templateDir, overrides: { arches: options.arches, host: options.host, out: outDir }, warnings });
+    const source = lookup.configFile ? { file: lookup.configFile, text: readInput(lookup.configFile, 'config', CONFIG_LIMIT) } : undefined;
+    const config = loadConfig({ source, templateDir: lookup.templateDir, overrides: { arches: options.arches, host: options.host, out: outDir }, warnings });
     if (options.noHeader) config.output = { ...config.output, header: false };
     plan.configs.push(config);
     const files = lookup.templates.length ? lookup.templates : config.templates.length ? config.templates : [path.join(options.cwd, 'Dockerfile.tpl')];

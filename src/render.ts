@@ -2,7 +2,8 @@
 import type Handlebars from 'handlebars';
 import { handlebars, NO_PROTOTYPES } from './engines.js';
 import { closestArchName, resolveArch, type Arch } from './arches.js';
-import { fail, XdfError, positionAt } from './errors.js';
+import { fail, XdfError } from './errors.js';
+import { positionAt } from './text-position.js';
 
 export interface RenderContext {
   arch: Arch;

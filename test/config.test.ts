@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findConfig, loadConfig } from '../src/config.js';
+import { configSource } from './helpers/config.js';
+import { loadConfig } from '../src/config.js';
+import { findConfig } from '../src/load.js';
 import { Warnings, XdfError } from '../src/errors.js';
 
 function write(files: Record<string, string>): string {
@@ -34,7 +36,7 @@ describe('loadConfig', () => {
   it('normalizes arch names of every scheme, in every place, and warns about ambiguous ones', () => {
     const dir = write({ 'xdf.yaml': 'arches: [x86_64, armhf, linux/arm64]\nhost: aarch64\nimages:\n  golang:\n    arm64: { tag: "1.10" }\n    exclude: [linux/s390x]\npins:\n  go: { default: "1.22", aarch64: "1.10" }\nnative:\n  linux/arm64: { runner: arm }\n' });
     const warnings = new Warnings();
-    const c = loadConfig({ file: path.join(dir, 'xdf.yaml'), templateDir: dir, warnings });
+    const c = loadConfig({ ...configSource(path.join(dir, 'xdf.yaml')), templateDir: dir, warnings });
     expect(c.arches).toEqual(['amd64', 'arm32v7', 'arm64v8']);
     expect(c.host).toBe('arm64v8');
     expect(c.images[0]).toEqual({ key: 'golang', strategy: undefined, rewrite: undefined, exclude: ['s390x'], pins: { arm64v8: { tag: '1.10' } } });
@@ -45,7 +47,7 @@ describe('loadConfig', () => {
 
   it('reports every schema problem at its line, with hints for unknown keys, enums and unquoted numbers', () => {
     const dir = write({ 'xdf.yaml': 'strategy: namespaces\nimages:\n  golang:\n    arm64v8: { tag: 1.10 }\nqemu: { mode: copy, dst: /usr/bin/ }\n' });
-    const problems = problemsOf(() => loadConfig({ file: path.join(dir, 'xdf.yaml'), templateDir: dir }));
+    const problems = problemsOf(() => loadConfig({ ...configSource(path.join(dir, 'xdf.yaml')), templateDir: dir }));
     expect(problems.map((p) => [p.code, p.line, p.message])).toEqual([
       ['XDF011', 1, 'strategy: must be equal to one of the allowed values'],
       ['XDF011', 4, 'images.golang.arm64v8.tag: must be string'],
@@ -58,19 +60,19 @@ describe('loadConfig', () => {
 
   it('--arch replaces the list; an unknown one has no file', () => {
     const dir = write({ 'xdf.yaml': 'arches: [amd64]\n' });
-    expect(loadConfig({ file: path.join(dir, 'xdf.yaml'), templateDir: dir, overrides: { arches: ['aarch64', 's390x'] } }).arches).toEqual(['arm64v8', 's390x']);
+    expect(loadConfig({ ...configSource(path.join(dir, 'xdf.yaml')), templateDir: dir, overrides: { arches: ['aarch64', 's390x'] } }).arches).toEqual(['arm64v8', 's390x']);
     const [unknown] = problemsOf(() => loadConfig({ templateDir: dir, overrides: { arches: ['sparc'] } }));
     expect([unknown.code, unknown.file]).toEqual(['XDF001', undefined]);
   });
 
   it('pattern needs a rewrite; matrix formats need an image', () => {
     const dir = write({ 'xdf.yaml': 'images:\n  myorg/base: { strategy: pattern }\nmatrix: { formats: [json] }\n' });
-    expect(problemsOf(() => loadConfig({ file: path.join(dir, 'xdf.yaml'), templateDir: dir })).map((p) => [p.code, p.line])).toEqual([['XDF011', 2], ['XDF011', 3]]);
+    expect(problemsOf(() => loadConfig({ ...configSource(path.join(dir, 'xdf.yaml')), templateDir: dir })).map((p) => [p.code, p.line])).toEqual([['XDF011', 2], ['XDF011', 3]]);
   });
 });
 
 describe('values that reach a Dockerfile (XDF013)', () => {
-  const load = (text: string) => { const dir = write({ 'xdf.yaml': text }); return loadConfig({ file: path.join(dir, 'xdf.yaml'), templateDir: dir }); };
+  const load = (text: string) => { const dir = write({ 'xdf.yaml': text }); return loadConfig({ ...configSource(path.join(dir, 'xdf.yaml')), templateDir: dir }); };
   it('accepts image keys by repository or glob, a registry and a globbed port included', () => {
     const config = load('images:\n  python: {}\n  "127.0.0.1:*/team/*": { strategy: platform }\n  "registry.example.com:5000/base": {}\n  "myorg/*": {}\n  "docker.io/library/alpine": {}\n');
     expect(config.images.map((r) => r.key)).toEqual(['python', '127.0.0.1:*/team/*', 'registry.example.com:5000/base', 'myorg/*', 'docker.io/library/alpine']);

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { configSource } from './helpers/config.js';
 import { archByName } from '../src/arches.js';
 import { loadConfig } from '../src/config.js';
 import { baseImages, escapeTemplate, initialConfig } from '../src/init.js';
@@ -30,7 +31,7 @@ describe('init, text to text', () => {
   it('writes a config that the schema accepts', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-init-'));
     fs.writeFileSync(path.join(dir, 'xdf.yaml'), initialConfig(baseImages(DOCKERFILE), { arches: ['amd64', 'arm64v8'], host: 'amd64', qemuMode: 'copy', qemuReason: 'why', template: 'Dockerfile.tpl' }));
-    const config = loadConfig({ file: path.join(dir, 'xdf.yaml'), templateDir: dir });
+    const config = loadConfig({ ...configSource(path.join(dir, 'xdf.yaml')), templateDir: dir });
     expect(config.images.map((r) => [r.key, r.strategy])).toEqual([['golang', 'namespace'], ['debian', 'namespace'], ['myorg/base', 'platform'], ['ghcr.io/acme/tool', 'platform'], ['nginx', 'namespace']]);
     expect(read(dir, 'xdf.yaml')).toMatch(/^# yaml-language-server: \$schema=/);
     expect(read(dir, 'xdf.yaml')).toContain('# or multiarch');

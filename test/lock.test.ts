@@ -90,15 +90,13 @@ describe('with xdf.lock', () => {
 });
 
 describe('xdf lock without a registry', () => {
-  it('a registry that refuses connections fails fast with XDF073 at the FROM; xdf.lock stays as it was', async () => {
+  it('a registry that refuses connections is XDF073 at the FROM, not retried; xdf.lock stays as it was', async () => {
     const dir = makeProject({
       'Dockerfile.tpl': 'FROM 127.0.0.1:5189/team/app:1\nRUN true\n',
       'xdf.yaml': 'arches: [arm64v8]\nimages: { "127.0.0.1:5189/*": { strategy: platform } }\n',
       'xdf.lock': LOCK,
     });
-    const start = Date.now();
     const run = await xdf(dir, 'lock', '--update');
-    expect(Date.now() - start).toBeLessThan(5000);
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(
       'Dockerfile.tpl:1:6: error XDF073: registry 127.0.0.1:5189 cannot be reached: connection refused\nhint: check that 127.0.0.1:5189 is up and reachable from here, or raise --timeout\n',

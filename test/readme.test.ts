@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
+import { configSource } from './helpers/config.js';
 import { parse as parseYaml } from 'yaml';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -106,7 +107,7 @@ describe('README configuration example', () => {
     const example = blocks(section('Configuration'), 'yaml')[0];
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-readme-'));
     fs.writeFileSync(path.join(dir, 'xdf.yaml'), example);
-    const config = loadConfig({ file: path.join(dir, 'xdf.yaml'), templateDir: dir });
+    const config = loadConfig({ ...configSource(path.join(dir, 'xdf.yaml')), templateDir: dir });
     expect(config.images.map((r) => r.key)).toEqual(['alpine', 'golang', 'myorg/base', 'python']);
     expect(config.matrix?.formats).toEqual(['json', 'bake', 'make']);
   });

@@ -3,7 +3,7 @@ import { archByName } from '../src/arches.js';
 import { applyEdits } from '../src/edits.js';
 import { XdfError } from '../src/errors.js';
 import { parseDockerfile } from '../src/parse.js';
-import { transformDockerfile } from '../src/transform.js';
+import { transformDockerfile } from '../src/transform/index.js';
 import type { Config } from '../src/types.js';
 import { testConfig } from './helpers/config.js';
 

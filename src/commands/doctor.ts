@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { findConfig, loadConfig } from '../config.js';
+import { loadConfig } from '../config.js';
+import { CONFIG_LIMIT, findConfig, readInput } from '../load.js';
 import { formatDoctor, runDoctor } from '../doctor.js';
 import { loadYaml } from '../engines.js';
 import { Warnings } from '../errors.js';
@@ -11,7 +12,8 @@ export async function doctor(io: Io, flags: DoctorFlags): Promise<number> {
   const warnings = new Warnings();
   const file = flags.config ? path.resolve(io.cwd, flags.config) : findConfig(io.cwd);
   if (file) await loadYaml();
-  const config = loadConfig({ file, templateDir: io.cwd, overrides: { arches: splitList(flags.arch), host: flags.host }, warnings });
+  const source = file ? { file, text: readInput(file, 'config', CONFIG_LIMIT) } : undefined;
+  const config = loadConfig({ source, templateDir: io.cwd, overrides: { arches: splitList(flags.arch), host: flags.host }, warnings });
   const shown = warnings.list.filter((w) => !config.warnings.ignore.includes(w.code));
   const report = await runDoctor({ config, binfmtDir: flags.binfmtDir ?? '/proc/sys/fs/binfmt_misc' });
   if (flags.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { archByName, machineArch, resolveArch } from '../arches.js';
-import { isEmulated } from '../transform.js';
+import { archByName, isEmulated, machineArch, resolveArch } from '../arches.js';
 import { readInput } from '../load.js';
 import { handlerFor, readBinfmt } from '../binfmt.js';
 import { loadHandlebars } from '../engines.js';

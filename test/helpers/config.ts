@@ -1,4 +1,5 @@
 // A complete default Config for unit tests, with overrides.
+import fs from 'node:fs';
 import type { Config, MatrixConfig } from '../../src/types.js';
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
@@ -28,4 +29,9 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 /** The `matrix:` section with every default applied (DESIGN.md §7), with overrides. */
 export function testMatrixConfig(overrides: Partial<MatrixConfig> = {}): MatrixConfig {
   return { formats: ['json'], image: 'myorg/app', tag: '{{arch}}', list_tag: 'latest', runner: 'ubuntu-latest', engine: 'docker', build_args: {}, templates: {}, ...overrides };
+}
+
+/** xdf.yaml as load.ts hands it to loadConfig: its path and its text. */
+export function configSource(file: string): { source: { file: string; text: string } } {
+  return { source: { file, text: fs.readFileSync(file, 'utf8') } };
 }

@@ -1,0 +1,26 @@
+// One base image reference in its per-arch form: the image's rule (strategy, pins, exclude), the
+// note a pin's reason adds to the header, and the digest xdf.lock holds for it.
+import type { Place } from '../errors.js';
+import { parseImageRef } from '../image-ref.js';
+import { findRule, mapImage, type MapResult } from '../strategies.js';
+import type { TransformRequest, TransformResult } from './index.js';
+
+/** Maps a reference as written; `flag` for an image in a `--from` flag rather than a FROM. */
+export type Mapper = (text: string, at: Place, flag?: boolean) => MapResult;
+
+export function imageMapper(req: TransformRequest, result: TransformResult): Mapper {
+  const { arch, host, config, lock } = req;
+  return (text, at, flag = false) => {
+    const rule = findRule(config.images, parseImageRef(text));
+    if (rule?.exclude.includes(arch.name)) result.excludedBy ??= rule.key;
+    const mapped = mapImage({
+      text, arch, isHost: arch.name === host.name, rule, strategy: rule?.strategy ?? config.strategy,
+      place: at, configFile: config.file, locate: config.locate,
+    });
+    if (mapped.note && !result.notes.includes(mapped.note)) result.notes.push(mapped.note);
+    // With xdf.lock, the digest too; the host target's images stay as written unless lock.host.
+    if (!lock || (arch.name === host.name && !config.lock.host)) return mapped;
+    if (flag && mapped.addPlatform) return mapped; // a --from image under `platform` is left as written
+    return { ...mapped, image: lock.pin(mapped.image, arch.platform, at) };
+  };
+}
