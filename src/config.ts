@@ -25,12 +25,15 @@ type Locate = (dotPath: string, at?: 'key' | 'value') => { line: number; column:
 export function loadConfig(options: LoadOptions): Config {
   const file = options.source?.file;
   const { data, locate } = options.source ? readYaml(options.source.file, options.source.text) : { data: {}, locate: (() => undefined) as Locate };
-  if (file) {
-    const problems = validateConfigData(data).map((e) => schemaProblem(e, data, file, locate))
-      .sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
-    if (problems.length) throw new XdfError(problems);
+  const problems = file ? validateConfigData(data).map((e) => schemaProblem(e, data, file, locate)) : [];
+  const dir = file ? path.dirname(file) : options.templateDir;
+  const context = { file, dir, locate, overrides: options.overrides ?? {}, warnings: options.warnings };
+  if (problems.length) {
+    // Every problem in one pass: the rules after the schema, on data that may not fit it.
+    try { normalize(data as RawConfig, context); } catch (e) { if (e instanceof XdfError) problems.push(...e.problems); }
+    throw new XdfError(problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0)));
   }
-  return normalize(data as RawConfig, { file, dir: file ? path.dirname(file) : options.templateDir, locate, overrides: options.overrides ?? {}, warnings: options.warnings });
+  return normalize(data as RawConfig, context);
 }
 
 /** YAML text to data, plus a way back from a dot path to the line it was written on. */

@@ -56,3 +56,10 @@ export class Warnings {
     this.list.push(w);
   }
 }
+
+/** The warnings a user sees: without the codes any config of the run ignores, in file order. */
+export function shownWarnings(list: Problem[], configs: { warnings: { ignore: string[] } }[]): Problem[] {
+  const ignored = new Set(configs.flatMap((c) => c.warnings.ignore));
+  return list.filter((w) => !ignored.has(w.code))
+    .sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+}

@@ -107,6 +107,15 @@ export function findConfig(startDir: string): string | undefined {
   }
 }
 
+// dist/xdf.js and src/load.ts are both one folder below templates/.
+const BUILTIN_TEMPLATES = new URL('../templates/', import.meta.url);
+
+/** The output template of a matrix file: the user's own (an input like any other), else xdf's. */
+export function readOutputTemplate(own: string | undefined, builtin: string, limit: number, namedAt: NamedAt): string {
+  if (own) return readInput(own, 'output template', limit, namedAt);
+  return fs.readFileSync(new URL(builtin, BUILTIN_TEMPLATES), 'utf8');
+}
+
 const PARTIAL_EXTENSIONS = ['', '.hbs', '.tpl'];
 
 /**

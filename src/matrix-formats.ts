@@ -1,11 +1,10 @@
 // Serializes the matrix per format through output templates (built-in in templates/, or the user's own).
-import fs from 'node:fs';
 import type Handlebars from 'handlebars';
 import { handlebars, NO_PROTOTYPES, yaml } from './engines.js';
 import path from 'node:path';
 import { archByName } from './arches.js';
 import { fail, XdfError } from './errors.js';
-import { CONFIG_NAME, readInput } from './load.js';
+import { CONFIG_NAME } from './load.js';
 import { makeQuote, shellQuote } from './shell-quote.js';
 import type { Config, Matrix, MatrixFormat } from './types.js';
 
@@ -23,18 +22,27 @@ export const MATRIX_FILES: Record<MatrixFormat, { file: string; template: string
 };
 const ORDER: MatrixFormat[] = ['json', 'yaml', 'gitlab', 'bake', 'make', 'manifest'];
 
-// dist/xdf.js and src/matrix-formats.ts are both one folder below templates/.
-const BUILTIN = new URL('../templates/', import.meta.url);
+/** An output template to read: the user's own (`matrix.templates`), else the built-in one. */
+export interface OutputTemplate { format: MatrixFormat; file: string; own?: string; builtin: string }
 
-export function renderMatrixFiles(matrix: Matrix, config: Config): MatrixFile[] {
+/** Every output template the configured formats need, in the order their files are written. */
+export function outputTemplates(config: Config): OutputTemplate[] {
+  return ORDER.filter((f) => config.matrix!.formats.includes(f)).flatMap((format) => MATRIX_FILES[format].map((spec, i) => ({
+    format, file: spec.file, builtin: spec.template,
+    // A user template replaces the format's last file (the script, for manifest).
+    own: i === MATRIX_FILES[format].length - 1 ? config.matrix!.templates[format] : undefined,
+  })));
+}
+
+/** The matrix files, from the texts of their output templates (read by load.ts), by file name. */
+export function renderMatrixFiles(matrix: Matrix, config: Config, texts: Map<string, string>): MatrixFile[] {
   const hb = outputEnv(config);
   const data = templateData(matrix, config);
   const files: MatrixFile[] = [];
   for (const format of ORDER.filter((f) => config.matrix!.formats.includes(f))) {
     for (const [i, spec] of MATRIX_FILES[format].entries()) {
       const own = i === MATRIX_FILES[format].length - 1 ? config.matrix!.templates[format] : undefined;
-      const source = readTemplate(own, spec.template, format, config);
-      const text = renderOutputTemplate(hb, source, data, own ?? spec.template, format, config);
+      const text = renderOutputTemplate(hb, texts.get(spec.file)!, data, own ?? spec.template, format, config);
       if (format === 'gitlab') checkGitlabJobNames(text, config);
       files.push({ path: path.join(config.dir, spec.file), content: text.endsWith('\n') ? text : `${text}\n`, format, ...(spec.mode ? { mode: spec.mode } : {}) });
     }
@@ -95,10 +103,6 @@ function renderOutputTemplate(hb: typeof Handlebars, source: string, data: unkno
   }
 }
 
-function readTemplate(own: string | undefined, builtin: string, format: MatrixFormat, config: Config): string {
-  if (own) return readInput(own, 'output template', config.limits.input_bytes, { file: config.file, ...config.locate(`matrix.templates.${format}`) });
-  return fs.readFileSync(new URL(builtin, BUILTIN), 'utf8');
-}
 
 /**
  * What output templates see: `targets` (each with `name`, `entry`, `ref` = image:tag, the

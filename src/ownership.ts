@@ -33,6 +33,7 @@ export interface OwnershipInput {
 }
 
 export interface Changes {
+  entries: Map<string, DiskEntry>; // what was on disk at every path decided on
   write: PlannedFile[]; // missing, changed, or a symlink to replace
   unchanged: PlannedFile[];
   remove: string[]; // owned files that are no longer outputs
@@ -42,7 +43,7 @@ export interface Changes {
 const bytesOf = (content: string | Buffer) => (typeof content === 'string' ? Buffer.from(content) : content);
 
 export function decideChanges(input: OwnershipInput): Changes {
-  const changes: Changes = { write: [], unchanged: [], remove: [], warnings: [] };
+  const changes: Changes = { entries: input.entries, write: [], unchanged: [], remove: [], warnings: [] };
   const problems: Problem[] = [];
   const planned = new Set(input.files.map((f) => f.path));
   for (const file of input.files) {

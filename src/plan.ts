@@ -6,14 +6,14 @@ import { ARCHES, resolveArch } from './arches.js';
 import { loadConfig } from './config.js';
 import { emitDockerfiles, outputPath, type DockerfileOutput } from './emit.js';
 import { loadHandlebars, loadYaml } from './engines.js';
-import { fail, Warnings, XdfError, type Problem } from './errors.js';
+import { fail, shownWarnings, Warnings, XdfError, type Problem } from './errors.js';
 import { relative, splitList, type CommonFlags, type Io } from './io.js';
 import {
-  CONFIG_LIMIT, findConfig, generatedFilesIn, isInside, loadTemplate, physicalPath, readEntry, readInput, realPath,
+  CONFIG_LIMIT, findConfig, generatedFilesIn, isInside, loadTemplate, physicalPath, readEntry, readInput, readOutputTemplate, realPath,
   type DiskEntry,
 } from './load.js';
 import { buildMatrix, sameTagWarnings } from './matrix.js';
-import { MATRIX_FILES, renderMatrixFiles } from './matrix-formats.js';
+import { MATRIX_FILES, outputTemplates, renderMatrixFiles } from './matrix-formats.js';
 import {
   assertDistinct, bakeReferences, decideChanges, type Changes, type PlannedFile, type Producer, type TemplateOutputs,
 } from './ownership.js';
@@ -98,7 +98,9 @@ export async function planRun(options: RunOptions): Promise<Plan & { groups: Gro
     if (config.matrix && complete) {
       const matrix = buildMatrix(config, outputs.map((o) => ({ template: o.template, arch: o.arch, dockerfile: o.path, emulated: o.emulated })));
       sameTagWarnings(matrix, config).forEach((w) => warnings.add(w));
-      for (const f of renderMatrixFiles(matrix, config)) {
+      const texts = new Map(outputTemplates(config).map((t) => [t.file, readOutputTemplate(t.own, t.builtin, config.limits.input_bytes,
+        { file: config.file, ...config.locate(`matrix.templates.${t.format}`) })]));
+      for (const f of renderMatrixFiles(matrix, config, texts)) {
         plan.files.push({ ...f, producer: { kind: 'matrix', format: f.format, config: config.file ?? config.dir } });
       }
     }
@@ -106,8 +108,7 @@ export async function planRun(options: RunOptions): Promise<Plan & { groups: Gro
   }
   // Dockerfiles first, then matrix files: the order of `wrote` lines.
   plan.files.sort((a, b) => Number(a.producer.kind === 'matrix') - Number(b.producer.kind === 'matrix'));
-  const ignored = new Set(plan.configs.flatMap((c) => c.warnings.ignore));
-  plan.warnings = inFileOrder(warnings.list.filter((w) => !ignored.has(w.code)));
+  plan.warnings = shownWarnings(warnings.list, plan.configs);
   return plan;
 }
 
@@ -121,8 +122,6 @@ async function readLock(config: Config): Promise<LockView | undefined> {
 }
 
 const dockerfileFile = (o: DockerfileOutput): PlannedFile => ({ path: o.path, content: o.content, producer: { kind: 'dockerfile', template: o.template, arch: o.arch.name } });
-
-const inFileOrder = (list: Problem[]) => [...list].sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
 
 /** The run of `generate` and `check`: every output, and what it would change on disk. */
 export async function planChanges(options: RunOptions, extra: PlannedFile[] = []): Promise<DiskPlan> {
@@ -165,8 +164,8 @@ export async function planChanges(options: RunOptions, extra: PlannedFile[] = []
     for (const [file, owner] of generatedFilesIn(folder)) generated.set(file, owner);
   }
   const changes = decideChanges({ files, entries, generated, templates, retired, force: !!options.force, show });
-  const ignored = new Set(plan.configs.flatMap((c) => c.warnings.ignore));
-  plan.warnings = inFileOrder([...plan.warnings, ...changes.warnings.filter((w) => !ignored.has(w.code))]);
+  for (const orphan of changes.remove) if (!entries.has(orphan)) entries.set(orphan, readEntry(orphan)); // for check's diff
+  plan.warnings = shownWarnings([...plan.warnings, ...changes.warnings], plan.configs);
   return { ...plan, files, changes };
 }
 

@@ -52,7 +52,9 @@ describe('xdf generate', () => {
     const r = await xdf(dir, 'generate');
     expect(r.code).toBe(2);
     const lines = r.stderr.split('\n').filter((l) => l.includes('error'));
+    // In one pass: the schema's problems and the rules' (an unknown arch) together.
     expect(lines).toEqual([
+      'xdf.yaml:1:17: error XDF001: unknown architecture "arm64v9" at arches.1',
       'xdf.yaml:2:11: error XDF011: strategy: must be equal to one of the allowed values',
       'xdf.yaml:5:3: error XDF011: qemu.dst: unknown key',
     ]);

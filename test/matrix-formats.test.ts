@@ -7,7 +7,8 @@ import { parse as parseYaml } from 'yaml';
 import { archByName } from '../src/arches.js';
 import { XdfError } from '../src/errors.js';
 import { buildMatrix, type MatrixOutput } from '../src/matrix.js';
-import { renderMatrixFiles } from '../src/matrix-formats.js';
+import { renderMatrixFiles, outputTemplates } from '../src/matrix-formats.js';
+import { readOutputTemplate } from '../src/load.js';
 import type { Config, MatrixConfig, MatrixFormat } from '../src/types.js';
 import { testConfig, testMatrixConfig } from './helpers/config.js';
 
@@ -28,7 +29,8 @@ function render({ dir = '/p', templates = ['Dockerfile.tpl'], matrix = {}, confi
   const outputs: MatrixOutput[] = templates.flatMap((t) => ARCHES.map((a) => ({
     template: path.join(dir, t), arch: archByName(a), dockerfile: path.join(dir, path.dirname(t), `Dockerfile.${a}`), emulated: a !== 'amd64',
   })));
-  const files = renderMatrixFiles(buildMatrix(c, outputs), c);
+  const texts = new Map(outputTemplates(c).map((t) => [t.file, readOutputTemplate(t.own, t.builtin, 1 << 20, {})]));
+  const files = renderMatrixFiles(buildMatrix(c, outputs), c, texts);
   for (const f of files) expect(path.dirname(f.path)).toBe(dir);
   return Object.fromEntries(files.map((f) => [path.basename(f.path), f]));
 }

@@ -1,4 +1,4 @@
-import { structuredPatch } from 'diff';
+import { unifiedDiff } from '../unified-diff.js';
 import { printWarnings, relative, type CommonFlags, type Io, useColor } from '../io.js';
 import { planRun, runOptions } from '../plan.js';
 
@@ -16,9 +16,8 @@ export async function diff(io: Io, template: string | undefined, flags: CommonFl
   };
   const show = relative(io);
   const diffs = plan.dockerfiles.map((output) => {
-    const patch = structuredPatch('', '', output.rendered, output.content, '', '', { context: 2 });
-    const lines = [`--- ${show(output.template)} (rendered for ${output.arch.name})`, `+++ ${show(output.path)}`];
-    for (const h of patch.hunks) lines.push(`@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`, ...h.lines);
+    const text = unifiedDiff(output.rendered, output.content, `${show(output.template)} (rendered for ${output.arch.name})`, show(output.path), 2);
+    const lines = text.replace(/\n$/, '').split('\n');
     return { arch: output.arch.name, template: show(output.template), dockerfile: show(output.path), lines };
   });
   if (flags.json) io.stdout(`${JSON.stringify(diffs.map(({ lines, ...d }) => ({ ...d, diff: `${lines.join('\n')}\n` })))}\n`);

@@ -3,7 +3,7 @@ import { loadConfig } from '../config.js';
 import { CONFIG_LIMIT, findConfig, readInput } from '../load.js';
 import { formatDoctor, runDoctor } from '../doctor.js';
 import { loadYaml } from '../engines.js';
-import { Warnings } from '../errors.js';
+import { shownWarnings, Warnings } from '../errors.js';
 import { printWarnings, splitList, type CommonFlags, type Io } from '../io.js';
 
 export interface DoctorFlags extends CommonFlags { binfmtDir?: string }
@@ -14,7 +14,7 @@ export async function doctor(io: Io, flags: DoctorFlags): Promise<number> {
   if (file) await loadYaml();
   const source = file ? { file, text: readInput(file, 'config', CONFIG_LIMIT) } : undefined;
   const config = loadConfig({ source, templateDir: io.cwd, overrides: { arches: splitList(flags.arch), host: flags.host }, warnings });
-  const shown = warnings.list.filter((w) => !config.warnings.ignore.includes(w.code));
+  const shown = shownWarnings(warnings.list, [config]);
   const report = await runDoctor({ config, binfmtDir: flags.binfmtDir ?? '/proc/sys/fs/binfmt_misc' });
   if (flags.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   else {
