@@ -1,21 +1,55 @@
-// Bundles src/ into dist/xdf.js (what bin/xdf.cjs runs), whose commands and heavy libraries stay
-// lazily loaded chunks.
+// Bundles src/ into dist/xdf.cjs (what bin/xdf.cjs runs) and each heavy library into its own
+// dist/lib/<name>.cjs: CommonJS, so that bin/xdf.cjs can compile them through vm.Script with V8's
+// code cache, and separate, so that a run loads only the libraries it uses.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 
-fs.rmSync('dist', { recursive: true, force: true }); // no stale chunks
+// Loaded on first need (see src/engines.ts); commander and ajv's runtime stay in xdf.cjs.
+const LIBS = ['handlebars', 'yaml', 'dockerfile-ast', 'diff', 'undici'];
+const common = {
+  bundle: true, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'warning',
+};
+
+// Each library import becomes require('./lib/<name>.cjs') in a lazily run shim: a dynamic
+// import() would stay import(), which vm.Script cannot run without a module loader.
+const libsAsFiles = {
+  name: 'libs-as-files',
+  setup(b) {
+    const filter = new RegExp(`^(${LIBS.join('|')})$`);
+    b.onResolve({ filter }, (a) => ({ path: a.path, namespace: 'xdf-lib' }));
+    const external = (a) => ({ path: a.path, external: true });
+    b.onResolve({ filter: /^\.\/lib\//, namespace: 'xdf-lib' }, external);
+    b.onLoad({ filter: /.*/, namespace: 'xdf-lib' }, (a) => ({
+      contents: `module.exports = require(${JSON.stringify(`./lib/${a.path}.cjs`)});`,
+      loader: 'js',
+    }));
+  },
+};
+
+fs.rmSync('dist', { recursive: true, force: true }); // no stale files
 await import('./gen-validator.mjs');
 
 await build({
-  entryPoints: { xdf: 'src/index.ts' },
-  outdir: 'dist',
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  chunkNames: '[name]-[hash]', // beside xdf.js, so ../templates/ resolves from every chunk
-  banner: { js: "import { createRequire as __xdfRequire } from 'node:module'; const require = __xdfRequire(import.meta.url);" },
-  logLevel: 'warning',
+  ...common,
+  entryPoints: ['src/index.ts'],
+  outfile: 'dist/xdf.cjs',
+  plugins: [libsAsFiles],
+  // dist/xdf.cjs is one folder below templates/, as src/matrix-formats.ts is.
+  define: { 'import.meta.url': '__xdfUrl' },
+  banner: { js: "const __xdfUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
 
+const require = createRequire(import.meta.url);
+for (const name of LIBS) {
+  await build({ ...common, entryPoints: [require.resolve(name)], outfile: `dist/lib/${name}.cjs` });
+}
+
+// Each file's content hash, which bin/xdf.cjs keys its code cache by (hashing at every run would
+// cost more than the cache saves).
+const hashes = {};
+for (const file of ['xdf.cjs', ...LIBS.map((name) => `lib/${name}.cjs`)]) {
+  hashes[file] = crypto.createHash('sha256').update(fs.readFileSync(`dist/${file}`)).digest('hex');
+}
+fs.writeFileSync('dist/hashes.json', `${JSON.stringify(hashes, null, 2)}\n`);
