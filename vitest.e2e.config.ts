@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     setupFiles: ['test/setup.ts'],
-    globalSetup: ['test/e2e/global-setup.ts'],
+    globalSetup: ['test/sandbox.ts', 'test/e2e/global-setup.ts'],
     include: ['test/e2e/**/*.e2e.test.ts'],
     fileParallelism: false,
     testTimeout: 600_000,
