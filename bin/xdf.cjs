@@ -39,7 +39,9 @@ function cacheFile(file, fd, stem) {
     const node = `${process.version}-${process.arch}`;
     const key = `${hash.slice(0, 32)}-${size}-${Math.floor(mtimeMs)}-${node}`;
     return CACHE && hash ? path.join(CACHE, `${stem}-${key}.v8`) : undefined;
-  } catch { return undefined; }
+  } catch {
+    return undefined;
+  }
 }
 
 // Node's own modules that xdf.cjs requires but few runs use (commander requires child_process
@@ -73,7 +75,11 @@ function load(file, variant) {
 }
 
 function readCache(file) {
-  try { return fs.readFileSync(file); } catch { return undefined; /* not cached, or unreadable */ }
+  try {
+    return fs.readFileSync(file);
+  } catch {
+    return undefined; /* not cached, or unreadable */
+  }
 }
 
 /** Writes the code cache of this run's newly compiled files: temp + rename, errors ignored. */
@@ -89,7 +95,9 @@ function saveCodeCache() {
         const old = path.join(CACHE, name);
         if (name.startsWith(`${stem}-`) && old !== cache && !name.endsWith('.tmp')) fs.rmSync(old);
       }
-    } catch { /* a cache is an optimization: never an error */ }
+    } catch {
+      /* a cache is an optimization: never an error */
+    }
   }
 }
 
@@ -102,8 +110,10 @@ try {
   xdf = load(path.join(DIST, 'xdf.cjs'), variant);
 } catch (err) {
   if (err.code !== 'ENOENT') throw err;
-  process.stderr.write(`xdf: error XDF099: the build is missing (${err.code})\n`
-    + 'hint: run npm run build in the xdf package\n');
+  process.stderr.write(
+    `xdf: error XDF099: the build is missing (${err.code})\n` +
+      'hint: run npm run build in the xdf package\n',
+  );
   process.exitCode = 2;
 }
 if (xdf) {

@@ -27,7 +27,10 @@ const write = (root, files) => {
     fs.writeFileSync(path.join(root, f), t);
   }
 };
-const die = (msg) => { console.error(`\nxdf bench: FAILED: ${msg}`); process.exit(1); };
+const die = (msg) => {
+  console.error(`\nxdf bench: FAILED: ${msg}`);
+  process.exit(1);
+};
 
 // Cache folders xdf could use. Read-only: XDG_CACHE_HOME below a regular file (not even root can
 // write there), HOME and TMPDIR empty 0555 folders that must still be empty afterwards.
@@ -37,7 +40,10 @@ const roHome = dir('home');
 const roTmp = dir('tmp');
 for (const d of [roHome, roTmp]) fs.chmodSync(d, 0o555);
 const RO = {
-  ...process.env, XDG_CACHE_HOME: path.join(blocker, 'cache'), HOME: roHome, TMPDIR: roTmp,
+  ...process.env,
+  XDG_CACHE_HOME: path.join(blocker, 'cache'),
+  HOME: roHome,
+  TMPDIR: roTmp,
 };
 // Warm: a writable cache folder of the bench's own, so a code cache, if any, is used and kept.
 const codeCache = dir('cache');
@@ -66,13 +72,24 @@ const stats = (xs) => {
 
 /** Yardstick and subject alternately, `runs` times, the order swapped each time; pair ratios. */
 function interleave(runs, yard, subject, before = () => {}) {
-  const y = [], s = [], r = [];
+  const y = [],
+    s = [],
+    r = [];
   for (let i = 0; i < runs; i++) {
     let a, b;
     before();
-    if (i % 2) { b = subject(); before(); a = yard(); }
-    else { a = yard(); before(); b = subject(); }
-    y.push(a); s.push(b); r.push(b / a);
+    if (i % 2) {
+      b = subject();
+      before();
+      a = yard();
+    } else {
+      a = yard();
+      before();
+      b = subject();
+    }
+    y.push(a);
+    s.push(b);
+    r.push(b / a);
   }
   return { yard: stats(y), subject: stats(s), ratio: stats(r) };
 }
@@ -94,22 +111,28 @@ function report(name, m, goal, judged = true) {
   results.push(met);
 }
 
-console.log(`xdf bench: node ${process.version}, ${os.cpus().length} cores `
-  + `(${os.cpus()[0]?.model ?? 'unknown'}), ${RUNS} interleaved pairs a row, on ${shm}`
-  + `${quick ? ' (--quick)' : ''}`);
+console.log(
+  `xdf bench: node ${process.version}, ${os.cpus().length} cores ` +
+    `(${os.cpus()[0]?.model ?? 'unknown'}), ${RUNS} interleaved pairs a row, on ${shm}` +
+    `${quick ? ' (--quick)' : ''}`,
+);
 
 // --- Projects ---------------------------------------------------------------------------------
-const TPL = 'FROM python:3.12-slim\nRUN pip install flask\nCOPY . /app\n'
-  + 'CMD ["python", "/app/app.py"]\n';
+const TPL =
+  'FROM python:3.12-slim\nRUN pip install flask\nCOPY . /app\n' + 'CMD ["python", "/app/app.py"]\n';
 const p3 = dir('p3');
 write(p3, {
-  '.git/HEAD': '', 'Dockerfile.tpl': TPL, 'xdf.yaml': 'arches: [amd64, arm32v7, arm64v8]\n',
+  '.git/HEAD': '',
+  'Dockerfile.tpl': TPL,
+  'xdf.yaml': 'arches: [amd64, arm32v7, arm64v8]\n',
 });
 const p6 = dir('p6');
 write(p6, {
-  '.git/HEAD': '', 'Dockerfile.tpl': TPL,
-  'xdf.yaml': 'arches: [amd64, arm32v7, arm64v8]\nmatrix:\n'
-    + '  formats: [json, yaml, gitlab, bake, make, manifest]\n  image: myorg/app\n',
+  '.git/HEAD': '',
+  'Dockerfile.tpl': TPL,
+  'xdf.yaml':
+    'arches: [amd64, arm32v7, arm64v8]\nmatrix:\n' +
+    '  formats: [json, yaml, gitlab, bake, make, manifest]\n  image: myorg/app\n',
 });
 for (const p of [p3, p6]) expectStatus(xdf(['generate', '--quiet'], p), 0, 'generate');
 
@@ -135,41 +158,56 @@ assertEmpty();
 xdf(['--help'], p6); // fills the code cache, if xdf keeps one
 const warmSeen = sanity(WARM, 'warm code cache');
 if (JSON.stringify(roSeen) !== JSON.stringify(warmSeen)) die('a warm cache changed the output');
-const cached = fs.readdirSync(codeCache, { recursive: true })
+const cached = fs
+  .readdirSync(codeCache, { recursive: true })
   .filter((f) => fs.statSync(path.join(codeCache, f)).isFile());
 const kib = cached.reduce((n, f) => n + fs.statSync(path.join(codeCache, f)).size, 0) >> 10;
-console.log('sanity: check sees a template edit and a config edit, with the cache folders read-only'
-  + ` and with a warm code cache (same output); code cache: ${cached.length} files, ${kib} KiB`);
+console.log(
+  'sanity: check sees a template edit and a config edit, with the cache folders read-only' +
+    ` and with a warm code cache (same output); code cache: ${cached.length} files, ${kib} KiB`,
+);
 
 // --- Start-up rows ------------------------------------------------------------------------------
 const node0 = () => run(['-e', '0'], p3).ms;
 const timed = (args, cwd, status) => () => expectStatus(xdf(args, cwd), status, args.join(' ')).ms;
-report('1. xdf check, up-to-date 3-arch template / node -e 0',
-  interleave(RUNS, node0, timed(['check'], p3, 0)), { ratio: 1.3, yard: 'node -e 0' });
-report('2. the same with all six matrix formats / node -e 0',
-  interleave(RUNS, node0, timed(['check'], p6, 0)), { ratio: 1.5, yard: 'node -e 0' });
-report('3. xdf --help / node -e 0',
-  interleave(RUNS, node0, timed(['--help'], p3, 0)), { ratio: 1.2, yard: 'node -e 0' });
+report(
+  '1. xdf check, up-to-date 3-arch template / node -e 0',
+  interleave(RUNS, node0, timed(['check'], p3, 0)),
+  { ratio: 1.3, yard: 'node -e 0' },
+);
+report(
+  '2. the same with all six matrix formats / node -e 0',
+  interleave(RUNS, node0, timed(['check'], p6, 0)),
+  { ratio: 1.5, yard: 'node -e 0' },
+);
+report('3. xdf --help / node -e 0', interleave(RUNS, node0, timed(['--help'], p3, 0)), {
+  ratio: 1.2,
+  yard: 'node -e 0',
+});
 
 // --- Monorepo: cold generate against the floor writer, then an up-to-date check ---------------
 const mono = dir('mono');
 const svc = Array.from({ length: MONO }, (_, i) => `svc${i}`);
 const monoFiles = {
   '.git/HEAD': '',
-  'xdf.yaml': `arches: [${ARCHES4.join(', ')}]\ntemplates:\n`
-    + svc.map((s) => `  - ${s}/Dockerfile.tpl\n`).join(''),
+  'xdf.yaml':
+    `arches: [${ARCHES4.join(', ')}]\ntemplates:\n` +
+    svc.map((s) => `  - ${s}/Dockerfile.tpl\n`).join(''),
 };
 for (const s of svc) {
-  monoFiles[`${s}/Dockerfile.tpl`] = `ARG BASE=debian:bookworm\nFROM golang:1.22 AS build\n`
-    + `RUN go build ./cmd/${s}\nFROM $BASE\nCOPY --from=build /go/bin/${s} /usr/bin/\n`
-    + 'RUN apt-get update && apt-get install -y ca-certificates\n'
-    + `ENV SERVICE=${s} ARCH={{arch.debian}}\nCMD ["${s}"]\n`;
+  monoFiles[`${s}/Dockerfile.tpl`] =
+    `ARG BASE=debian:bookworm\nFROM golang:1.22 AS build\n` +
+    `RUN go build ./cmd/${s}\nFROM $BASE\nCOPY --from=build /go/bin/${s} /usr/bin/\n` +
+    'RUN apt-get update && apt-get install -y ca-certificates\n' +
+    `ENV SERVICE=${s} ARCH={{arch.debian}}\nCMD ["${s}"]\n`;
 }
 write(mono, monoFiles);
 // The floor: the least a Node program must do to produce those files (read each template, write
 // four outputs of about the same size through temp + rename).
 const floor = path.join(TOP, 'floor.mjs');
-fs.writeFileSync(floor, `import fs from 'node:fs';
+fs.writeFileSync(
+  floor,
+  `import fs from 'node:fs';
 const [count, ...arches] = process.argv.slice(2);
 for (let i = 0; i < Number(count); i++) {
   const text = fs.readFileSync(\`svc\${i}/Dockerfile.tpl\`, 'utf8');
@@ -180,7 +218,8 @@ for (let i = 0; i < Number(count); i++) {
     fs.renameSync(\`svc\${i}/.tmp-\${a}\`, out);
   }
 }
-`);
+`,
+);
 const clean = () => {
   for (const s of svc) {
     for (const a of ARCHES4) fs.rmSync(path.join(mono, s, `Dockerfile.${a}`), { force: true });
@@ -189,13 +228,19 @@ const clean = () => {
 const monoRuns = quick ? 3 : 5;
 const floorRun = () => run([floor, String(MONO), ...ARCHES4], mono).ms;
 const gen = timed(['generate', '--quiet'], mono, 0);
-report(`4. cold xdf generate, ${MONO} templates x 4 arches on ${shm} / the floor writer`,
-  interleave(monoRuns, floorRun, gen, clean), { ratio: 2.0, yard: 'floor' });
+report(
+  `4. cold xdf generate, ${MONO} templates x 4 arches on ${shm} / the floor writer`,
+  interleave(monoRuns, floorRun, gen, clean),
+  { ratio: 2.0, yard: 'floor' },
+);
 clean();
 expectStatus(xdf(['generate', '--quiet'], mono), 0, 'monorepo generate');
-report(`5. xdf check of that monorepo (${MONO} templates), up to date`,
+report(
+  `5. xdf check of that monorepo (${MONO} templates), up to date`,
   interleave(monoRuns, node0, timed(['check', '--quiet'], mono, 0)),
-  { ms: 500, yard: 'node -e 0' }, !quick);
+  { ms: 500, yard: 'node -e 0' },
+  !quick,
+);
 const last = path.join(mono, svc[MONO - 1], 'Dockerfile.tpl');
 fs.appendFileSync(last, 'RUN echo changed\n');
 expectStatus(xdf(['check', '--quiet'], mono), 1, 'monorepo check after one template changed');
@@ -206,9 +251,10 @@ function bigDockerfile(bytes) {
   const parts = ['ARG BASE=debian:bookworm\n'];
   let size = parts[0].length;
   for (let i = 0; size < bytes; i++) {
-    const stage = `ARG V${i}=1\nFROM \${BASE} AS s${i}\nRUN echo stage ${i} && apt-get update `
-      + '&& apt-get install -y curl ca-certificates && rm -rf /var/lib/apt/lists/*\n'
-      + `COPY --from=s${Math.max(0, i - 1)} /etc/os-release /x${i}\n`;
+    const stage =
+      `ARG V${i}=1\nFROM \${BASE} AS s${i}\nRUN echo stage ${i} && apt-get update ` +
+      '&& apt-get install -y curl ca-certificates && rm -rf /var/lib/apt/lists/*\n' +
+      `COPY --from=s${Math.max(0, i - 1)} /etc/os-release /x${i}\n`;
     parts.push(stage);
     size += stage.length;
   }
@@ -217,7 +263,9 @@ function bigDockerfile(bytes) {
 const big = dir('big');
 const bigText = bigDockerfile(BIG);
 write(big, {
-  '.git/HEAD': '', 'Dockerfile.tpl': bigText, 'xdf.yaml': `arches: [${ARCHES4.join(', ')}]\n`,
+  '.git/HEAD': '',
+  'Dockerfile.tpl': bigText,
+  'xdf.yaml': `arches: [${ARCHES4.join(', ')}]\n`,
 });
 const rssOf = (r) => Number(/XDF_MAX_RSS_KB=(\d+)/.exec(r.stderr)?.[1] ?? NaN) * 1024;
 const baseRss = rssOf(run(['--import', RSS, '-e', '0'], big));
@@ -232,16 +280,24 @@ const bigClean = () => {
   for (const a of ARCHES4) fs.rmSync(path.join(big, `Dockerfile.${a}`), { force: true });
 };
 const mib = (BIG / 1048576).toFixed(0);
-report(`6. xdf generate of one ${mib} MiB Dockerfile with FROM \${VAR} x 4 arches`,
-  interleave(quick ? 1 : 3, node0, bigWithRss, bigClean), { ms: 2000, yard: 'node -e 0' }, !quick);
+report(
+  `6. xdf generate of one ${mib} MiB Dockerfile with FROM \${VAR} x 4 arches`,
+  interleave(quick ? 1 : 3, node0, bigWithRss, bigClean),
+  { ms: 2000, yard: 'node -e 0' },
+  !quick,
+);
 const rssX = (peak - baseRss) / bigText.length;
 const rssMet = rssX <= 30;
-console.log(`    peak RSS ${(peak / 1048576).toFixed(0)} MiB, above node -e 0's `
-  + `${(baseRss / 1048576).toFixed(0)} MiB: ${rssX.toFixed(1)}x the input  goal <= 30x: `
-  + `${rssMet ? 'met' : 'NOT met'}`);
+console.log(
+  `    peak RSS ${(peak / 1048576).toFixed(0)} MiB, above node -e 0's ` +
+    `${(baseRss / 1048576).toFixed(0)} MiB: ${rssX.toFixed(1)}x the input  goal <= 30x: ` +
+    `${rssMet ? 'met' : 'NOT met'}`,
+);
 results.push(rssMet);
 
 assertEmpty();
 const missed = results.filter((m) => m === false).length;
-console.log(`\n${results.filter(Boolean).length} goals met, ${missed} NOT met`
-  + `${results.includes(null) ? `, ${results.filter((m) => m === null).length} not judged` : ''}`);
+console.log(
+  `\n${results.filter(Boolean).length} goals met, ${missed} NOT met` +
+    `${results.includes(null) ? `, ${results.filter((m) => m === null).length} not judged` : ''}`,
+);

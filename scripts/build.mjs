@@ -9,7 +9,11 @@ import { build } from 'esbuild';
 // Loaded on first need (see src/engines.ts); commander and ajv's runtime stay in xdf.cjs.
 const LIBS = ['handlebars', 'yaml', 'dockerfile-ast', 'diff', 'undici'];
 const common = {
-  bundle: true, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'warning',
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
 };
 
 // Each library import becomes require('./lib/<name>.cjs') in a lazily run shim: a dynamic
@@ -50,6 +54,9 @@ for (const name of LIBS) {
 // cost more than the cache saves).
 const hashes = {};
 for (const file of ['xdf.cjs', ...LIBS.map((name) => `lib/${name}.cjs`)]) {
-  hashes[file] = crypto.createHash('sha256').update(fs.readFileSync(`dist/${file}`)).digest('hex');
+  hashes[file] = crypto
+    .createHash('sha256')
+    .update(fs.readFileSync(`dist/${file}`))
+    .digest('hex');
 }
 fs.writeFileSync('dist/hashes.json', `${JSON.stringify(hashes, null, 2)}\n`);

@@ -14,7 +14,19 @@ export interface Arch {
   multiarch: string;
 }
 
-const COLUMNS = ['name', 'platform', 'os', 'arch', 'variant', 'goarm', 'uname', 'debian', 'alpine', 'qemu', 'multiarch'] as const;
+const COLUMNS = [
+  'name',
+  'platform',
+  'os',
+  'arch',
+  'variant',
+  'goarm',
+  'uname',
+  'debian',
+  'alpine',
+  'qemu',
+  'multiarch',
+] as const;
 
 const ROWS = `
 amd64    linux/amd64    linux amd64    -  - x86_64  amd64    x86_64  x86_64   x86_64
@@ -29,10 +41,17 @@ riscv64  linux/riscv64  linux riscv64  -  - riscv64 riscv64  riscv64 riscv64  -
 mips64le linux/mips64le linux mips64le -  - mips64  mips64el -       mips64el -
 `;
 
-export const ARCHES: readonly Arch[] = ROWS.trim().split('\n').map((line) => {
-  const cells = line.trim().split(/\s+/).map((c) => (c === '-' ? '' : c));
-  return Object.freeze(Object.fromEntries(COLUMNS.map((col, i) => [col, cells[i]]))) as unknown as Arch;
-});
+export const ARCHES: readonly Arch[] = ROWS.trim()
+  .split('\n')
+  .map((line) => {
+    const cells = line
+      .trim()
+      .split(/\s+/)
+      .map((c) => (c === '-' ? '' : c));
+    return Object.freeze(
+      Object.fromEntries(COLUMNS.map((col, i) => [col, cells[i]])),
+    ) as unknown as Arch;
+  });
 
 export const ARCH_FIELDS = COLUMNS;
 
@@ -43,7 +62,9 @@ const AMBIGUOUS: Record<string, string> = { armhf: 'arm32v7', armel: 'arm32v5' }
 
 const ALIASES: Map<string, string> = (() => {
   const m = new Map<string, string>();
-  const add = (alias: string, name: string) => { if (alias && !m.has(alias.toLowerCase())) m.set(alias.toLowerCase(), name); };
+  const add = (alias: string, name: string) => {
+    if (alias && !m.has(alias.toLowerCase())) m.set(alias.toLowerCase(), name);
+  };
   for (const a of ARCHES) add(a.name, a.name);
   for (const a of ARCHES) add(a.platform, a.name);
   for (const [alias, name] of Object.entries(AMBIGUOUS)) add(alias, name);
@@ -63,9 +84,13 @@ const ALIASES: Map<string, string> = (() => {
   return m;
 })();
 
-export interface ResolvedArch { arch: Arch; ambiguous?: string }
+export interface ResolvedArch {
+  arch: Arch;
+  ambiguous?: string;
+}
 
-/** Map a name in any scheme (`aarch64`, `linux/arm/v7`, `armhf`) to its arch record, or undefined. */
+/** Map a name in any scheme (`aarch64`, `linux/arm/v7`, `armhf`) to its arch record, or undefined.
+ * */
 export function resolveArch(name: string): ResolvedArch | undefined {
   const key = name.trim().toLowerCase();
   const canonical = ALIASES.get(key);
@@ -83,21 +108,34 @@ export function archByName(name: string): Arch {
 export const ARCH_NAMES = ARCHES.map((a) => a.name);
 
 // Node's names for the machine it runs on (process.arch).
-const NODE_ARCH: Record<string, string> = { x64: 'amd64', ia32: 'i386', arm: 'arm32v7', arm64: 'arm64v8', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64', mips64el: 'mips64le' };
+const NODE_ARCH: Record<string, string> = {
+  x64: 'amd64',
+  ia32: 'i386',
+  arm: 'arm32v7',
+  arm64: 'arm64v8',
+  ppc64: 'ppc64le',
+  s390x: 's390x',
+  riscv64: 'riscv64',
+  mips64el: 'mips64le',
+};
 
 /** The canonical name of the machine xdf runs on, when the table knows it. */
 export function machineArch(nodeArch: string = process.arch): string | undefined {
   return NODE_ARCH[nodeArch];
 }
 
-/** The known name (any scheme) closest to a misspelt one, by edit distance; undefined when none is close. */
+/** The known name (any scheme) closest to a misspelt one, by edit distance; undefined when none is
+ * close. */
 export function closestArchName(name: string): string | undefined {
   const key = name.trim().toLowerCase();
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(key.length / 3)) + 1;
   for (const alias of ALIASES.keys()) {
     const d = editDistance(key, alias);
-    if (d < bestDistance) { best = alias; bestDistance = d; }
+    if (d < bestDistance) {
+      best = alias;
+      bestDistance = d;
+    }
   }
   return best;
 }
@@ -106,7 +144,8 @@ function editDistance(a: string, b: string): number {
   let row = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const next = [i];
-    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
     row = next;
   }
   return row[b.length];

@@ -21,12 +21,20 @@ export interface BinfmtState {
 
 export function readBinfmt(dir: string): BinfmtState {
   let status: string;
-  try { status = fs.readFileSync(path.join(dir, 'status'), 'utf8').trim(); } catch { return { dir, mounted: false, enabled: false, handlers: [] }; }
+  try {
+    status = fs.readFileSync(path.join(dir, 'status'), 'utf8').trim();
+  } catch {
+    return { dir, mounted: false, enabled: false, handlers: [] };
+  }
   const handlers: BinfmtHandler[] = [];
   for (const name of fs.readdirSync(dir).sort()) {
     if (name === 'status' || name === 'register') continue;
     let text: string;
-    try { text = fs.readFileSync(path.join(dir, name), 'utf8'); } catch { continue; }
+    try {
+      text = fs.readFileSync(path.join(dir, name), 'utf8');
+    } catch {
+      continue;
+    }
     handlers.push(parseHandler(name, text));
   }
   return { dir, mounted: true, enabled: status === 'enabled', handlers };
@@ -34,8 +42,17 @@ export function readBinfmt(dir: string): BinfmtState {
 
 export function parseHandler(name: string, text: string): BinfmtHandler {
   const lines = text.split('\n').map((l) => l.trim());
-  const field = (key: string) => lines.find((l) => l.startsWith(`${key} `) || l.startsWith(`${key}:`))?.replace(new RegExp(`^${key}:?\\s*`), '') ?? '';
-  const handler: BinfmtHandler = { name, enabled: lines[0] === 'enabled', interpreter: field('interpreter'), flags: field('flags'), magic: field('magic') };
+  const field = (key: string) =>
+    lines
+      .find((l) => l.startsWith(`${key} `) || l.startsWith(`${key}:`))
+      ?.replace(new RegExp(`^${key}:?\\s*`), '') ?? '';
+  const handler: BinfmtHandler = {
+    name,
+    enabled: lines[0] === 'enabled',
+    interpreter: field('interpreter'),
+    flags: field('flags'),
+    magic: field('magic'),
+  };
   handler.arch = archOfHandler(handler)?.name;
   return handler;
 }
@@ -52,19 +69,28 @@ const ELF_MACHINES: { machine: number; elfClass: number; data: number; arch: str
   { machine: 0x08, elfClass: 2, data: 1, arch: 'mips64le' },
 ];
 
-/** The arch a handler runs: by its conventional name (qemu-aarch64), else by the ELF header it matches. */
+/** The arch a handler runs: by its conventional name (qemu-aarch64), else by the ELF header it
+ * matches. */
 export function archOfHandler(handler: Pick<BinfmtHandler, 'name' | 'magic'>): Arch | undefined {
   const byName = ARCHES.find((a) => handler.name === `qemu-${a.qemu}`);
-  if (byName) return byName.name === 'arm32v5' || byName.name === 'arm32v6' ? ARCHES.find((a) => a.name === 'arm32v7') : byName;
+  if (byName)
+    return byName.name === 'arm32v5' || byName.name === 'arm32v6'
+      ? ARCHES.find((a) => a.name === 'arm32v7')
+      : byName;
   const bytes = handler.magic.match(/../g)?.map((b) => parseInt(b, 16)) ?? [];
   if (bytes.length < 20 || bytes[0] !== 0x7f || bytes[1] !== 0x45) return undefined;
   const [elfClass, data] = [bytes[4], bytes[5]];
   const machine = data === 2 ? bytes[18] * 256 + bytes[19] : bytes[18] + bytes[19] * 256;
-  const hit = ELF_MACHINES.find((m) => m.machine === machine && m.elfClass === elfClass && m.data === data);
+  const hit = ELF_MACHINES.find(
+    (m) => m.machine === machine && m.elfClass === elfClass && m.data === data,
+  );
   return hit && ARCHES.find((a) => a.name === hit.arch);
 }
 
 /** The handler that runs an arch's binaries (arm32v5/v6/v7 share qemu-arm). */
 export function handlerFor(state: BinfmtState, arch: Arch): BinfmtHandler | undefined {
-  return state.handlers.find((h) => h.name === `qemu-${arch.qemu}`) ?? state.handlers.find((h) => h.arch && ARCHES.find((a) => a.name === h.arch)?.qemu === arch.qemu);
+  return (
+    state.handlers.find((h) => h.name === `qemu-${arch.qemu}`) ??
+    state.handlers.find((h) => h.arch && ARCHES.find((a) => a.name === h.arch)?.qemu === arch.qemu)
+  );
 }

@@ -9,23 +9,32 @@ export const CODES = {
   XDF010: '`xdf.yaml` is not valid YAML, is over 1 MiB, or expands too many aliases',
   XDF011: '`xdf.yaml` does not match the schema',
   XDF012: 'a config value cannot be rendered (`matrix.tag`, `output.name`, `rewrite`, `qemu.dest`)',
-  XDF013: "a config value that reaches a Dockerfile or a build is not valid there (docker's reference grammar, a line break, a qemu.dest with a space, one image for two templates, a GitLab job name over 255 characters)",
+  XDF013:
+    "a config value that reaches a Dockerfile or a build is not valid there (docker's reference " +
+    'grammar, a line break, a qemu.dest with a space, one image for two templates, a GitLab ' +
+    'job name over 255 characters)',
   XDF020: 'template syntax error',
   XDF021: 'unknown template variable or pin',
-  XDF022: 'a Go-template `{{.X}}` not escaped as `\\{{.X}}`, or `{{.}}`/`{{this}}` as the whole template data',
+  XDF022:
+    'a Go-template `{{.X}}` not escaped as `\\{{.X}}`, or `{{.}}`/`{{this}}` as the whole ' +
+    'template data',
   XDF023: "a partial not found, or outside the template's folder",
   XDF024: 'prototype access (`{{constructor}}`, `{{__proto__}}`), or `{{log}}`/`{{lookup}}`',
-  XDF025: 'a template too deep or too large to parse quickly (nesting over 100, over 10,000 expressions)',
+  XDF025:
+    'a template too deep or too large to parse quickly (nesting over 100, over 10,000 expressions)',
   XDF030: 'a `FROM` with no image',
   XDF031: 'a Dockerfile (a rendered template) with no `FROM`, or empty',
   XDF040: 'the strategy cannot map this image',
   XDF041: 'a digest without a per-arch digest pin',
   XDF042: 'an untagged debian/ubuntu under `multiarch`',
   XDF043: 'the arch has no image under `multiarch`',
-  XDF044: 'one ARG feeds a stage of fixed platform (`$BUILDPLATFORM`, `--platform`) and a mapped stage',
+  XDF044:
+    'one ARG feeds a stage of fixed platform (`$BUILDPLATFORM`, `--platform`) and a mapped stage',
   XDF045: '`pattern` without `rewrite`',
   XDF050: "an output path outside the config's folder",
-  XDF051: 'an output lands on an input (template, config, partial, output template, `xdf.lock`) or another output',
+  XDF051:
+    'an output lands on an input (template, config, partial, output template, `xdf.lock`) or ' +
+    'another output',
   XDF052: 'an output cannot be written',
   XDF053: 'an input over `limits.input_bytes`',
   XDF054: "`--stage-qemu` cannot find the host's emulator",

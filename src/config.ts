@@ -7,7 +7,17 @@ import { fail, XdfError, type Problem, type Warnings } from './errors.js';
 import { isValidDigest, isValidTag, referenceProblem } from './image-ref.js';
 import { validateConfigData, type SchemaError } from './config-schema.js';
 import type { Arch } from './arches.js';
-import type { Config, ConfigOverrides, Engine, ImageRule, MatrixConfig, MatrixFormat, Pin, QemuMode, Strategy } from './types.js';
+import type {
+  Config,
+  ConfigOverrides,
+  Engine,
+  ImageRule,
+  MatrixConfig,
+  MatrixFormat,
+  Pin,
+  QemuMode,
+  Strategy,
+} from './types.js';
 
 const MAX_ALIASES = 100;
 const DEFAULT_ARCHES = ['amd64', 'arm32v7', 'arm64v8'];
@@ -20,18 +30,37 @@ export interface LoadOptions {
   warnings?: Warnings;
 }
 
-type Locate = (dotPath: string, at?: 'key' | 'value') => { line: number; column: number } | undefined;
+type Locate = (
+  dotPath: string,
+  at?: 'key' | 'value',
+) => { line: number; column: number } | undefined;
 
 export function loadConfig(options: LoadOptions): Config {
   const file = options.source?.file;
-  const { data, locate } = options.source ? readYaml(options.source.file, options.source.text) : { data: {}, locate: (() => undefined) as Locate };
-  const problems = file ? validateConfigData(data).map((e) => schemaProblem(e, data, file, locate)) : [];
+  const { data, locate } = options.source
+    ? readYaml(options.source.file, options.source.text)
+    : { data: {}, locate: (() => undefined) as Locate };
+  const problems = file
+    ? validateConfigData(data).map((e) => schemaProblem(e, data, file, locate))
+    : [];
   const dir = file ? path.dirname(file) : options.templateDir;
-  const context = { file, dir, locate, overrides: options.overrides ?? {}, warnings: options.warnings };
+  const context = {
+    file,
+    dir,
+    locate,
+    overrides: options.overrides ?? {},
+    warnings: options.warnings,
+  };
   if (problems.length) {
     // Every problem in one pass: the rules after the schema, on data that may not fit it.
-    try { normalize(data as RawConfig, context); } catch (e) { if (e instanceof XdfError) problems.push(...e.problems); }
-    throw new XdfError(problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0)));
+    try {
+      normalize(data as RawConfig, context);
+    } catch (e) {
+      if (e instanceof XdfError) problems.push(...e.problems);
+    }
+    throw new XdfError(
+      problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0)),
+    );
   }
   return normalize(data as RawConfig, context);
 }
@@ -46,7 +75,14 @@ function readYaml(file: string, text: string): { data: unknown; locate: Locate }
   const yamlError = doc.errors[0];
   if (yamlError) {
     const pos = lineCounter.linePos(yamlError.pos[0]);
-    throw new XdfError({ code: 'XDF010', message: `not valid YAML: ${yamlError.message.split('\n')[0]}`, hint: 'check the indentation and quoting at this place', file, line: pos.line, column: pos.col });
+    throw new XdfError({
+      code: 'XDF010',
+      message: `not valid YAML: ${yamlError.message.split('\n')[0]}`,
+      hint: 'check the indentation and quoting at this place',
+      file,
+      line: pos.line,
+      column: pos.col,
+    });
   }
   yaml().visit(doc, {
     Map(_key, map) {
@@ -56,7 +92,12 @@ function readYaml(file: string, text: string): { data: unknown; locate: Locate }
         if (name === undefined) continue;
         if (seen.has(name)) {
           const pos = lineCounter.linePos((pair.key as { range?: number[] }).range?.[0] ?? 0);
-          fail('XDF010', `not valid YAML: the key ${JSON.stringify(name)} appears twice in one map`, 'keep one of the two', { file, line: pos.line, column: pos.col });
+          fail(
+            'XDF010',
+            `not valid YAML: the key ${JSON.stringify(name)} appears twice in one map`,
+            'keep one of the two',
+            { file, line: pos.line, column: pos.col },
+          );
         }
         seen.add(name);
       }
@@ -76,7 +117,8 @@ function readYaml(file: string, text: string): { data: unknown; locate: Locate }
       }
       if (!isMap(node)) return undefined;
       const map = node;
-      // A key may hold dots itself (images: { docker.io/library/python: … }): the longest one that is there.
+      // A key may hold dots itself (images: { docker.io/library/python: … }): the longest one that
+      // is there.
       let pair;
       for (let n = parts.length - i; n >= 1 && !pair; n--) {
         const name = parts.slice(i, i + n).join('.');
@@ -87,7 +129,10 @@ function readYaml(file: string, text: string): { data: unknown; locate: Locate }
       found = pair.key as { range?: [number, number, number] };
       node = pair.value;
     }
-    const offset = (at === 'value' ? (node as { range?: number[] } | null)?.range?.[0] : undefined) ?? found?.range?.[0] ?? (node as { range?: number[] } | null)?.range?.[0];
+    const offset =
+      (at === 'value' ? (node as { range?: number[] } | null)?.range?.[0] : undefined) ??
+      found?.range?.[0] ??
+      (node as { range?: number[] } | null)?.range?.[0];
     if (offset === undefined) return undefined;
     const pos = lineCounter.linePos(offset);
     return { line: pos.line, column: pos.col };
@@ -97,101 +142,207 @@ function readYaml(file: string, text: string): { data: unknown; locate: Locate }
     data = doc.toJS({ maxAliasCount: MAX_ALIASES }) ?? {};
   } catch (e) {
     // yaml refuses a document whose aliases expand past the count: a billion-laughs bomb.
-    fail('XDF010', `too many YAML aliases: ${(e as Error).message.split('\n')[0]}`, `xdf.yaml may use at most ${MAX_ALIASES} aliases (*name)`, { file, line: 1, column: 1 });
+    fail(
+      'XDF010',
+      `too many YAML aliases: ${(e as Error).message.split('\n')[0]}`,
+      `xdf.yaml may use at most ${MAX_ALIASES} aliases (*name)`,
+      { file, line: 1, column: 1 },
+    );
   }
   return { data, locate };
 }
 
 function schemaProblem(e: SchemaError, data: unknown, file: string, locate: Locate): Problem {
-  const parts = e.instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = e.instancePath
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   let dotPath = parts.join('.');
   let message = e.message ?? 'is not valid';
-  let hint = 'see the configuration reference in the README, or the schema in schema/xdf.schema.json';
+  let hint =
+    'see the configuration reference in the README, or the schema in schema/xdf.schema.json';
   if (e.keyword === 'additionalProperties') {
     const key = String(e.params.additionalProperty);
     dotPath = [...parts, key].join('.');
     message = 'unknown key';
-    const allowed = e.parentSchema?.properties ? Object.keys(e.parentSchema.properties).filter((k) => k !== '$schema') : [];
+    const allowed = e.parentSchema?.properties
+      ? Object.keys(e.parentSchema.properties).filter((k) => k !== '$schema')
+      : [];
     hint = allowed.length ? `allowed keys here: ${allowed.join(', ')}` : hint;
   } else if (e.keyword === 'enum') {
     hint = `allowed values: ${(e.params.allowedValues as string[]).join(', ')}`;
-  } else if (e.keyword === 'type' && e.params.type === 'string' && typeof valueAt(data, parts) === 'number') {
-    hint = `quote it: YAML reads ${String(valueAt(data, parts))} as a number (1.10 becomes 1.1); write "${String(valueAt(data, parts))}"`;
+  } else if (
+    e.keyword === 'type' &&
+    e.params.type === 'string' &&
+    typeof valueAt(data, parts) === 'number'
+  ) {
+    hint =
+      `quote it: YAML reads ${String(valueAt(data, parts))} as a number (1.10 becomes ` +
+      `1.1); write "${String(valueAt(data, parts))}"`;
   } else if (e.keyword === 'pattern' && parts[0] === 'qemu') {
-    hint = 'qemu.dest is a folder ending in / (/usr/bin/) or a full path (/usr/libexec/qemu-binfmt/aarch64-binfmt-P)';
+    hint =
+      'qemu.dest is a folder ending in / (/usr/bin/) or a full path ' +
+      '(/usr/libexec/qemu-binfmt/aarch64-binfmt-P)';
   }
-  const at = (e.keyword === 'additionalProperties' ? locate(dotPath) : locate(dotPath, 'value')) ?? { line: 1, column: 1 };
+  const at = (e.keyword === 'additionalProperties'
+    ? locate(dotPath)
+    : locate(dotPath, 'value')) ?? { line: 1, column: 1 };
   return { code: 'XDF011', message: `${dotPath || '(top level)'}: ${message}`, hint, file, ...at };
 }
 
 function valueAt(data: unknown, parts: string[]): unknown {
-  return parts.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), data);
+  return parts.reduce<unknown>(
+    (v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined),
+    data,
+  );
 }
 
 interface RawConfig {
-  templates?: string[]; arches?: string[]; host?: string; strategy?: Strategy;
+  templates?: string[];
+  arches?: string[];
+  host?: string;
+  strategy?: Strategy;
   images?: Record<string, Record<string, unknown>>;
   qemu?: { mode?: QemuMode; dest?: string };
-  pins?: Record<string, Record<string, string>>; vars?: Record<string, unknown>;
-  output?: { name?: string; header?: boolean }; limits?: { input_bytes?: number };
-  matrix?: { formats?: MatrixFormat[]; image?: string; tag?: string; list_tag?: string; runner?: string; engine?: Engine; build_args?: Record<string, string>; templates?: Partial<Record<MatrixFormat, string>> };
-  native?: Record<string, { runner?: string }>; warnings?: { ignore?: string[] };
-  registries?: Record<string, { insecure?: boolean }>; lock?: { host?: boolean };
+  pins?: Record<string, Record<string, string>>;
+  vars?: Record<string, unknown>;
+  output?: { name?: string; header?: boolean };
+  limits?: { input_bytes?: number };
+  matrix?: {
+    formats?: MatrixFormat[];
+    image?: string;
+    tag?: string;
+    list_tag?: string;
+    runner?: string;
+    engine?: Engine;
+    build_args?: Record<string, string>;
+    templates?: Partial<Record<MatrixFormat, string>>;
+  };
+  native?: Record<string, { runner?: string }>;
+  warnings?: { ignore?: string[] };
+  registries?: Record<string, { insecure?: boolean }>;
+  lock?: { host?: boolean };
 }
 
-interface NormalizeContext { file?: string; dir: string; locate: Locate; overrides: ConfigOverrides; warnings?: Warnings }
+interface NormalizeContext {
+  file?: string;
+  dir: string;
+  locate: Locate;
+  overrides: ConfigOverrides;
+  warnings?: Warnings;
+}
 
 function normalize(raw: RawConfig, ctx: NormalizeContext): Config {
   const problems: Problem[] = [];
-  const at = (dotPath: string, which: 'key' | 'value' = 'value') => ({ file: ctx.file, ...(ctx.file ? ctx.locate(dotPath, which) : undefined) });
-  // An arch name written as a map key (images.x.<arch>, pins.x.<arch>, native.<arch>) is located at the key.
+  const at = (dotPath: string, which: 'key' | 'value' = 'value') => ({
+    file: ctx.file,
+    ...(ctx.file ? ctx.locate(dotPath, which) : undefined),
+  });
+  // An arch name written as a map key (images.x.<arch>, pins.x.<arch>, native.<arch>) is located at
+  // the key.
   const arch = (name: string, dotPath: string, fromCli = false, isKey = false): string => {
     const resolved = resolveArch(String(name));
     if (!resolved) {
-      problems.push({ code: 'XDF001', message: `unknown architecture "${name}"${fromCli ? '' : ` at ${dotPath}`}`, hint: `use one of ${ARCH_NAMES.join(', ')} (or another scheme's name: aarch64, linux/arm/v7, armhf; see xdf arches)`, ...(fromCli ? {} : at(dotPath, isKey ? 'key' : 'value')) });
+      problems.push({
+        code: 'XDF001',
+        message: `unknown architecture "${name}"${fromCli ? '' : ` at ${dotPath}`}`,
+        hint:
+          `use one of ${ARCH_NAMES.join(', ')} (or another scheme's name: aarch64, ` +
+          `linux/arm/v7, armhf; see xdf arches)`,
+        ...(fromCli ? {} : at(dotPath, isKey ? 'key' : 'value')),
+      });
       return String(name);
     }
     if (resolved.ambiguous) {
-      ctx.warnings?.add({ code: 'XDFW003', message: `"${name}" is ambiguous: read as ${resolved.arch.name} (Debian's meaning)`, hint: `write ${resolved.arch.name} to say so`, ...(fromCli ? {} : at(dotPath, isKey ? 'key' : 'value')) });
+      ctx.warnings?.add({
+        code: 'XDFW003',
+        message: `"${name}" is ambiguous: read as ${resolved.arch.name} (Debian's meaning)`,
+        hint: `write ${resolved.arch.name} to say so`,
+        ...(fromCli ? {} : at(dotPath, isKey ? 'key' : 'value')),
+      });
     }
     return resolved.arch.name;
   };
-  const archKeyed = <T>(obj: Record<string, T> | undefined, base: string, skip: Set<string> = new Set()) => {
+  const archKeyed = <T>(
+    obj: Record<string, T> | undefined,
+    base: string,
+    skip: Set<string> = new Set(),
+  ) => {
     const out: Record<string, T> = {};
-    for (const [k, v] of Object.entries(obj ?? {})) out[skip.has(k) ? k : arch(k, `${base}.${k}`, false, true)] = v;
+    for (const [k, v] of Object.entries(obj ?? {}))
+      out[skip.has(k) ? k : arch(k, `${base}.${k}`, false, true)] = v;
     return out;
   };
 
   const arches = ctx.overrides.arches
     ? ctx.overrides.arches.map((a) => arch(a, 'arches', true))
     : (raw.arches ?? DEFAULT_ARCHES).map((a, i) => arch(a, `arches.${i}`));
-  const host = ctx.overrides.host ? arch(ctx.overrides.host, 'host', true) : arch(raw.host ?? 'amd64', 'host');
+  const host = ctx.overrides.host
+    ? arch(ctx.overrides.host, 'host', true)
+    : arch(raw.host ?? 'amd64', 'host');
 
   const images: ImageRule[] = Object.entries(raw.images ?? {}).map(([key, value]) => {
     const pins: Record<string, Pin> = {};
-    for (const [k, v] of Object.entries(value)) if (!IMAGE_KEYS.has(k)) pins[arch(k, `images.${key}.${k}`, false, true)] = oneLineReason(v as Pin);
+    for (const [k, v] of Object.entries(value))
+      if (!IMAGE_KEYS.has(k))
+        pins[arch(k, `images.${key}.${k}`, false, true)] = oneLineReason(v as Pin);
     checkImageRule(key, value, problems, at);
-    const rule: ImageRule = { key, strategy: value.strategy as Strategy | undefined, rewrite: value.rewrite as string | undefined, exclude: ((value.exclude as string[]) ?? []).map((a, i) => arch(a, `images.${key}.exclude.${i}`)), pins };
-    if (rule.strategy === 'pattern' && !rule.rewrite) problems.push({ code: 'XDF011', message: `images.${key}: the pattern strategy needs a rewrite`, hint: 'add rewrite: "myorg/base:{{tag}}-{{arch}}" (variables: registry, name, tag, digest, arch.*)', ...at(`images.${key}`) });
+    const rule: ImageRule = {
+      key,
+      strategy: value.strategy as Strategy | undefined,
+      rewrite: value.rewrite as string | undefined,
+      exclude: ((value.exclude as string[]) ?? []).map((a, i) =>
+        arch(a, `images.${key}.exclude.${i}`),
+      ),
+      pins,
+    };
+    if (rule.strategy === 'pattern' && !rule.rewrite)
+      problems.push({
+        code: 'XDF011',
+        message: `images.${key}: the pattern strategy needs a rewrite`,
+        hint:
+          'add rewrite: "myorg/base:{{tag}}-{{arch}}" (variables: registry, name, tag, ' +
+          'digest, arch.*)',
+        ...at(`images.${key}`),
+      });
     return rule;
   });
-  if ((raw.strategy === 'pattern') && !images.some((r) => r.rewrite)) {
-    problems.push({ code: 'XDF011', message: 'strategy: pattern needs a rewrite per image', hint: 'set strategy: pattern with a rewrite: on each image under images:', ...at('strategy') });
+  if (raw.strategy === 'pattern' && !images.some((r) => r.rewrite)) {
+    problems.push({
+      code: 'XDF011',
+      message: 'strategy: pattern needs a rewrite per image',
+      hint: 'set strategy: pattern with a rewrite: on each image under images:',
+      ...at('strategy'),
+    });
   }
 
   for (const [name, values] of Object.entries(raw.pins ?? {})) {
     for (const [k, v] of Object.entries(values ?? {})) {
-      if (typeof v === 'string' && /[\r\n]/.test(v)) problems.push(lineBreak(`pins.${name}.${k}`, at(`pins.${name}.${k}`)));
+      if (typeof v === 'string' && /[\r\n]/.test(v))
+        problems.push(lineBreak(`pins.${name}.${k}`, at(`pins.${name}.${k}`)));
     }
   }
   const dest = raw.qemu?.dest;
-  if (dest !== undefined && /[\s\0-\x1f]/.test(dest)) {
-    problems.push({ code: 'XDF013', message: `qemu.dest: ${JSON.stringify(dest)} contains a space or a line break`, hint: 'qemu.dest is an absolute path without spaces: /usr/bin/ or /usr/libexec/qemu-binfmt/{{arch.qemu}}-binfmt-P', ...at('qemu.dest') });
+  if (dest !== undefined && /[\s\p{Cc}]/u.test(dest)) {
+    problems.push({
+      code: 'XDF013',
+      message: `qemu.dest: ${JSON.stringify(dest)} contains a space or a line break`,
+      hint:
+        'qemu.dest is an absolute path without spaces: /usr/bin/ or ' +
+        '/usr/libexec/qemu-binfmt/{{arch.qemu}}-binfmt-P',
+      ...at('qemu.dest'),
+    });
   }
 
   let matrix: MatrixConfig | undefined;
   if (raw.matrix?.formats?.length) {
-    if (!raw.matrix.image) problems.push({ code: 'XDF011', message: 'matrix.image is required when matrix.formats is set', hint: 'add image: myorg/app under matrix:', ...at('matrix') });
+    if (!raw.matrix.image)
+      problems.push({
+        code: 'XDF011',
+        message: 'matrix.image is required when matrix.formats is set',
+        hint: 'add image: myorg/app under matrix:',
+        ...at('matrix'),
+      });
     matrix = {
       formats: raw.matrix.formats,
       image: raw.matrix.image ?? '',
@@ -200,7 +351,9 @@ function normalize(raw: RawConfig, ctx: NormalizeContext): Config {
       runner: raw.matrix.runner ?? 'ubuntu-latest',
       engine: raw.matrix.engine ?? 'docker',
       build_args: raw.matrix.build_args ?? {},
-      templates: Object.fromEntries(Object.entries(raw.matrix.templates ?? {}).map(([k, v]) => [k, path.resolve(ctx.dir, v)])),
+      templates: Object.fromEntries(
+        Object.entries(raw.matrix.templates ?? {}).map(([k, v]) => [k, path.resolve(ctx.dir, v)]),
+      ),
     };
   }
 
@@ -213,13 +366,23 @@ function normalize(raw: RawConfig, ctx: NormalizeContext): Config {
     strategy: raw.strategy ?? 'namespace',
     images,
     qemu: { mode: raw.qemu?.mode ?? 'copy', dest: raw.qemu?.dest ?? '/usr/bin/' },
-    pins: Object.fromEntries(Object.entries(raw.pins ?? {}).map(([name, values]) => [name, archKeyed(values, `pins.${name}`, new Set(['default']))])),
+    pins: Object.fromEntries(
+      Object.entries(raw.pins ?? {}).map(([name, values]) => [
+        name,
+        archKeyed(values, `pins.${name}`, new Set(['default'])),
+      ]),
+    ),
     vars: raw.vars ?? {},
     output: { name: raw.output?.name ?? 'Dockerfile.{{arch}}', header: raw.output?.header ?? true },
     limits: { input_bytes: raw.limits?.input_bytes ?? 5 * 1024 * 1024 },
     matrix,
     native: archKeyed(raw.native, 'native'),
-    registries: Object.fromEntries(Object.entries(raw.registries ?? {}).map(([host, r]) => [host, { insecure: r.insecure ?? false }])),
+    registries: Object.fromEntries(
+      Object.entries(raw.registries ?? {}).map(([host, r]) => [
+        host,
+        { insecure: r.insecure ?? false },
+      ]),
+    ),
     lock: { host: raw.lock?.host ?? false },
     warnings: { ignore: raw.warnings?.ignore ?? [] },
     locate: (dotPath, at) => (ctx.file ? ctx.locate(dotPath, at) : undefined),
@@ -228,15 +391,26 @@ function normalize(raw: RawConfig, ctx: NormalizeContext): Config {
   return config;
 }
 
-type At = (dotPath: string, which?: 'key' | 'value') => { file?: string; line?: number; column?: number };
+type At = (
+  dotPath: string,
+  which?: 'key' | 'value',
+) => { file?: string; line?: number; column?: number };
 
 const lineBreak = (key: string, where: ReturnType<At>): Problem => ({
-  code: 'XDF013', message: `${key}: a line break here would reach the Dockerfile as a new instruction`,
-  hint: 'write the value on one line', ...where,
+  code: 'XDF013',
+  message: `${key}: a line break here would reach the Dockerfile as a new instruction`,
+  hint: 'write the value on one line',
+  ...where,
 });
 
-/** DESIGN.md §11: every value of an image rule that reaches a Dockerfile, against docker's grammar. */
-function checkImageRule(key: string, raw: Record<string, unknown>, problems: Problem[], at: At): void {
+/** DESIGN.md §11: every value of an image rule that reaches a Dockerfile, against docker's grammar.
+ * */
+function checkImageRule(
+  key: string,
+  raw: Record<string, unknown>,
+  problems: Problem[],
+  at: At,
+): void {
   // Globs may stand anywhere, a port included (127.0.0.1:*/team/app): check the literal rest.
   const slash = key.indexOf('/');
   const first = slash === -1 ? '' : key.slice(0, slash);
@@ -244,37 +418,67 @@ function checkImageRule(key: string, raw: Record<string, unknown>, problems: Pro
   const name = registry ? key.slice(slash + 1) : key;
   const keyProblem = /[:@]/.test(name)
     ? 'a key names a repository, without tag or digest'
-    : referenceProblem(`${registry ? `${registry.replace(/[*?]/g, '0')}/` : ''}${name.replace(/[*?]/g, 'x')}`);
+    : referenceProblem(
+        `${registry ? `${registry.replace(/[*?]/g, '0')}/` : ''}${name.replace(/[*?]/g, 'x')}`,
+      );
   if (keyProblem) {
-    problems.push({ code: 'XDF013', message: `images.${key}: not an image name: ${keyProblem}`, hint: 'key images: by repository (python, myorg/app, registry.example.com:5000/base) or a glob (myorg/*)', ...at(`images.${key}`, 'key') });
+    problems.push({
+      code: 'XDF013',
+      message: `images.${key}: not an image name: ${keyProblem}`,
+      hint:
+        'key images: by repository (python, myorg/app, registry.example.com:5000/base) or a ' +
+        'glob (myorg/*)',
+      ...at(`images.${key}`, 'key'),
+    });
   }
   for (const [archKey, pin] of Object.entries(raw)) {
-    if (['strategy', 'rewrite', 'exclude'].includes(archKey) || !pin || typeof pin !== 'object') continue;
+    if (['strategy', 'rewrite', 'exclude'].includes(archKey) || !pin || typeof pin !== 'object')
+      continue;
     const p = pin as Pin;
     const base = `images.${key}.${archKey}`;
     if (typeof p.tag === 'string' && !isValidTag(p.tag)) {
-      problems.push({ code: 'XDF013', message: `${base}.tag: ${JSON.stringify(p.tag)} is not a docker tag`, hint: 'a tag is letters, digits, _ . - (at most 128, not starting with . or -): "1.10-alpine3.7"', ...at(`${base}.tag`) });
+      problems.push({
+        code: 'XDF013',
+        message: `${base}.tag: ${JSON.stringify(p.tag)} is not a docker tag`,
+        hint:
+          'a tag is letters, digits, _ . - (at most 128, not starting with . or -): ' +
+          '"1.10-alpine3.7"',
+        ...at(`${base}.tag`),
+      });
     }
     if (typeof p.digest === 'string' && !isValidDigest(p.digest)) {
-      problems.push({ code: 'XDF013', message: `${base}.digest: ${JSON.stringify(p.digest)} is not a digest`, hint: 'write the digest as sha256:<64 hex digits>', ...at(`${base}.digest`) });
+      problems.push({
+        code: 'XDF013',
+        message: `${base}.digest: ${JSON.stringify(p.digest)} is not a digest`,
+        hint: 'write the digest as sha256:<64 hex digits>',
+        ...at(`${base}.digest`),
+      });
     }
-    if (typeof p.reason === 'string' && /[\r\n]/.test(p.reason.trimEnd())) problems.push(lineBreak(`${base}.reason`, at(`${base}.reason`)));
+    if (typeof p.reason === 'string' && /[\r\n]/.test(p.reason.trimEnd()))
+      problems.push(lineBreak(`${base}.reason`, at(`${base}.reason`)));
   }
 }
 
 // A folded YAML scalar (`reason: >`) ends with a line break that is no part of the reason.
-const oneLineReason = (pin: Pin): Pin => (typeof pin.reason === 'string' ? { ...pin, reason: pin.reason.trimEnd() } : pin);
+const oneLineReason = (pin: Pin): Pin =>
+  typeof pin.reason === 'string' ? { ...pin, reason: pin.reason.trimEnd() } : pin;
 
 const MAX_YAML_NESTING = 64;
 
-/** The YAML parser recurses per level: refuse deeper nesting (flow brackets or indentation) first. */
+/** The YAML parser recurses per level: refuse deeper nesting (flow brackets or indentation) first.
+ * */
 function checkYamlNesting(text: string, file: string): void {
   let depth = 0;
   let line = 1;
   let lineStart = 0;
   let quote = '';
-  const tooDeep = (i: number) => fail('XDF010', `xdf.yaml nests more than ${MAX_YAML_NESTING} levels deep`,
-    'a configuration this deep is data: keep it flat', { file, line, column: i - lineStart + 1 });
+  const tooDeep = (i: number) =>
+    fail(
+      'XDF010',
+      `xdf.yaml nests more than ${MAX_YAML_NESTING} levels deep`,
+      'a configuration this deep is data: keep it flat',
+      { file, line, column: i - lineStart + 1 },
+    );
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (c === '\n') {

@@ -27,53 +27,106 @@ export interface DockerfileOutput {
   emulated: boolean;
 }
 
-export interface EmitResult { outputs: DockerfileOutput[]; warnings: Problem[] }
+export interface EmitResult {
+  outputs: DockerfileOutput[];
+  warnings: Problem[];
+}
 
-export function emitDockerfiles(template: TemplateSource, config: Config, options: EmitOptions = {}): EmitResult {
+export function emitDockerfiles(
+  template: TemplateSource,
+  config: Config,
+  options: EmitOptions = {},
+): EmitResult {
   const host = archByName(config.host);
   const warnings: Problem[] = [];
   const outputs: DockerfileOutput[] = [];
-  const parsedByText = new Map<string, ParsedDockerfile>(); // most arches render the same text: parse it once
+  // most arches render the same text: parse it once
+  const parsedByText = new Map<string, ParsedDockerfile>();
   const mappedLines = lineCountKeptUpTo(options.noTemplate ? '' : template.text);
 
   for (const name of config.arches) {
     const arch = archByName(name);
     const emulated = isEmulated(arch, host, config.native);
-    const rendered = options.noTemplate ? template.text
-      : renderTemplate(template, { arch, host, emulated, native: !!config.native[arch.name], pins: pinsFor(config, arch), vars: config.vars });
+    const rendered = options.noTemplate
+      ? template.text
+      : renderTemplate(template, {
+          arch,
+          host,
+          emulated,
+          native: !!config.native[arch.name],
+          pins: pinsFor(config, arch),
+          vars: config.vars,
+        });
     let parsed = parsedByText.get(rendered);
     if (!parsed) parsedByText.set(rendered, (parsed = parseDockerfile(rendered)));
     if (parsed.stages.length === 0) {
       const empty = rendered.trim() === '';
-      fail('XDF031', empty ? `the Dockerfile for ${arch.name} is empty` : `the Dockerfile for ${arch.name} has no FROM`,
-        'a Dockerfile starts its first stage with FROM <image>; check the template (and its {{#if}} blocks)', { file: template.file, ...(empty ? {} : { line: 1, column: 1 }) });
+      fail(
+        'XDF031',
+        empty
+          ? `the Dockerfile for ${arch.name} is empty`
+          : `the Dockerfile for ${arch.name} has no FROM`,
+        'a Dockerfile starts its first stage with FROM <image>; check the template (and its ' +
+          '{{#if}} blocks)',
+        { file: template.file, ...(empty ? {} : { line: 1, column: 1 }) },
+      );
     }
-    const place = (line: number, column: number): Place => (line <= mappedLines
-      ? { file: template.file, line, column }
-      : { file: template.file, rendered: `line ${line} of the rendered output for ${arch.name}` });
+    const place = (line: number, column: number): Place =>
+      line <= mappedLines
+        ? { file: template.file, line, column }
+        : { file: template.file, rendered: `line ${line} of the rendered output for ${arch.name}` };
     const result = transformDockerfile({ parsed, arch, host, config, place, lock: options.lock });
     warnings.push(...result.warnings);
     if (result.excludedBy) {
       if (options.requested?.has(arch.name)) {
-        warnings.push({ code: 'XDFW007', message: `${arch.name} is excluded by images.${result.excludedBy}.exclude: no Dockerfile for it`, hint: `drop ${arch.name} from --arch, or from the exclude list in xdf.yaml`, file: config.file });
+        warnings.push({
+          code: 'XDFW007',
+          message:
+            `${arch.name} is excluded by images.${result.excludedBy}.exclude: no ` +
+            `Dockerfile for it`,
+          hint: `drop ${arch.name} from --arch, or from the exclude list in xdf.yaml`,
+          file: config.file,
+        });
       }
       continue;
     }
     const file = outputPath(template.file, arch, config, options.outDir);
     const edits = result.edits;
-    if (config.output.header) edits.push(headerEdit(parsed, headerLines(template.file, file, arch, result.notes)));
-    outputs.push({ template: template.file, arch, path: file, rendered, content: applyEdits(rendered, edits), emulated });
+    if (config.output.header)
+      edits.push(headerEdit(parsed, headerLines(template.file, file, arch, result.notes)));
+    outputs.push({
+      template: template.file,
+      arch,
+      path: file,
+      rendered,
+      content: applyEdits(rendered, edits),
+      emulated,
+    });
   }
   return { outputs, warnings };
 }
 
-export function outputPath(templateFile: string, arch: Arch, config: Config, outDir?: string): string {
+export function outputPath(
+  templateFile: string,
+  arch: Arch,
+  config: Config,
+  outDir?: string,
+): string {
   const base = path.basename(templateFile).replace(/\.[^.]*$/, '');
-  const name = renderSnippet(config.output.name, { arch, template: base }, { key: 'output.name', file: config.file, ...config.locate('output.name') });
+  const name = renderSnippet(
+    config.output.name,
+    { arch, template: base },
+    { key: 'output.name', file: config.file, ...config.locate('output.name') },
+  );
   return path.resolve(outDir ?? path.dirname(templateFile), name);
 }
 
-function headerLines(templateFile: string, outputFile: string, arch: Arch, notes: string[]): string[] {
+function headerLines(
+  templateFile: string,
+  outputFile: string,
+  arch: Arch,
+  notes: string[],
+): string[] {
   return [dockerfileHeader(templateFile, outputFile, arch), ...notes];
 }
 
@@ -84,11 +137,13 @@ function headerEdit(parsed: ParsedDockerfile, lines: string[]) {
   return { start: parsed.headerAt, end: parsed.headerAt, text };
 }
 
-/** Rendered lines keep their template line numbers up to the first block, partial or comment tag. */
+/** Rendered lines keep their template line numbers up to the first block, partial or comment tag.
+ * */
 function lineCountKeptUpTo(template: string): number {
   const m = /\{\{~?\s*(?:[#^/>!]|else\b)/.exec(template);
   if (!m) return Number.POSITIVE_INFINITY;
   let line = 1;
-  for (let i = template.indexOf('\n'); i !== -1 && i < m.index; i = template.indexOf('\n', i + 1)) line++;
+  for (let i = template.indexOf('\n'); i !== -1 && i < m.index; i = template.indexOf('\n', i + 1))
+    line++;
   return line;
 }

@@ -8,12 +8,15 @@ let handlebarsLib: typeof HandlebarsLib | undefined;
 let yamlLib: typeof YamlLib | undefined;
 
 export async function loadHandlebars(): Promise<void> {
-  const mod = (await import('handlebars')) as typeof HandlebarsLib & { default?: typeof HandlebarsLib };
+  const mod = (await import('handlebars')) as typeof HandlebarsLib & {
+    default?: typeof HandlebarsLib;
+  };
   handlebarsLib ??= mod.default && typeof mod.default.create === 'function' ? mod.default : mod;
 }
 
 export async function loadYaml(): Promise<void> {
-  // yaml is CommonJS: depending on the loader its exports arrive as the namespace or as its default.
+  // yaml is CommonJS: depending on the loader its exports arrive as the namespace or as its
+  // default.
   const mod = (await import('yaml')) as typeof YamlLib & { default?: typeof YamlLib };
   yamlLib ??= 'parseDocument' in mod && typeof mod.parseDocument === 'function' ? mod : mod.default;
 }
@@ -29,4 +32,7 @@ export function yaml(): typeof YamlLib {
 }
 
 /** Runtime options of every template xdf runs: no access to object prototypes from a template. */
-export const NO_PROTOTYPES = { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false } as const;
+export const NO_PROTOTYPES = {
+  allowProtoPropertiesByDefault: false,
+  allowProtoMethodsByDefault: false,
+} as const;

@@ -8,7 +8,8 @@ export interface Place {
   file?: string;
   line?: number; // one-based
   column?: number; // one-based
-  rendered?: string; // a position in rendered text that has no template line: `line 12 of the rendered output for arm64v8`
+  // a place in rendered text with no template line: `line 12 of the rendered output for arm64v8`
+  rendered?: string;
 }
 
 export interface Problem extends Place {
@@ -27,18 +28,25 @@ export class XdfError extends Error {
     this.problems = list;
     this.exitCode = exitCode;
   }
-  get code(): Code { return this.problems[0].code; }
+  get code(): Code {
+    return this.problems[0].code;
+  }
 }
 
 export function fail(code: Code, message: string, hint: string, place: Place = {}): never {
   throw new XdfError({ code, message, hint, ...place });
 }
 
-export function formatProblem(p: Problem, severity: 'error' | 'warning', cwdRelative: (f: string) => string = (f) => f): string {
+export function formatProblem(
+  p: Problem,
+  severity: 'error' | 'warning',
+  cwdRelative: (f: string) => string = (f) => f,
+): string {
   const where = p.file
     ? `${cwdRelative(p.file)}${p.line ? `:${p.line}:${p.column ?? 1}` : ''}`
     : 'xdf';
-  const head = `${where}: ${severity} ${p.code}: ${p.message}${p.rendered ? ` (at ${p.rendered})` : ''}`;
+  const head =
+    `${where}: ${severity} ${p.code}: ` + `${p.message}${p.rendered ? ` (at ${p.rendered})` : ''}`;
   return p.hint ? `${head}\nhint: ${p.hint}` : head;
 }
 
@@ -52,14 +60,29 @@ export class Warnings {
 
   add(w: Problem): void {
     if (this.ignore.has(w.code)) return;
-    if (this.list.some((x) => x.code === w.code && x.message === w.message && x.file === w.file && x.line === w.line)) return;
+    if (
+      this.list.some(
+        (x) =>
+          x.code === w.code && x.message === w.message && x.file === w.file && x.line === w.line,
+      )
+    )
+      return;
     this.list.push(w);
   }
 }
 
 /** The warnings a user sees: without the codes any config of the run ignores, in file order. */
-export function shownWarnings(list: Problem[], configs: { warnings: { ignore: string[] } }[]): Problem[] {
+export function shownWarnings(
+  list: Problem[],
+  configs: { warnings: { ignore: string[] } }[],
+): Problem[] {
   const ignored = new Set(configs.flatMap((c) => c.warnings.ignore));
-  return list.filter((w) => !ignored.has(w.code))
-    .sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+  return list
+    .filter((w) => !ignored.has(w.code))
+    .sort(
+      (a, b) =>
+        (a.file ?? '').localeCompare(b.file ?? '') ||
+        (a.line ?? 0) - (b.line ?? 0) ||
+        (a.column ?? 0) - (b.column ?? 0),
+    );
 }

@@ -7,7 +7,8 @@ export interface ImageRef {
   digest: string; // "" when none, else `sha256:…`
 }
 
-/** Split a reference the way Docker does: the first path part is a registry if it has `.` or `:` or is `localhost`. */
+/** Split a reference the way Docker does: the first path part is a registry if it has `.` or `:` or
+ * is `localhost`. */
 export function parseImageRef(text: string): ImageRef {
   let rest = text;
   let digest = '';
@@ -35,7 +36,9 @@ export function parseImageRef(text: string): ImageRef {
 }
 
 export function formatImageRef(ref: ImageRef): string {
-  return `${ref.registry ? `${ref.registry}/` : ''}${ref.name}${ref.tag ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
+  const registry = ref.registry ? `${ref.registry}/` : '';
+  const tag = ref.tag ? `:${ref.tag}` : '';
+  return `${registry}${ref.name}${tag}${ref.digest ? `@${ref.digest}` : ''}`;
 }
 
 const DOCKER_HUB = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
@@ -43,7 +46,9 @@ const DOCKER_HUB = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.i
 /** An official image: on Docker Hub, with no namespace or the `library/` one. */
 export function isOfficial(ref: ImageRef): boolean {
   if (ref.registry && !DOCKER_HUB.has(ref.registry)) return false;
-  return !ref.name.includes('/') || (ref.name.startsWith('library/') && ref.name.split('/').length === 2);
+  return (
+    !ref.name.includes('/') || (ref.name.startsWith('library/') && ref.name.split('/').length === 2)
+  );
 }
 
 /** The official image's short name (`python` for `library/python`), else the name as written. */
@@ -51,7 +56,8 @@ export function shortName(ref: ImageRef): string {
   return isOfficial(ref) ? ref.name.replace(/^library\//, '') : ref.name;
 }
 
-/** The names a config key may use for this image: `python`, `library/python`, `docker.io/library/python`, … */
+/** The names a config key may use for this image: `python`, `library/python`,
+ * `docker.io/library/python`, … */
 export function imageKeys(ref: ImageRef): string[] {
   const full = ref.registry ? `${ref.registry}/${ref.name}` : ref.name;
   if (!isOfficial(ref)) return [full];
@@ -66,7 +72,8 @@ export function hasVariable(text: string): boolean {
 
 // Docker's reference grammar (distribution/reference): what a registry and docker accept.
 const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
-const DOMAIN = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*(?::[0-9]+)?';
+const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+const DOMAIN = `${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*(?::[0-9]+)?`;
 const REGISTRY = new RegExp(`^${DOMAIN}$`);
 const NAME = new RegExp(`^${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
 const TAG = /^[\w][\w.-]{0,127}$/;
@@ -75,18 +82,26 @@ const DIGEST = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]
 export const isValidTag = (tag: string) => TAG.test(tag);
 export const isValidDigest = (digest: string) => DIGEST.test(digest);
 
-/** Why a full reference (`[registry/]name[:tag][@digest]`) is not one docker accepts, or undefined. */
+/** Why a full reference (`[registry/]name[:tag][@digest]`) is not one docker accepts, or undefined.
+ * */
 export function referenceProblem(text: string): string | undefined {
-  if (/[\s\0-\x1f]/.test(text)) return 'it contains a space or a line break';
+  if (/[\s\p{Cc}]/u.test(text)) return 'it contains a space or a line break';
   const ref = parseImageRef(text);
   const repository = ref.registry ? `${ref.registry}/${ref.name}` : ref.name;
   // Build variables (`${GO}`) are kept for docker to expand: only literal parts are checked.
   if (hasVariable(repository)) return undefined;
   if ((ref.registry && !REGISTRY.test(ref.registry)) || !NAME.test(ref.name)) {
-    return /[A-Z]/.test(ref.name) ? 'a repository name must be lowercase' : `"${repository}" is not a repository name`;
+    return /[A-Z]/.test(ref.name)
+      ? 'a repository name must be lowercase'
+      : `"${repository}" is not a repository name`;
   }
   if (repository.length > 255) return 'the repository name is longer than 255 characters';
-  if (ref.tag && !hasVariable(ref.tag) && !TAG.test(ref.tag)) return `"${ref.tag}" is not a tag (letters, digits, _ . -, at most 128, not starting with . or -)`;
-  if (ref.digest && !hasVariable(ref.digest) && !DIGEST.test(ref.digest)) return `"${ref.digest}" is not a digest (sha256:<64 hex digits>)`;
+  if (ref.tag && !hasVariable(ref.tag) && !TAG.test(ref.tag))
+    return (
+      `"${ref.tag}" is not a tag (letters, digits, _ . -, at most 128, not starting with . ` +
+      `or -)`
+    );
+  if (ref.digest && !hasVariable(ref.digest) && !DIGEST.test(ref.digest))
+    return `"${ref.digest}" is not a digest (sha256:<64 hex digits>)`;
   return undefined;
 }

@@ -1,4 +1,5 @@
-// The installed command's entry: runs the CLI on the process. The only place that sets the exit code.
+// The installed command's entry: runs the CLI on the process. The only place that sets the exit
+// code.
 export async function run(): Promise<void> {
   // `xdf render … | head`: a reader that stops early is no error.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -10,7 +11,11 @@ export async function run(): Promise<void> {
     cwd: process.cwd(),
     env: process.env,
     isTTY: process.stdout.isTTY,
-    stdout: (s) => { if (s) process.stdout.write(s); },
-    stderr: (s) => { if (s) process.stderr.write(s); },
+    stdout: (s) => {
+      if (s) process.stdout.write(s);
+    },
+    stderr: (s) => {
+      if (s) process.stderr.write(s);
+    },
   });
 }

@@ -8,9 +8,14 @@ export function escapeTemplate(dockerfile: string): string {
   return dockerfile.replace(/\{\{/g, '\\{{');
 }
 
-export interface BaseImage { key: string; official: boolean; example: string }
+export interface BaseImage {
+  key: string;
+  official: boolean;
+  example: string;
+}
 
-/** Every external base image of a Dockerfile (FROM, FROM $ARG, COPY --from, RUN --mount from=), once each. */
+/** Every external base image of a Dockerfile (FROM, FROM $ARG, COPY --from, RUN --mount from=),
+ * once each. */
 export function baseImages(dockerfile: string): BaseImage[] {
   const parsed = parseDockerfile(dockerfile);
   const stageNames = new Set(parsed.stages.map((s) => s.name).filter(Boolean));
@@ -24,19 +29,31 @@ export function baseImages(dockerfile: string): BaseImage[] {
   refs.push(...parsed.imageUses.map((u) => u.span.text).filter((t) => !/^\d+$/.test(t)));
   const images = new Map<string, BaseImage>();
   for (const text of refs) {
-    if (text.includes('$') || text.toLowerCase() === 'scratch' || stageNames.has(text.toLowerCase())) continue;
+    if (
+      text.includes('$') ||
+      text.toLowerCase() === 'scratch' ||
+      stageNames.has(text.toLowerCase())
+    )
+      continue;
     const ref = parseImageRef(text);
     const official = isOfficial(ref);
     const key = official ? shortName(ref) : ref.registry ? `${ref.registry}/${ref.name}` : ref.name;
-    if (!images.has(key)) images.set(key, { key, official, example: formatImageRef({ ...ref, digest: '' }) });
+    if (!images.has(key))
+      images.set(key, { key, official, example: formatImageRef({ ...ref, digest: '' }) });
   }
   return [...images.values()];
 }
 
 const DISTROS = new Set(['alpine', 'debian', 'ubuntu']);
-const yamlKey = (key: string) => (/^[A-Za-z0-9_.\/-]+$/.test(key) ? key : JSON.stringify(key));
+const yamlKey = (key: string) => (/^[A-Za-z0-9_./-]+$/.test(key) ? key : JSON.stringify(key));
 
-export interface InitOptions { arches: string[]; host: string; qemuMode: 'copy' | 'none'; qemuReason: string; template: string }
+export interface InitOptions {
+  arches: string[];
+  host: string;
+  qemuMode: 'copy' | 'none';
+  qemuReason: string;
+  template: string;
+}
 
 /** A commented xdf.yaml that names every base image with the strategy that fits it. */
 export function initialConfig(images: BaseImage[], options: InitOptions): string {
@@ -45,18 +62,25 @@ export function initialConfig(images: BaseImage[], options: InitOptions): string
     '# xdf: one Dockerfile template, one Dockerfile per arch. Reference: the README of xdf.',
     `templates: [${options.template}]`,
     `arches: [${options.arches.join(', ')}]   # any naming scheme: aarch64, linux/arm/v7, armhf…`,
-    `host: ${options.host}   # the build machine's arch; configuration, so every machine writes the same files`,
+    `host: ${options.host}   # the build machine's arch; configuration, so every machine writes ` +
+      `the same files`,
     'strategy: namespace   # official images: python:3.12 -> arm64v8/python:3.12',
   ];
   if (images.length) lines.push('images:');
   for (const image of images) {
     const key = yamlKey(image.key);
     if (image.official && DISTROS.has(image.key)) {
-      lines.push(`  ${key}: { strategy: namespace }   # or multiarch: multiarch/${image.key === 'alpine' ? 'alpine:aarch64-v3.19' : `${image.key}-debootstrap:arm64-<suite>`}`);
+      const multiarch =
+        image.key === 'alpine' ? 'alpine:aarch64-v3.19' : `${image.key}-debootstrap:arm64-<suite>`;
+      lines.push(`  ${key}: { strategy: namespace }   # or multiarch: multiarch/${multiarch}`);
     } else if (image.official) {
-      lines.push(`  ${key}: { strategy: namespace }   # ${archByName(options.arches.find((a) => a !== options.host) ?? 'arm64v8').name}/${image.example}`);
+      const other = archByName(options.arches.find((a) => a !== options.host) ?? 'arm64v8').name;
+      lines.push(`  ${key}: { strategy: namespace }   # ${other}/${image.example}`);
     } else {
-      lines.push(`  ${key}: { strategy: platform }   # FROM --platform=…; for per-arch tags use pattern: { strategy: pattern, rewrite: "${image.key}:{{tag}}-{{arch}}" }`);
+      lines.push(
+        `  ${key}: { strategy: platform }   # FROM --platform=…; for per-arch tags use pattern: ` +
+          `{ strategy: pattern, rewrite: "${image.key}:{{tag}}-{{arch}}" }`,
+      );
     }
   }
   lines.push(

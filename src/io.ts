@@ -22,9 +22,13 @@ export interface CommonFlags {
   strict?: boolean;
 }
 
+/** One JSON document on stdout: what --json prints. */
+export const printJson = (io: Io, value: unknown) => io.stdout(`${JSON.stringify(value)}\n`);
+
 export const useColor = (io: Io) => !!io.isTTY && !io.env?.NO_COLOR;
 
-export const relative = (io: Io) => (file: string) => (path.isAbsolute(file) ? path.relative(io.cwd, file) || '.' : file);
+export const relative = (io: Io) => (file: string) =>
+  path.isAbsolute(file) ? path.relative(io.cwd, file) || '.' : file;
 
 /** Warnings on stderr (never in --json mode's stdout), one block each. */
 export function printWarnings(io: Io, warnings: Problem[], flags: CommonFlags): void {
@@ -32,8 +36,17 @@ export function printWarnings(io: Io, warnings: Problem[], flags: CommonFlags): 
   for (const w of warnings) io.stderr(`${formatProblem(w, 'warning', relative(io))}\n`);
 }
 
-export const splitList = (value: string | undefined) => value?.split(',').map((s) => s.trim()).filter(Boolean);
+export const splitList = (value: string | undefined) =>
+  value
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 export const problemJson = (io: Io) => (p: Problem) => ({
-  code: p.code, message: p.message, file: p.file ? relative(io)(p.file) : null, line: p.line ?? null, column: p.column ?? null, hint: p.hint ?? null,
+  code: p.code,
+  message: p.message,
+  file: p.file ? relative(io)(p.file) : null,
+  line: p.line ?? null,
+  column: p.column ?? null,
+  hint: p.hint ?? null,
 });

@@ -10,16 +10,26 @@ import { positionAt } from './text-position.js';
 export const CONFIG_NAME = 'xdf.yaml';
 export const CONFIG_LIMIT = 1024 * 1024;
 
-export type InputKind = 'template' | 'config' | 'partial' | 'output template' | 'Dockerfile' | 'lock file';
+export type InputKind =
+  'template' | 'config' | 'partial' | 'output template' | 'Dockerfile' | 'lock file';
 
 /** Where an input was named, for errors about it (a partial is named in its template). */
-export interface NamedAt { file?: string; line?: number; column?: number }
+export interface NamedAt {
+  file?: string;
+  line?: number;
+  column?: number;
+}
 
 /**
  * A regular file read whole as UTF-8: a folder, FIFO or device is an error (never a hang), and
  * so are a size over the limit and bytes that are not UTF-8 (at the first bad byte).
  */
-export function readInput(file: string, kind: InputKind, limit: number, namedAt: NamedAt = { file }): string {
+export function readInput(
+  file: string,
+  kind: InputKind,
+  limit: number,
+  namedAt: NamedAt = { file },
+): string {
   const shown = path.basename(file);
   let stat: fs.Stats;
   try {
@@ -29,7 +39,12 @@ export function readInput(file: string, kind: InputKind, limit: number, namedAt:
     if (code === 'ENOENT' || code === 'ENOTDIR') {
       fail('XDF003', `${kind} ${shown} not found`, hintNotFound(kind), namedAt);
     }
-    fail('XDF005', `cannot read ${kind} ${shown}: ${code}`, 'check the permissions of the file and its folder', namedAt);
+    fail(
+      'XDF005',
+      `cannot read ${kind} ${shown}: ${code}`,
+      'check the permissions of the file and its folder',
+      namedAt,
+    );
   }
   if (!stat.isFile()) {
     const what = stat.isDirectory() ? 'a folder' : 'not a regular file';
@@ -37,9 +52,10 @@ export function readInput(file: string, kind: InputKind, limit: number, namedAt:
   }
   if (stat.size > limit) {
     const code = kind === 'config' ? 'XDF010' : 'XDF053';
-    const hint = kind === 'config'
-      ? `xdf.yaml is limited to ${limit} bytes: keep data out of it`
-      : 'raise limits.input_bytes in xdf.yaml if this input is right';
+    const hint =
+      kind === 'config'
+        ? `xdf.yaml is limited to ${limit} bytes: keep data out of it`
+        : 'raise limits.input_bytes in xdf.yaml if this input is right';
     fail(code, `${kind} is ${stat.size} bytes, over the limit of ${limit}`, hint, { file });
   }
   let bytes: Buffer;
@@ -47,14 +63,22 @@ export function readInput(file: string, kind: InputKind, limit: number, namedAt:
     bytes = fs.readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    fail('XDF005', `cannot read ${kind} ${shown}: ${code}`, 'check the permissions of the file', namedAt);
+    fail(
+      'XDF005',
+      `cannot read ${kind} ${shown}: ${code}`,
+      'check the permissions of the file',
+      namedAt,
+    );
   }
   return decodeUtf8(bytes, file);
 }
 
 function hintNotFound(kind: InputKind): string {
   if (kind === 'template') {
-    return 'name an existing template, or list templates: in xdf.yaml (default: Dockerfile.tpl in the current folder)';
+    return (
+      'name an existing template, or list templates: in xdf.yaml (default: Dockerfile.tpl ' +
+      'in the current folder)'
+    );
   }
   if (kind === 'config') return 'check the --config path';
   if (kind === 'output template') return 'check matrix.templates in xdf.yaml';
@@ -71,8 +95,12 @@ export function decodeUtf8(bytes: Buffer, file: string): string {
     const bad = firstInvalidUtf8(bytes);
     const before = bytes.subarray(0, bad).toString('utf8'); // valid up to the bad byte
     const { line, column } = positionAt(`${before}.`, before.length);
-    fail('XDF004', `not UTF-8: byte 0x${bytes[bad].toString(16).padStart(2, '0')} at offset ${bad}`,
-      'save the file as UTF-8 (iconv -f latin1 -t utf-8, or your editor\'s encoding menu)', { file, line, column });
+    fail(
+      'XDF004',
+      `not UTF-8: byte 0x${bytes[bad].toString(16).padStart(2, '0')} at offset ${bad}`,
+      "save the file as UTF-8 (iconv -f latin1 -t utf-8, or your editor's encoding menu)",
+      { file, line, column },
+    );
   }
 }
 
@@ -81,7 +109,16 @@ export function firstInvalidUtf8(b: Buffer): number {
   let i = 0;
   while (i < b.length) {
     const c = b[i];
-    const need = c < 0x80 ? 0 : c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
+    const need =
+      c < 0x80
+        ? 0
+        : c >= 0xc2 && c <= 0xdf
+          ? 1
+          : c >= 0xe0 && c <= 0xef
+            ? 2
+            : c >= 0xf0 && c <= 0xf4
+              ? 3
+              : -1;
     if (need < 0) return i;
     for (let k = 1; k <= need; k++) {
       const next = b[i + k];
@@ -111,7 +148,12 @@ export function findConfig(startDir: string): string | undefined {
 const BUILTIN_TEMPLATES = new URL('../templates/', import.meta.url);
 
 /** The output template of a matrix file: the user's own (an input like any other), else xdf's. */
-export function readOutputTemplate(own: string | undefined, builtin: string, limit: number, namedAt: NamedAt): string {
+export function readOutputTemplate(
+  own: string | undefined,
+  builtin: string,
+  limit: number,
+  namedAt: NamedAt,
+): string {
   if (own) return readInput(own, 'output template', limit, namedAt);
   return fs.readFileSync(new URL(builtin, BUILTIN_TEMPLATES), 'utf8');
 }
@@ -142,20 +184,33 @@ export function loadTemplate(file: string, text: string, limit: number): Templat
 }
 
 function findPartial(root: string, realRoot: string, name: string, at: NamedAt): string {
-  const outside = () => fail('XDF023', `partial "${name}" is outside the template's folder`,
-    "partials come only from the template's own folder tree", at);
+  const outside = () =>
+    fail(
+      'XDF023',
+      `partial "${name}" is outside the template's folder`,
+      "partials come only from the template's own folder tree",
+      at,
+    );
   if (path.isAbsolute(name)) outside();
   for (const ext of PARTIAL_EXTENSIONS) {
     const file = path.resolve(root, `${name}${ext}`);
     if (!isInside(root, file)) outside();
     let stat: fs.Stats;
-    try { stat = fs.statSync(file); } catch { continue; }
+    try {
+      stat = fs.statSync(file);
+    } catch {
+      continue;
+    }
     // Decided on the real path: a symlinked folder or file must not lead out of the tree.
     if (!isInside(realRoot, fs.realpathSync.native(file))) outside();
     if (stat.isFile()) return file;
   }
-  return fail('XDF023', `partial "${name}" not found`,
-    `put it at ${name}, ${name}.hbs or ${name}.tpl beside the template`, at);
+  return fail(
+    'XDF023',
+    `partial "${name}" not found`,
+    `put it at ${name}, ${name}.hbs or ${name}.tpl beside the template`,
+    at,
+  );
 }
 
 /** Is `file` inside `folder` (or the folder itself)? Both absolute. */
@@ -165,7 +220,11 @@ export function isInside(folder: string, file: string): boolean {
 }
 
 function realFolder(folder: string): string {
-  try { return fs.realpathSync.native(folder); } catch { return path.resolve(folder); }
+  try {
+    return fs.realpathSync.native(folder);
+  } catch {
+    return path.resolve(folder);
+  }
 }
 
 /**
@@ -189,7 +248,11 @@ export function physicalPath(file: string): string {
 
 /** The real path of an existing file (symlinks followed), else its physical path. */
 export function realPath(file: string): string {
-  try { return fs.realpathSync.native(file); } catch { return physicalPath(file); }
+  try {
+    return fs.realpathSync.native(file);
+  } catch {
+    return physicalPath(file);
+  }
 }
 
 /** What is at a path, without following a symlink there. */
@@ -206,7 +269,8 @@ export function readEntry(file: string): DiskEntry {
   try {
     stat = fs.lstatSync(file);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOTDIR') return { kind: 'blocked', by: blockingFile(file) };
+    if ((e as NodeJS.ErrnoException).code === 'ENOTDIR')
+      return { kind: 'blocked', by: blockingFile(file) };
     return { kind: 'missing' };
   }
   if (stat.isSymbolicLink()) return { kind: 'symlink' };
@@ -217,7 +281,11 @@ export function readEntry(file: string): DiskEntry {
 
 function blockingFile(file: string): string {
   for (let dir = path.dirname(file); path.dirname(dir) !== dir; dir = path.dirname(dir)) {
-    try { if (!fs.statSync(dir).isDirectory()) return dir; } catch { /* not there yet */ }
+    try {
+      if (!fs.statSync(dir).isDirectory()) return dir;
+    } catch {
+      /* not there yet */
+    }
   }
   return path.dirname(file);
 }
@@ -231,15 +299,26 @@ const HEAD_BYTES = 4096;
 export function generatedFilesIn(folder: string): Map<string, string> {
   const found = new Map<string, string>();
   let entries: fs.Dirent[];
-  try { entries = fs.readdirSync(folder, { withFileTypes: true }); } catch { return found; }
+  try {
+    entries = fs.readdirSync(folder, { withFileTypes: true });
+  } catch {
+    return found;
+  }
   const buffer = Buffer.alloc(HEAD_BYTES);
   for (const entry of entries) {
     if (!entry.isFile() || entry.name.startsWith('.xdf-tmp-')) continue;
     const file = path.join(folder, entry.name);
     let head: string;
     try {
-      const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
-      try { head = buffer.toString('utf8', 0, fs.readSync(fd, buffer, 0, HEAD_BYTES, 0)); } finally { fs.closeSync(fd); }
+      const fd = fs.openSync(
+        file,
+        fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK,
+      );
+      try {
+        head = buffer.toString('utf8', 0, fs.readSync(fd, buffer, 0, HEAD_BYTES, 0));
+      } finally {
+        fs.closeSync(fd);
+      }
     } catch {
       continue;
     }

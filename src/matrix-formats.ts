@@ -1,4 +1,5 @@
-// Serializes the matrix per format through output templates (built-in in templates/, or the user's own).
+// Serializes the matrix per format through output templates (built-in in templates/, or the user's
+// own).
 import type Handlebars from 'handlebars';
 import { handlebars, NO_PROTOTYPES, yaml } from './engines.js';
 import path from 'node:path';
@@ -9,68 +10,115 @@ import { makeQuote, shellQuote } from './shell-quote.js';
 import type { Config, Matrix, MatrixFormat } from './types.js';
 
 /** One matrix file to write: an absolute path in the config's folder. */
-export interface MatrixFile { path: string; content: string; mode?: number; format: MatrixFormat }
+export interface MatrixFile {
+  path: string;
+  content: string;
+  mode?: number;
+  format: MatrixFormat;
+}
 
-// File names are fixed (DESIGN.md §7); `manifest` writes two files, and a user template replaces the script.
-export const MATRIX_FILES: Record<MatrixFormat, { file: string; template: string; mode?: number }[]> = {
+// File names are fixed (DESIGN.md §7); `manifest` writes two files, and a user template replaces
+// the script.
+export const MATRIX_FILES: Record<
+  MatrixFormat,
+  { file: string; template: string; mode?: number }[]
+> = {
   json: [{ file: 'xdf-matrix.json', template: 'json.hbs' }],
   yaml: [{ file: 'xdf-matrix.yaml', template: 'yaml.hbs' }],
   gitlab: [{ file: 'xdf-gitlab.yml', template: 'gitlab.hbs' }],
   bake: [{ file: 'docker-bake.json', template: 'bake.hbs' }],
   make: [{ file: 'xdf.mk', template: 'make.hbs' }],
-  manifest: [{ file: 'xdf-manifest.yaml', template: 'manifest-tool.hbs' }, { file: 'xdf-manifest.sh', template: 'manifest.sh.hbs', mode: 0o755 }],
+  manifest: [
+    { file: 'xdf-manifest.yaml', template: 'manifest-tool.hbs' },
+    { file: 'xdf-manifest.sh', template: 'manifest.sh.hbs', mode: 0o755 },
+  ],
 };
 const ORDER: MatrixFormat[] = ['json', 'yaml', 'gitlab', 'bake', 'make', 'manifest'];
 
 /** An output template to read: the user's own (`matrix.templates`), else the built-in one. */
-export interface OutputTemplate { format: MatrixFormat; file: string; own?: string; builtin: string }
+export interface OutputTemplate {
+  format: MatrixFormat;
+  file: string;
+  own?: string;
+  builtin: string;
+}
 
 /** Every output template the configured formats need, in the order their files are written. */
 export function outputTemplates(config: Config): OutputTemplate[] {
-  return ORDER.filter((f) => config.matrix!.formats.includes(f)).flatMap((format) => MATRIX_FILES[format].map((spec, i) => ({
-    format, file: spec.file, builtin: spec.template,
-    // A user template replaces the format's last file (the script, for manifest).
-    own: i === MATRIX_FILES[format].length - 1 ? config.matrix!.templates[format] : undefined,
-  })));
+  return ORDER.filter((f) => config.matrix!.formats.includes(f)).flatMap((format) =>
+    MATRIX_FILES[format].map((spec, i) => ({
+      format,
+      file: spec.file,
+      builtin: spec.template,
+      // A user template replaces the format's last file (the script, for manifest).
+      own: i === MATRIX_FILES[format].length - 1 ? config.matrix!.templates[format] : undefined,
+    })),
+  );
 }
 
 /** The matrix files, from the texts of their output templates (read by load.ts), by file name. */
-export function renderMatrixFiles(matrix: Matrix, config: Config, texts: Map<string, string>): MatrixFile[] {
+export function renderMatrixFiles(
+  matrix: Matrix,
+  config: Config,
+  texts: Map<string, string>,
+): MatrixFile[] {
   const hb = outputEnv(config);
   const data = templateData(matrix, config);
   const files: MatrixFile[] = [];
   for (const format of ORDER.filter((f) => config.matrix!.formats.includes(f))) {
     for (const [i, spec] of MATRIX_FILES[format].entries()) {
-      const own = i === MATRIX_FILES[format].length - 1 ? config.matrix!.templates[format] : undefined;
-      const text = renderOutputTemplate(hb, texts.get(spec.file)!, data, own ?? spec.template, format, config);
+      const own =
+        i === MATRIX_FILES[format].length - 1 ? config.matrix!.templates[format] : undefined;
+      const text = renderOutputTemplate(
+        hb,
+        texts.get(spec.file)!,
+        data,
+        own ?? spec.template,
+        format,
+      );
       if (format === 'gitlab') checkGitlabJobNames(text, config);
-      files.push({ path: path.join(config.dir, spec.file), content: text.endsWith('\n') ? text : `${text}\n`, format, ...(spec.mode ? { mode: spec.mode } : {}) });
+      files.push({
+        path: path.join(config.dir, spec.file),
+        content: text.endsWith('\n') ? text : `${text}\n`,
+        format,
+        ...(spec.mode ? { mode: spec.mode } : {}),
+      });
     }
   }
   return files;
 }
 
-/** The helpers that output templates quote with: one per target language, so no template splices raw values. */
+/** The helpers that output templates quote with: one per target language, so no template splices
+ * raw values. */
 function outputEnv(config: Config): typeof Handlebars {
   const hb = handlebars().create();
-  const yamlText = (value: unknown) => yaml().stringify(value, { lineWidth: 0, version: '1.1', blockQuote: false }).trimEnd();
+  const yamlText = (value: unknown) =>
+    yaml().stringify(value, { lineWidth: 0, version: '1.1', blockQuote: false }).trimEnd();
   hb.registerHelper({
     json: (value: unknown) => JSON.stringify(value, null, 2),
-    // YAML 1.1 quoting also quotes `yes`/`on`/`no`, which 1.1 readers (GitLab, PyYAML) would take for booleans.
+    // YAML 1.1 quoting also quotes `yes`/`on`/`no`, which 1.1 readers (GitLab, PyYAML) would take
+    // for booleans.
     yaml: (value: unknown) => yamlText(value),
     str: (value: unknown) => JSON.stringify(String(value)), // a double-quoted YAML scalar
     // GitLab expands `$VAR` inside variable values; `$$` is its literal dollar.
     gl: (value: unknown) => JSON.stringify(String(value).replace(/\$/g, '$$$$')),
     // The rendered body as one YAML scalar, quoted only when plain would not read back the same.
-    scalar(this: unknown, options: Handlebars.HelperOptions) { return yamlText(String(options.fn(this))); },
+    scalar(this: unknown, options: Handlebars.HelperOptions) {
+      return yamlText(String(options.fn(this)));
+    },
     sh: (value: unknown) => shellQuote(String(value)),
     mk: (value: unknown) => {
       const text = String(value);
       // make ends a recipe line at a line break, inside quotes or not.
       if (text.includes('\n')) {
-        fail('XDF012', `matrix value ${JSON.stringify(text)} has a line break, which a Makefile recipe cannot carry`,
-          'remove the line break from matrix.image, matrix.tag or matrix.build_args, or drop make from matrix.formats',
-          { file: config.file, ...config.locate('matrix') });
+        fail(
+          'XDF012',
+          `matrix value ${JSON.stringify(text)} has a line break, which a Makefile recipe ` +
+            `cannot carry`,
+          'remove the line break from matrix.image, matrix.tag or matrix.build_args, or drop ' +
+            'make from matrix.formats',
+          { file: config.file, ...config.locate('matrix') },
+        );
       }
       return makeQuote(text);
     },
@@ -78,10 +126,13 @@ function outputEnv(config: Config): typeof Handlebars {
     mkfile: (value: unknown) => {
       const text = String(value);
       if (/[\s:#%;|*?[\]\\"'`=]/.test(text)) {
-        fail('XDF012', `path ${JSON.stringify(text)} cannot be a make target or prerequisite`,
-          'rename the template, its folder or output.name without spaces and : # % ; | * ? [ ] \\ '
-          + 'quotes or =, or drop make from matrix.formats',
-          { file: config.file, ...config.locate('matrix') });
+        fail(
+          'XDF012',
+          `path ${JSON.stringify(text)} cannot be a make target or prerequisite`,
+          'rename the template, its folder or output.name without spaces and ' +
+            ': # % ; | * ? [ ] \\ quotes or =, or drop make from matrix.formats',
+          { file: config.file, ...config.locate('matrix') },
+        );
       }
       return text.replace(/\$/g, '$$$$');
     },
@@ -91,18 +142,32 @@ function outputEnv(config: Config): typeof Handlebars {
 }
 
 /** A user's output template with a mistake is a located template error, not a crash. */
-function renderOutputTemplate(hb: typeof Handlebars, source: string, data: unknown, file: string, format: MatrixFormat, config: Config): string {
+function renderOutputTemplate(
+  hb: typeof Handlebars,
+  source: string,
+  data: unknown,
+  file: string,
+  format: MatrixFormat,
+): string {
   try {
     return hb.compile(source, { noEscape: true, strict: true })(data, NO_PROTOTYPES);
   } catch (e) {
     if (e instanceof XdfError) throw e;
     const err = e as Error & { lineNumber?: number; column?: number };
-    const line = err.lineNumber ?? (Number(/on line (\d+)/.exec(err.message)?.[1] ?? 0) || undefined);
-    fail('XDF020', `output template for ${format}: ${err.message.split('\n').slice(-1)[0].replace(/ - \d+:\d+$/, '')}`,
-      'check the {{…}} expression at this place; the matrix data is described in the README', { file, line, column: err.column !== undefined ? err.column + 1 : line ? 1 : undefined });
+    const line =
+      err.lineNumber ?? (Number(/on line (\d+)/.exec(err.message)?.[1] ?? 0) || undefined);
+    const reason = err.message
+      .split('\n')
+      .slice(-1)[0]
+      .replace(/ - \d+:\d+$/, '');
+    fail(
+      'XDF020',
+      `output template for ${format}: ${reason}`,
+      'check the {{…}} expression at this place; the matrix data is described in the README',
+      { file, line, column: err.column !== undefined ? err.column + 1 : line ? 1 : undefined },
+    );
   }
 }
-
 
 /**
  * What output templates see: `targets` (each with `name`, `entry`, `ref` = image:tag, the
@@ -125,7 +190,11 @@ function templateData(matrix: Matrix, config: Config) {
       architecture: arch.arch, // GOARCH, as manifests name it
       variant: arch.variant,
       qemuFile: stages && entry.qemu ? path.posix.join(entry.context, entry.qemu) : '',
-      args: argVars.map(({ key, variable }) => ({ key, variable, value: entry.build_args[key] ?? '' })),
+      args: argVars.map(({ key, variable }) => ({
+        key,
+        variable,
+        value: entry.build_args[key] ?? '',
+      })),
     };
   });
   const byName = new Map(targets.map((t) => [t.name, t]));
@@ -147,8 +216,11 @@ function templateData(matrix: Matrix, config: Config) {
     build_args: argVars,
     include: { include: targets.map((t) => t.entry) },
     bake: literalForBake(bakeFile(targets)),
-    stampInputs: unique([...templates, configName,
-      ...Object.values(config.matrix!.templates).map(relative)]),
+    stampInputs: unique([
+      ...templates,
+      configName,
+      ...Object.values(config.matrix!.templates).map(relative),
+    ]),
     dockerfiles: targets.map((t) => t.entry.dockerfile),
     qemuFiles: unique(targets.map((t) => t.qemuFile)),
     qemuMore: unique(targets.map((t) => t.qemuFile)).slice(1),
@@ -169,37 +241,53 @@ function checkGitlabJobNames(text: string, config: Config): void {
     for (const entry of body?.parallel?.matrix ?? []) {
       const name = `${job}: [${Object.values(entry).join(', ')}]`;
       if (name.length > 255) {
-        fail('XDF013', `the GitLab job ${name.slice(0, 60)}… would be named with ${name.length} `
-          + "characters, over GitLab's 255",
+        fail(
+          'XDF013',
+          `the GitLab job ${name.slice(0, 60)}… would be named with ${name.length} ` +
+            "characters, over GitLab's 255",
           'shorten matrix.image, matrix.tag, matrix.build_args or the template paths',
-          { file: config.file, ...config.locate('matrix') });
+          { file: config.file, ...config.locate('matrix') },
+        );
       }
     }
   }
 }
 
-function bakeFile(targets: { name: string; entry: Matrix['targets'][number]['entry']; ref: string }[]) {
+function bakeFile(
+  targets: { name: string; entry: Matrix['targets'][number]['entry']; ref: string }[],
+) {
   return {
     group: { default: { targets: targets.map((t) => t.name) } },
-    target: Object.fromEntries(targets.map(({ name, entry, ref }) => [name, {
-      context: entry.context,
-      dockerfile: path.posix.relative(entry.context, entry.dockerfile), // bake reads it relative to the context
-      platforms: [entry.platform],
-      tags: [ref],
-      ...(Object.keys(entry.build_args).length ? { args: entry.build_args } : {}),
-    }])),
+    target: Object.fromEntries(
+      targets.map(({ name, entry, ref }) => [
+        name,
+        {
+          context: entry.context,
+          // bake reads it relative to the context
+          dockerfile: path.posix.relative(entry.context, entry.dockerfile),
+          platforms: [entry.platform],
+          tags: [ref],
+          ...(Object.keys(entry.build_args).length ? { args: entry.build_args } : {}),
+        },
+      ]),
+    ),
   };
 }
 
-// Bake evaluates `${…}` and `%{…}` in every string of a JSON file as HCL; doubling the sigil keeps it literal.
+// Bake evaluates `${…}` and `%{…}` in every string of a JSON file as HCL; doubling the sigil keeps
+// it literal.
 function literalForBake<T>(value: T): T {
   if (typeof value === 'string') return value.replace(/([$%])\{/g, '$1$1{') as T;
   if (Array.isArray(value)) return value.map(literalForBake) as T;
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [literalForBake(k), literalForBake(v)])) as T;
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [literalForBake(k), literalForBake(v)]),
+    ) as T;
   return value;
 }
 
-/** A GitLab variable name per build arg (`DEB_ARCH` → `XDF_ARG_DEB_ARCH`), unique even when two keys look alike. */
+/** A GitLab variable name per build arg (`DEB_ARCH` → `XDF_ARG_DEB_ARCH`), unique even when two
+ * keys look alike. */
 function gitlabArgVariables(keys: string[]): { key: string; variable: string }[] {
   const used = new Set<string>();
   return keys.map((key, i) => {

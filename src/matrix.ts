@@ -8,8 +8,14 @@ import { parseImageRef } from './image-ref.js';
 import { renderSnippet } from './render.js';
 import type { Config, Matrix, MatrixEntry } from './types.js';
 
-/** One generated Dockerfile, as the caller knows it: absolute paths, and whether its arch runs under QEMU. */
-export interface MatrixOutput { template: string; arch: Arch; dockerfile: string; emulated: boolean }
+/** One generated Dockerfile, as the caller knows it: absolute paths, and whether its arch runs
+ * under QEMU. */
+export interface MatrixOutput {
+  template: string;
+  arch: Arch;
+  dockerfile: string;
+  emulated: boolean;
+}
 
 const posix = (p: string) => p.split(path.sep).join('/') || '.';
 
@@ -18,11 +24,20 @@ export function buildMatrix(config: Config, outputs: MatrixOutput[]): Matrix {
   const host = archByName(config.host);
   const ordered = inConfigOrder(config, outputs);
   const several = config.templates.length > 1 || new Set(outputs.map((o) => o.template)).size > 1;
-  const where = (key: string) =>
-    ({ key, file: config.file, ...(config.locate(key) ?? config.locate('matrix')) });
+  const where = (key: string) => ({
+    key,
+    file: config.file,
+    ...(config.locate(key) ?? config.locate('matrix')),
+  });
   const targets = ordered.map((o) => {
     const name = several ? `${slug(config.dir, o.template)}-${o.arch.name}` : o.arch.name;
-    const data = { arch: o.arch, host, target: name, vars: config.vars, pins: pinsFor(config, o.arch) };
+    const data = {
+      arch: o.arch,
+      host,
+      target: name,
+      vars: config.vars,
+      pins: pinsFor(config, o.arch),
+    };
     const render = (text: string, key: string) => renderSnippet(text, data, where(key));
     const entry: MatrixEntry = {
       template: posix(path.relative(config.dir, o.template)),
@@ -35,8 +50,9 @@ export function buildMatrix(config: Config, outputs: MatrixOutput[]): Matrix {
       emulated: o.emulated,
       qemu: o.emulated ? `qemu-${o.arch.qemu}-static` : '',
       runner: config.native[o.arch.name]?.runner ?? matrix.runner,
-      build_args: Object.fromEntries(Object.entries(matrix.build_args)
-        .map(([k, v]) => [k, render(v, `matrix.build_args.${k}`)])),
+      build_args: Object.fromEntries(
+        Object.entries(matrix.build_args).map(([k, v]) => [k, render(v, `matrix.build_args.${k}`)]),
+      ),
     };
     return { name, entry };
   });
@@ -52,16 +68,23 @@ export function buildMatrix(config: Config, outputs: MatrixOutput[]): Matrix {
 function imageOf(config: Config, template: string): string {
   const data = {
     slug: slug(config.dir, template).toLowerCase(),
-    template: path.basename(template).replace(/\.[^.]*$/, '').toLowerCase(),
+    template: path
+      .basename(template)
+      .replace(/\.[^.]*$/, '')
+      .toLowerCase(),
     vars: config.vars,
   };
   const at = { file: config.file, ...config.locate('matrix.image', 'value') };
   const image = renderSnippet(config.matrix!.image, data, { key: 'matrix.image', ...at });
   const problem = repositoryProblem(image);
   if (problem) {
-    fail('XDF013', `matrix.image ${JSON.stringify(image)} is not a valid image name: ${problem}`,
-      'write [registry[:port]/]path in lower case and without a tag (that is matrix.tag), '
-      + 'e.g. ghcr.io/myorg/app or myorg/{{slug}}', at);
+    fail(
+      'XDF013',
+      `matrix.image ${JSON.stringify(image)} is not a valid image name: ${problem}`,
+      'write [registry[:port]/]path in lower case and without a tag (that is matrix.tag), ' +
+        'e.g. ghcr.io/myorg/app or myorg/{{slug}}',
+      at,
+    );
   }
   return image;
 }
@@ -78,7 +101,8 @@ export function repositoryProblem(image: string): string | undefined {
   if (registry && !DOMAIN.test(registry)) return `${registry} is not a registry host[:port]`;
   const bad = name.split('/').find((part) => !PATH_COMPONENT.test(part));
   if (bad !== undefined) {
-    return /[A-Z]/.test(bad) ? 'a repository is lower case'
+    return /[A-Z]/.test(bad)
+      ? 'a repository is lower case'
       : `"${bad}" is not a path component (a-z and 0-9, separated by ., _, __ or -)`;
   }
   if (image.length > 255) return 'it is longer than 255 characters';
@@ -87,9 +111,12 @@ export function repositoryProblem(image: string): string | undefined {
 
 function checkTag(tag: string, key: string, config: Config): string {
   if (!TAG.test(tag)) {
-    fail('XDF013', `${key} ${JSON.stringify(tag)} is not a valid image tag`,
+    fail(
+      'XDF013',
+      `${key} ${JSON.stringify(tag)} is not a valid image tag`,
       'a tag is 1 to 128 letters, digits, _, . and -, not starting with . or - (no + or /)',
-      { file: config.file, ...config.locate(key, 'value') });
+      { file: config.file, ...config.locate(key, 'value') },
+    );
   }
   return tag;
 }
@@ -100,16 +127,22 @@ function manifestLists(targets: Matrix['targets'], listTag: string, config: Conf
   for (const { name, entry } of targets) {
     const list = lists.get(entry.image);
     if (list && list.template !== entry.template && makesLists(config)) {
-      fail('XDF013', `templates ${list.template} and ${entry.template} both push ${entry.image}: `
-        + 'its manifest list would mix two apps',
+      fail(
+        'XDF013',
+        `templates ${list.template} and ${entry.template} both push ${entry.image}: ` +
+          'its manifest list would mix two apps',
         'give each template its own image: image: myorg/{{slug}} (or {{template}})',
-        { file: config.file, ...config.locate('matrix.image', 'value') });
+        { file: config.file, ...config.locate('matrix.image', 'value') },
+      );
     }
     if (list) list.names.push(name);
     else lists.set(entry.image, { template: entry.template, names: [name] });
   }
-  return [...lists].map(([image, { names }]): Matrix['lists'][number] =>
-    ({ image, list: `${image}:${listTag}`, targets: names }));
+  return [...lists].map(([image, { names }]): Matrix['lists'][number] => ({
+    image,
+    list: `${image}:${listTag}`,
+    targets: names,
+  }));
 }
 
 const makesLists = (config: Config) =>
@@ -122,36 +155,48 @@ export function slug(dir: string, template: string): string {
 }
 
 // Templates in config order, arches in config order, whatever order the caller found them in:
-// the matrix files must be the same bytes on every run (templates not in the config keep their order, after).
+// the matrix files must be the same bytes on every run (templates not in the config keep their
+// order, after).
 function inConfigOrder(config: Config, outputs: MatrixOutput[]): MatrixOutput[] {
-  const rank = (list: string[], value: string) => { const i = list.indexOf(value); return i === -1 ? list.length : i; };
+  const rank = (list: string[], value: string) => {
+    const i = list.indexOf(value);
+    return i === -1 ? list.length : i;
+  };
   const firstSeen = [...new Set(outputs.map((o) => o.template))];
   return outputs
     .map((o, i) => ({ o, i }))
-    .sort((a, b) => rank(config.templates, a.o.template) - rank(config.templates, b.o.template)
-      || rank(firstSeen, a.o.template) - rank(firstSeen, b.o.template)
-      || rank(config.arches, a.o.arch.name) - rank(config.arches, b.o.arch.name)
-      || a.i - b.i)
+    .sort(
+      (a, b) =>
+        rank(config.templates, a.o.template) - rank(config.templates, b.o.template) ||
+        rank(firstSeen, a.o.template) - rank(firstSeen, b.o.template) ||
+        rank(config.arches, a.o.arch.name) - rank(config.arches, b.o.arch.name) ||
+        a.i - b.i,
+    )
     .map(({ o }) => o);
 }
 
-// Two templates whose slugs collide (`svc/api/Dockerfile.tpl`, `svc-api/Dockerfile.tpl`) would share a bake
+// Two templates whose slugs collide (`svc/api/Dockerfile.tpl`, `svc-api/Dockerfile.tpl`) would
+// share a bake
 // target and a make target, and one would silently replace the other.
 function assertUniqueNames(targets: { name: string; entry: MatrixEntry }[], config: Config): void {
   const seen = new Map<string, string>();
   for (const { name, entry } of targets) {
     const other = seen.get(name);
     if (other !== undefined && other !== entry.template) {
-      fail('XDF059', `templates ${other} and ${entry.template} both get the matrix target name ${name}`,
-        'rename one of the templates or its folder: target names are the template path with '
-          + 'every character outside [A-Za-z0-9_-] turned into -',
-        { file: config.file, ...config.locate('templates') });
+      fail(
+        'XDF059',
+        `templates ${other} and ${entry.template} both get the matrix target name ${name}`,
+        'rename one of the templates or its folder: target names are the template path with ' +
+          'every character outside [A-Za-z0-9_-] turned into -',
+        { file: config.file, ...config.locate('templates') },
+      );
     }
     seen.set(name, entry.template);
   }
 }
 
-/** Entries that would push the same image:tag, each overwriting the other (a warning: the build still works). */
+/** Entries that would push the same image:tag, each overwriting the other (a warning: the build
+ * still works). */
 export function sameTagWarnings(matrix: Matrix, config: Config): Problem[] {
   const byRef = new Map<string, string>();
   const warnings: Problem[] = [];
@@ -159,8 +204,15 @@ export function sameTagWarnings(matrix: Matrix, config: Config): Problem[] {
     const ref = `${entry.image}:${entry.tag}`;
     const other = byRef.get(ref);
     if (other) {
-      warnings.push({ code: 'XDFW008', message: `matrix targets ${other} and ${name} both push ${ref}: one image overwrites the other`,
-        hint: 'make matrix.tag unique per entry, e.g. tag: "{{target}}"', file: config.file, ...(config.locate('matrix.tag') ?? config.locate('matrix')) });
+      warnings.push({
+        code: 'XDFW008',
+        message:
+          `matrix targets ${other} and ${name} both push ${ref}: one image overwrites ` +
+          `the other`,
+        hint: 'make matrix.tag unique per entry, e.g. tag: "{{target}}"',
+        file: config.file,
+        ...(config.locate('matrix.tag') ?? config.locate('matrix')),
+      });
     } else byRef.set(ref, name);
   }
   return warnings;

@@ -1,10 +1,16 @@
 // Step 3: parse rendered Dockerfile text once into the few facts the transforms need, as offsets.
 import { DockerfileParser, type Arg, type Property } from 'dockerfile-ast';
+
+type Range = NonNullable<ReturnType<Arg['getRange']>>;
 import { DIRECTIVE } from './header.js';
 import { LineIndex, type Position } from './text-position.js';
 import { flagOptions, flagValue, instructionWords } from './words.js';
 
-export interface Span { start: number; end: number; text: string }
+export interface Span {
+  start: number;
+  end: number;
+  text: string;
+}
 
 export interface Stage {
   index: number;
@@ -14,11 +20,13 @@ export interface Stage {
   image: Span | null; // the base image argument as written
   platform: Span | null; // the value of --platform
   name: string | null; // lower-cased stage name (`AS build`)
-  bodyStart: number; // offset just after the FROM instruction's last line break: where an injected line goes
+  // offset just after the FROM instruction's last line break: where an injected line goes
+  bodyStart: number;
   hasRun: boolean; // a RUN in the stage itself (ONBUILD RUN does not count)
   runs: number[]; // offsets just after each RUN keyword (qemu.mode mount adds a flag there)
   goBuild: boolean; // a RUN that runs `go build` or `go install`
-  qemuCopies: string[]; // emulators a hand-written COPY/ADD brings in (`aarch64` for qemu-aarch64-static)
+  // emulators a hand-written COPY/ADD brings in (`aarch64` for qemu-aarch64-static)
+  qemuCopies: string[];
 }
 
 export interface ImageUse {
@@ -30,7 +38,12 @@ export interface ImageUse {
   column: number;
 }
 
-export interface ArgDefault { name: string; value: Span | null; line: number; column: number }
+export interface ArgDefault {
+  name: string;
+  value: Span | null;
+  line: number;
+  column: number;
+}
 
 export interface ParsedDockerfile {
   text: string;
@@ -39,7 +52,8 @@ export interface ParsedDockerfile {
   directivesEndWithoutEol: boolean; // the last directive is the last line and has no line break
   args: Map<string, ArgDefault>; // ARGs before the first FROM, by name
   stages: Stage[];
-  imageUses: ImageUse[]; // COPY --from=<x> and RUN --mount=…,from=<x> (stage or image, decided later)
+  // COPY --from=<x> and RUN --mount=…,from=<x> (stage or image, decided later)
+  imageUses: ImageUse[];
   /** One-based line and column of an offset: errors and warnings point at spans. */
   positionOf(offset: number): Position;
 }
@@ -52,7 +66,10 @@ export function parseDockerfile(text: string): ParsedDockerfile {
   const lines = new LineIndex(text);
   const lineStarts = lines.starts;
   const offsetOf = (pos: { line: number; character: number }) => lines.offsetOf(pos);
-  const spanOf = (range: { start: { line: number; character: number }; end: { line: number; character: number } }): Span => {
+  const spanOf = (range: {
+    start: { line: number; character: number };
+    end: { line: number; character: number };
+  }): Span => {
     const start = offsetOf(range.start);
     const end = offsetOf(range.end);
     return { start, end, text: text.slice(start, end) };
@@ -77,28 +94,64 @@ export function parseDockerfile(text: string): ParsedDockerfile {
     const stage = parsed.stages[parsed.stages.length - 1];
     if (keyword === 'FROM') {
       const span = spanOf(range);
-      parsed.stages.push(readFrom(instructionWords(text, span.start, span.end, escape), parsed.stages.length, where, range.end.line, lineStarts, text.length));
+      parsed.stages.push(
+        readFrom(
+          instructionWords(text, span.start, span.end, escape),
+          parsed.stages.length,
+          where,
+          range.end.line,
+          lineStarts,
+          text.length,
+        ),
+      );
     } else if (!stage && keyword === 'ARG') {
       readArg(instruction as Arg, parsed.args, spanOf, where);
     } else if (stage && keyword === 'RUN') {
       stage.hasRun = true;
       stage.runs.push(offsetOf(instruction.getInstructionRange().end));
-      // The parser's argument getters are slow on large files: ask them only when the raw text may match.
+      // The parser's argument getters are slow on large files: ask them only when the raw text may
+      // match.
       const raw = spanOf(range).text;
       if (!stage.goBuild && GO_BUILD.test(raw)) stage.goBuild = true;
       if (!/from=/i.test(raw)) continue;
-      for (const word of instructionWords(text, offsetOf(range.start), offsetOf(range.end), escape, true)) {
+      for (const word of instructionWords(
+        text,
+        offsetOf(range.start),
+        offsetOf(range.end),
+        escape,
+        true,
+      )) {
         const mount = flagValue(word, 'mount');
         for (const option of mount ? flagOptions(mount) : []) {
-          if (option.name === 'from') parsed.imageUses.push({ kind: 'mount', span: option.value, stage: stage.index, source: null, ...where });
+          if (option.name === 'from')
+            parsed.imageUses.push({
+              kind: 'mount',
+              span: option.value,
+              stage: stage.index,
+              source: null,
+              ...where,
+            });
         }
       }
     } else if (stage && (keyword === 'COPY' || keyword === 'ADD')) {
       const raw = spanOf(range).text;
       if (!/--from|qemu-/i.test(raw)) continue;
-      for (const word of instructionWords(text, offsetOf(range.start), offsetOf(range.end), escape, true)) {
+      for (const word of instructionWords(
+        text,
+        offsetOf(range.start),
+        offsetOf(range.end),
+        escape,
+        true,
+      )) {
         const from = flagValue(word, 'from');
-        if (from) parsed.imageUses.push({ kind: 'copy', span: from, stage: stage.index, source: null, ...where });
+        if (from)
+          parsed.imageUses.push({
+            kind: 'copy',
+            span: from,
+            stage: stage.index,
+            source: null,
+            ...where,
+          });
       }
       if (!/qemu-/i.test(raw)) continue;
       const args = instruction.getArguments();
@@ -126,7 +179,11 @@ function resolveStageReferences(parsed: ParsedDockerfile): void {
   for (const use of parsed.imageUses) {
     const text = use.span.text;
     const named = firstNamed.get(text.toLowerCase());
-    use.source = /^\d+$/.test(text) ? Number(text) : named !== undefined && named <= use.stage ? named : null;
+    use.source = /^\d+$/.test(text)
+      ? Number(text)
+      : named !== undefined && named <= use.stage
+        ? named
+        : null;
   }
 }
 
@@ -141,8 +198,17 @@ export function wholeVariable(text: string): string | undefined {
   return m ? (m[1] ?? m[2]) : undefined;
 }
 
-function readFrom(words: Span[], index: number, where: { line: number; column: number }, endLine: number, lineStarts: number[], length: number): Stage {
-  const flags = words.filter((w, i) => w.text.startsWith('--') && words.slice(0, i).every((p) => p.text.startsWith('--')));
+function readFrom(
+  words: Span[],
+  index: number,
+  where: { line: number; column: number },
+  endLine: number,
+  lineStarts: number[],
+  length: number,
+): Stage {
+  const flags = words.filter(
+    (w, i) => w.text.startsWith('--') && words.slice(0, i).every((p) => p.text.startsWith('--')),
+  );
   const args = words.slice(flags.length);
   const platform = flags.map((f) => flagValue(f, 'platform')).find(Boolean) ?? null;
   const hasName = args.length >= 3 && args[1].text.toUpperCase() === 'AS';
@@ -161,11 +227,21 @@ function readFrom(words: Span[], index: number, where: { line: number; column: n
   };
 }
 
-function readArg(arg: Arg, args: Map<string, ArgDefault>, spanOf: (r: any) => Span, where: { line: number; column: number }): void {
+function readArg(
+  arg: Arg,
+  args: Map<string, ArgDefault>,
+  spanOf: (r: Range) => Span,
+  where: { line: number; column: number },
+): void {
   for (const property of arg.getProperties()) readArgProperty(property, args, spanOf, where);
 }
 
-function readArgProperty(property: Property, args: Map<string, ArgDefault>, spanOf: (r: any) => Span, where: { line: number; column: number }): void {
+function readArgProperty(
+  property: Property,
+  args: Map<string, ArgDefault>,
+  spanOf: (r: Range) => Span,
+  where: { line: number; column: number },
+): void {
   const name = property.getName();
   const valueRange = property.getValueRange();
   let value = valueRange ? spanOf(valueRange) : null;
@@ -176,19 +252,22 @@ function readArgProperty(property: Property, args: Map<string, ArgDefault>, span
   args.set(name, { name, value, ...where });
 }
 
-
 function detectEol(text: string): string {
   const lf = text.indexOf('\n');
   return lf > 0 && text[lf - 1] === '\r' ? '\r\n' : '\n';
 }
 
 /** Parser directives must stay the first lines: the header goes right after them. */
-function findHeaderOffset(text: string, lineStarts: number[]): { headerAt: number; withoutEol: boolean } {
+function findHeaderOffset(
+  text: string,
+  lineStarts: number[],
+): { headerAt: number; withoutEol: boolean } {
   let line = 0;
   while (line < lineStarts.length) {
     const start = line === 0 && text.startsWith(BOM) ? 1 : lineStarts[line];
     const end = line + 1 < lineStarts.length ? lineStarts[line + 1] : text.length;
-    if (start >= text.length || !DIRECTIVE.test(text.slice(start, end).replace(/\r?\n$|\r$/, ''))) break;
+    if (start >= text.length || !DIRECTIVE.test(text.slice(start, end).replace(/\r?\n$|\r$/, '')))
+      break;
     line++;
   }
   // A byte-order mark stays first, before the header.

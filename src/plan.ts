@@ -9,13 +9,28 @@ import { loadHandlebars, loadYaml } from './engines.js';
 import { fail, shownWarnings, Warnings, XdfError, type Problem } from './errors.js';
 import { relative, splitList, type CommonFlags, type Io } from './io.js';
 import {
-  CONFIG_LIMIT, findConfig, generatedFilesIn, isInside, loadTemplate, physicalPath, readEntry, readInput, readOutputTemplate, realPath,
+  CONFIG_LIMIT,
+  findConfig,
+  generatedFilesIn,
+  isInside,
+  loadTemplate,
+  physicalPath,
+  readEntry,
+  readInput,
+  readOutputTemplate,
+  realPath,
   type DiskEntry,
 } from './load.js';
 import { buildMatrix, sameTagWarnings } from './matrix.js';
 import { MATRIX_FILES, outputTemplates, renderMatrixFiles } from './matrix-formats.js';
 import {
-  assertDistinct, bakeReferences, decideChanges, type Changes, type PlannedFile, type Producer, type TemplateOutputs,
+  assertDistinct,
+  bakeReferences,
+  decideChanges,
+  type Changes,
+  type PlannedFile,
+  type Producer,
+  type TemplateOutputs,
 } from './ownership.js';
 import { isPlainSnippet, type TemplateSource } from './render.js';
 import type { Config, MatrixFormat } from './types.js';
@@ -45,49 +60,104 @@ export interface Plan {
 }
 
 /** A plan for a command that writes or checks: what changes on disk. */
-export interface DiskPlan extends Plan { changes: Changes }
+export interface DiskPlan extends Plan {
+  changes: Changes;
+}
 
-export function runOptions(io: Io, templates: string[], flags: CommonFlags & { force?: boolean }): RunOptions {
+export function runOptions(
+  io: Io,
+  templates: string[],
+  flags: CommonFlags & { force?: boolean },
+): RunOptions {
   const arches = splitList(flags.arch);
   if (flags.arch !== undefined && !arches?.length) {
-    fail('XDF002', '--arch names no arch', 'name one or more: --arch arm64v8,arm32v7 (or leave --arch out for the config\'s list)');
+    fail(
+      'XDF002',
+      '--arch names no arch',
+      "name one or more: --arch arm64v8,arm32v7 (or leave --arch out for the config's list)",
+    );
   }
   return {
-    cwd: io.cwd, templates, config: flags.config, arches, host: flags.host, out: flags.out,
-    noTemplate: flags.template === false, noHeader: flags.header === false, force: flags.force,
+    cwd: io.cwd,
+    templates,
+    config: flags.config,
+    arches,
+    host: flags.host,
+    out: flags.out,
+    noTemplate: flags.template === false,
+    noHeader: flags.header === false,
+    force: flags.force,
   };
 }
 
 /** --strict: a warning stops the run before anything is written. */
 export function strictWarnings(plan: Plan, flags: CommonFlags): void {
-  if (flags.strict && plan.warnings.length) throw new XdfError(plan.warnings.map((w) => ({ ...w, hint: w.hint ?? 'fix it, or run without --strict' })));
+  if (flags.strict && plan.warnings.length)
+    throw new XdfError(
+      plan.warnings.map((w) => ({ ...w, hint: w.hint ?? 'fix it, or run without --strict' })),
+    );
 }
 
-interface Group { config: Config; templates: TemplateSource[]; outputs: DockerfileOutput[]; complete: boolean }
+interface Group {
+  config: Config;
+  templates: TemplateSource[];
+  outputs: DockerfileOutput[];
+  complete: boolean;
+}
 
 /** Every output of the run, in memory (render, diff and lock stop here: they write nothing). */
 export async function planRun(options: RunOptions): Promise<Plan & { groups: Group[] }> {
   const warnings = new Warnings();
-  const requested = options.arches ? new Set(options.arches.map((a) => resolveArch(a)?.arch.name ?? a)) : undefined;
+  const requested = options.arches
+    ? new Set(options.arches.map((a) => resolveArch(a)?.arch.name ?? a))
+    : undefined;
   const outDir = options.out ? path.resolve(options.cwd, options.out) : undefined;
-  const plan: Plan & { groups: Group[] } = { files: [], dockerfiles: [], configs: [], warnings: [], groups: [] };
+  const plan: Plan & { groups: Group[] } = {
+    files: [],
+    dockerfiles: [],
+    configs: [],
+    warnings: [],
+    groups: [],
+  };
   for (const lookup of groupByConfig(options)) {
     if (lookup.configFile) await loadYaml();
-    const source = lookup.configFile ? { file: lookup.configFile, text: readInput(lookup.configFile, 'config', CONFIG_LIMIT) } : undefined;
-    const config = loadConfig({ source, templateDir: lookup.templateDir, overrides: { arches: options.arches, host: options.host, out: outDir }, warnings });
+    const source = lookup.configFile
+      ? { file: lookup.configFile, text: readInput(lookup.configFile, 'config', CONFIG_LIMIT) }
+      : undefined;
+    const config = loadConfig({
+      source,
+      templateDir: lookup.templateDir,
+      overrides: { arches: options.arches, host: options.host, out: outDir },
+      warnings,
+    });
     if (options.noHeader) config.output = { ...config.output, header: false };
     plan.configs.push(config);
-    const files = lookup.templates.length ? lookup.templates : config.templates.length ? config.templates : [path.join(options.cwd, 'Dockerfile.tpl')];
+    const files = lookup.templates.length
+      ? lookup.templates
+      : config.templates.length
+        ? config.templates
+        : [path.join(options.cwd, 'Dockerfile.tpl')];
     // Inputs that the repository names (not the command line) are read only from inside it.
-    if (!lookup.templates.length) for (const file of files) assertReadInside(file, config, 'templates');
-    for (const [format, file] of Object.entries(config.matrix?.templates ?? {})) assertReadInside(file, config, `matrix.templates.${format}`);
+    if (!lookup.templates.length)
+      for (const file of files) assertReadInside(file, config, 'templates');
+    for (const [format, file] of Object.entries(config.matrix?.templates ?? {}))
+      assertReadInside(file, config, `matrix.templates.${format}`);
     const plainTexts = files.map((file) => readInput(file, 'template', config.limits.input_bytes));
     if (needsHandlebars(config, options.noTemplate ? [] : plainTexts)) await loadHandlebars();
-    const templates = files.map((file, i) => (options.noTemplate ? { file, text: plainTexts[i] } : loadTemplate(file, plainTexts[i], config.limits.input_bytes)));
+    const templates = files.map((file, i) =>
+      options.noTemplate
+        ? { file, text: plainTexts[i] }
+        : loadTemplate(file, plainTexts[i], config.limits.input_bytes),
+    );
     const lock = options.lock ? options.lock(config) : await readLock(config);
     const outputs: DockerfileOutput[] = [];
     for (const template of templates) {
-      const result = emitDockerfiles(template, config, { noTemplate: options.noTemplate, outDir, requested, lock });
+      const result = emitDockerfiles(template, config, {
+        noTemplate: options.noTemplate,
+        outDir,
+        requested,
+        lock,
+      });
       result.warnings.forEach((w) => warnings.add(w));
       outputs.push(...result.outputs);
     }
@@ -96,23 +166,44 @@ export async function planRun(options: RunOptions): Promise<Plan & { groups: Gro
     // One combined matrix per config: only from a run that covers all of its templates and arches.
     const complete = !options.arches && config.templates.every((t) => files.includes(t));
     if (config.matrix && complete) {
-      const matrix = buildMatrix(config, outputs.map((o) => ({ template: o.template, arch: o.arch, dockerfile: o.path, emulated: o.emulated })));
+      const matrix = buildMatrix(
+        config,
+        outputs.map((o) => ({
+          template: o.template,
+          arch: o.arch,
+          dockerfile: o.path,
+          emulated: o.emulated,
+        })),
+      );
       sameTagWarnings(matrix, config).forEach((w) => warnings.add(w));
-      const texts = new Map(outputTemplates(config).map((t) => [t.file, readOutputTemplate(t.own, t.builtin, config.limits.input_bytes,
-        { file: config.file, ...config.locate(`matrix.templates.${t.format}`) })]));
+      const texts = new Map(
+        outputTemplates(config).map((t) => [
+          t.file,
+          readOutputTemplate(t.own, t.builtin, config.limits.input_bytes, {
+            file: config.file,
+            ...config.locate(`matrix.templates.${t.format}`),
+          }),
+        ]),
+      );
       for (const f of renderMatrixFiles(matrix, config, texts)) {
-        plan.files.push({ ...f, producer: { kind: 'matrix', format: f.format, config: config.file ?? config.dir } });
+        plan.files.push({
+          ...f,
+          producer: { kind: 'matrix', format: f.format, config: config.file ?? config.dir },
+        });
       }
     }
     plan.groups.push({ config, templates, outputs, complete });
   }
   // Dockerfiles first, then matrix files: the order of `wrote` lines.
-  plan.files.sort((a, b) => Number(a.producer.kind === 'matrix') - Number(b.producer.kind === 'matrix'));
+  plan.files.sort(
+    (a, b) => Number(a.producer.kind === 'matrix') - Number(b.producer.kind === 'matrix'),
+  );
   plan.warnings = shownWarnings(warnings.list, plan.configs);
   return plan;
 }
 
-/** xdf.lock beside the config (or the template): its digests for every mapped image, never the network. */
+/** xdf.lock beside the config (or the template): its digests for every mapped image, never the
+ * network. */
 async function readLock(config: Config): Promise<LockView | undefined> {
   const file = path.join(config.dir, LOCK_FILE);
   if (readEntry(file).kind === 'missing') return undefined;
@@ -121,10 +212,17 @@ async function readLock(config: Config): Promise<LockView | undefined> {
   return lockedImages(parseLockFile(text, file), LOCK_FILE);
 }
 
-const dockerfileFile = (o: DockerfileOutput): PlannedFile => ({ path: o.path, content: o.content, producer: { kind: 'dockerfile', template: o.template, arch: o.arch.name } });
+const dockerfileFile = (o: DockerfileOutput): PlannedFile => ({
+  path: o.path,
+  content: o.content,
+  producer: { kind: 'dockerfile', template: o.template, arch: o.arch.name },
+});
 
 /** The run of `generate` and `check`: every output, and what it would change on disk. */
-export async function planChanges(options: RunOptions, extra: PlannedFile[] = []): Promise<DiskPlan> {
+export async function planChanges(
+  options: RunOptions,
+  extra: PlannedFile[] = [],
+): Promise<DiskPlan> {
   const plan = await planRun(options);
   const files = [...plan.files, ...extra];
   const show = (f: string) => path.relative(options.cwd, f) || '.';
@@ -138,23 +236,34 @@ export async function planChanges(options: RunOptions, extra: PlannedFile[] = []
     for (const template of group.templates) {
       const names = new Set<string>();
       for (const arch of ARCHES) {
-        try { names.add(outputPath(template.file, arch, group.config, outDir)); } catch { /* a name this arch cannot render */ }
+        try {
+          names.add(outputPath(template.file, arch, group.config, outDir));
+        } catch {
+          /* a name this arch cannot render */
+        }
       }
       for (const name of names) folders.add(path.dirname(name));
       templates.push({ template: template.file, names, complete: !options.arches });
     }
     if (group.complete) {
       const configured = new Set(group.config.matrix?.formats ?? []);
-      for (const [format, specs] of Object.entries(MATRIX_FILES) as [MatrixFormat, { file: string }[]][]) {
-        if (!configured.has(format)) for (const spec of specs) retired.push({ path: path.join(group.config.dir, spec.file), format });
+      for (const [format, specs] of Object.entries(MATRIX_FILES) as [
+        MatrixFormat,
+        { file: string }[],
+      ][]) {
+        if (!configured.has(format))
+          for (const spec of specs)
+            retired.push({ path: path.join(group.config.dir, spec.file), format });
       }
     }
   }
   const entries = new Map<string, DiskEntry>();
-  for (const p of [...files.map((f) => f.path), ...retired.map((r) => r.path)]) entries.set(p, readEntry(p));
+  for (const p of [...files.map((f) => f.path), ...retired.map((r) => r.path)])
+    entries.set(p, readEntry(p));
   for (const [p, entry] of [...entries]) {
     if (entry.kind !== 'file' || path.basename(p) !== 'docker-bake.json') continue;
-    for (const ref of bakeReferences(p, entry.bytes)) if (!entries.has(ref)) entries.set(ref, readEntry(ref));
+    for (const ref of bakeReferences(p, entry.bytes))
+      if (!entries.has(ref)) entries.set(ref, readEntry(ref));
   }
   const roots = plan.groups.map((g) => physicalPath(outDir ?? g.config.dir));
   const generated = new Map<string, string>();
@@ -163,18 +272,33 @@ export async function planChanges(options: RunOptions, extra: PlannedFile[] = []
     if (!roots.some((root) => isInside(root, physicalPath(folder)))) continue;
     for (const [file, owner] of generatedFilesIn(folder)) generated.set(file, owner);
   }
-  const changes = decideChanges({ files, entries, generated, templates, retired, force: !!options.force, show });
-  for (const orphan of changes.remove) if (!entries.has(orphan)) entries.set(orphan, readEntry(orphan)); // for check's diff
+  const changes = decideChanges({
+    files,
+    entries,
+    generated,
+    templates,
+    retired,
+    force: !!options.force,
+    show,
+  });
+  for (const orphan of changes.remove)
+    if (!entries.has(orphan)) entries.set(orphan, readEntry(orphan)); // for check's diff
   plan.warnings = shownWarnings([...plan.warnings, ...changes.warnings], plan.configs);
   return { ...plan, files, changes };
 }
 
 /** Outputs stay inside their root on real paths, and never land on an input or on each other. */
-function checkPlaces(groups: Group[], files: PlannedFile[], outDir: string | undefined, show: (f: string) => string): void {
+function checkPlaces(
+  groups: Group[],
+  files: PlannedFile[],
+  outDir: string | undefined,
+  show: (f: string) => string,
+): void {
   const configOf = new Map<string, Config>();
   for (const g of groups) for (const o of g.outputs) configOf.set(o.path, g.config);
   const inputs: { path: string; physical: string[]; what: string }[] = [];
-  const input = (file: string, what: string) => inputs.push({ path: file, physical: [physicalPath(file), realPath(file)], what });
+  const input = (file: string, what: string) =>
+    inputs.push({ path: file, physical: [physicalPath(file), realPath(file)], what });
   for (const g of groups) {
     if (g.config.file) input(g.config.file, 'config');
     input(path.join(g.config.dir, LOCK_FILE), 'lock file');
@@ -182,22 +306,39 @@ function checkPlaces(groups: Group[], files: PlannedFile[], outDir: string | und
       input(t.file, 'template');
       for (const partial of t.partials?.values() ?? []) input(partial.file, 'partial');
     }
-    for (const own of Object.values(g.config.matrix?.templates ?? {})) input(own, 'output template');
+    for (const own of Object.values(g.config.matrix?.templates ?? {}))
+      input(own, 'output template');
   }
   const located = (p: Producer) => {
-    const config = p.kind === 'dockerfile' ? groups.find((g) => g.templates.some((t) => t.file === p.template))?.config : groups[0]?.config;
-    return { file: config?.file, ...(config?.locate('output.name', 'value') ?? config?.locate('templates', 'value')) };
+    const config =
+      p.kind === 'dockerfile'
+        ? groups.find((g) => g.templates.some((t) => t.file === p.template))?.config
+        : groups[0]?.config;
+    return {
+      file: config?.file,
+      ...(config?.locate('output.name', 'value') ?? config?.locate('templates', 'value')),
+    };
   };
-  const outputs = files.map((f) => ({ path: f.path, physical: physicalPath(f.path), producer: f.producer }));
+  const outputs = files.map((f) => ({
+    path: f.path,
+    physical: physicalPath(f.path),
+    producer: f.producer,
+  }));
   for (const out of outputs) {
     if (out.producer.kind !== 'dockerfile') continue;
     const config = configOf.get(out.path)!;
     const root = outDir ?? config.dir;
     if (!isInside(physicalPath(root), out.physical) || !isInside(root, out.path)) {
       const rel = path.relative(root, out.path).split(path.sep).join('/');
-      const shown = isInside(root, out.path) ? `${rel} (through a symlink to ${path.dirname(out.physical)})` : rel;
-      fail('XDF050', `output ${shown} is outside ${outDir ? 'the --out folder' : "the config's folder"}`,
-        "output.name must stay inside the config's folder; use --out DIR to write elsewhere", { file: config.file, ...config.locate('output.name', 'value') });
+      const shown = isInside(root, out.path)
+        ? `${rel} (through a symlink to ${path.dirname(out.physical)})`
+        : rel;
+      fail(
+        'XDF050',
+        `output ${shown} is outside ${outDir ? 'the --out folder' : "the config's folder"}`,
+        "output.name must stay inside the config's folder; use --out DIR to write elsewhere",
+        { file: config.file, ...config.locate('output.name', 'value') },
+      );
     }
   }
   assertDistinct(outputs, inputs, show, located);
@@ -207,31 +348,53 @@ function checkPlaces(groups: Group[], files: PlannedFile[], outDir: string | und
 function assertReadInside(file: string, config: Config, key: string): void {
   const root = realPath(config.dir);
   if (isInside(root, realPath(file))) return;
-  fail('XDF050', `${path.relative(config.dir, file).split(path.sep).join('/')} is outside the config's folder${isInside(config.dir, file) ? ' (through a symlink)' : ''}`,
-    `${key} names files inside the config's folder; name a template outside it on the command line`, { file: config.file, ...config.locate(key, 'value') });
+  fail(
+    'XDF050',
+    `${path.relative(config.dir, file).split(path.sep).join('/')} is outside the config's ` +
+      `folder${isInside(config.dir, file) ? ' (through a symlink)' : ''}`,
+    `${key} names files inside the config's folder; name a template outside it on the command line`,
+    { file: config.file, ...config.locate(key, 'value') },
+  );
 }
 
-/** Templates with `{{`, output templates and config snippets beyond plain lookups need the engine. */
+/** Templates with `{{`, output templates and config snippets beyond plain lookups need the engine.
+ * */
 function needsHandlebars(config: Config, texts: string[]): boolean {
-  const snippets = [config.output.name, config.qemu.dest, ...config.images.map((r) => r.rewrite ?? ''), ...(config.matrix ? [config.matrix.tag, ...Object.values(config.matrix.build_args)] : [])];
+  const snippets = [
+    config.output.name,
+    config.qemu.dest,
+    ...config.images.map((r) => r.rewrite ?? ''),
+    ...(config.matrix ? [config.matrix.tag, ...Object.values(config.matrix.build_args)] : []),
+  ];
   return !!config.matrix || texts.some((t) => t.includes('{{')) || !snippets.every(isPlainSnippet);
 }
 
-interface ConfigLookup { configFile?: string; templateDir: string; templates: string[] }
+interface ConfigLookup {
+  configFile?: string;
+  templateDir: string;
+  templates: string[];
+}
 
 /** Each template is governed by the xdf.yaml found from its folder upward (or --config). */
 function groupByConfig(options: RunOptions): ConfigLookup[] {
   const explicit = options.config && path.resolve(options.cwd, options.config);
   if (options.templates.length === 0) {
     const configFile = explicit || findConfig(options.cwd);
-    return [{ configFile, templateDir: configFile ? path.dirname(configFile) : options.cwd, templates: [] }];
+    return [
+      {
+        configFile,
+        templateDir: configFile ? path.dirname(configFile) : options.cwd,
+        templates: [],
+      },
+    ];
   }
   const groups = new Map<string, ConfigLookup>();
   for (const t of options.templates) {
     const file = path.resolve(options.cwd, t);
     const configFile = explicit || findConfig(path.dirname(file));
     const key = configFile ?? `dir:${path.dirname(file)}`;
-    if (!groups.has(key)) groups.set(key, { configFile, templateDir: path.dirname(file), templates: [] });
+    if (!groups.has(key))
+      groups.set(key, { configFile, templateDir: path.dirname(file), templates: [] });
     groups.get(key)!.templates.push(file);
   }
   return [...groups.values()];

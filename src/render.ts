@@ -22,13 +22,23 @@ export interface TemplateSource {
 }
 
 // Names that reach JavaScript's object machinery instead of template data.
-const FORBIDDEN = new Set(['constructor', '__proto__', 'prototype', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__']);
-// Handlebars built-ins that reach outside the data (`log` writes to the console, `lookup` reads any key).
+const FORBIDDEN = new Set([
+  'constructor',
+  '__proto__',
+  'prototype',
+  '__defineGetter__',
+  '__defineSetter__',
+  '__lookupGetter__',
+  '__lookupSetter__',
+]);
+// Handlebars built-ins that reach outside the data (`log` writes to the console, `lookup` reads any
+// key).
 const UNAVAILABLE = new Set(['log', 'lookup']);
 // Blocks whose body sees another context than the template's data: `{{.}}` means something there.
 const CONTEXT_BLOCKS = new Set(['each', 'with']);
 
-/** Limits that keep Handlebars' parser (which slows down per token and per level) under a second. */
+/** Limits that keep Handlebars' parser (which slows down per token and per level) under a second.
+ * */
 export const TEMPLATE_LIMITS = { nesting: 100, expressions: 10_000, words: 20_000 };
 
 /** An arch record that prints as its name (`{{arch}}`, `{{host}}`) and still reads every field. */
@@ -36,7 +46,8 @@ function archValue(arch: Arch): Arch {
   return Object.freeze({ ...arch, toString: () => arch.name });
 }
 
-const nameOf = (v: unknown): unknown => (v && typeof v === 'object' && 'name' in v && 'platform' in v ? (v as Arch).name : v);
+const nameOf = (v: unknown): unknown =>
+  v && typeof v === 'object' && 'name' in v && 'platform' in v ? (v as Arch).name : v;
 
 const LOGIC = {
   eq: (a: unknown, b: unknown) => nameOf(a) === nameOf(b),
@@ -46,18 +57,34 @@ const LOGIC = {
   not: (a: unknown) => !a,
 };
 
-interface RenderData { arch: Arch; pins: Record<string, string>; file: string }
+interface RenderData {
+  arch: Arch;
+  pins: Record<string, string>;
+  file: string;
+}
 
 type Loc = { loc?: hbs.AST.SourceLocation };
-const placeOf = (file: string, options: Loc) => ({ file, line: options.loc?.start?.line, column: (options.loc?.start?.column ?? 0) + 1 });
+const placeOf = (file: string, options: Loc) => ({
+  file,
+  line: options.loc?.start?.line,
+  column: (options.loc?.start?.column ?? 0) + 1,
+});
 
 /** An arch named in a template, in any scheme; unknown names fail with the closest known one. */
-function archNamed(name: unknown, where: { file?: string; line?: number; column?: number }): string {
+function archNamed(
+  name: unknown,
+  where: { file?: string; line?: number; column?: number },
+): string {
   const resolved = typeof name === 'string' ? resolveArch(name) : undefined;
   if (!resolved) {
     const near = typeof name === 'string' ? closestArchName(name) : undefined;
-    fail('XDF001', `unknown architecture ${JSON.stringify(name)} in {{#arch}}`,
-      `${near ? `did you mean ${near}? ` : ''}use a name of any scheme: arm64v8, aarch64, linux/arm/v7 (see xdf arches)`, where);
+    fail(
+      'XDF001',
+      `unknown architecture ${JSON.stringify(name)} in {{#arch}}`,
+      `${near ? `did you mean ${near}? ` : ''}use a name of any scheme: arm64v8, aarch64, ` +
+        `linux/arm/v7 (see xdf arches)`,
+      where,
+    );
   }
   return resolved.arch.name;
 }
@@ -72,13 +99,18 @@ function createEnv(): typeof Handlebars {
     pin(name: unknown, options: Handlebars.HelperOptions & Loc) {
       const { arch, pins, file } = options.data.xdf as RenderData;
       if (typeof name !== 'string' || !Object.hasOwn(pins, name)) {
-        fail('XDF021', `unknown pin ${JSON.stringify(name)} for ${arch.name}`,
-          `define it under pins: in xdf.yaml with a default or a value for ${arch.name}; known pins: ${Object.keys(pins).join(', ') || 'none'}`,
-          placeOf(file, options));
+        fail(
+          'XDF021',
+          `unknown pin ${JSON.stringify(name)} for ${arch.name}`,
+          `define it under pins: in xdf.yaml with a default or a value for ${arch.name}; known ` +
+            `pins: ${Object.keys(pins).join(', ') || 'none'}`,
+          placeOf(file, options),
+        );
       }
       return pins[name];
     },
-    // `{{arch}}` prints the name; `{{#arch "arm64v8" "aarch64"}}…{{else}}…{{/arch}}` selects arches.
+    // `{{arch}}` prints the name; `{{#arch "arm64v8" "aarch64"}}…{{else}}…{{/arch}}` selects
+    // arches.
     arch(this: unknown, ...args: unknown[]) {
       const options = args.pop() as Handlebars.HelperOptions & Loc;
       const { arch, file } = options.data.xdf as RenderData;
@@ -99,12 +131,29 @@ const bySource = new WeakMap<TemplateSource, HandlebarsTemplateDelegate>();
 /** Render one template for one arch; errors point at the template's line. */
 export function renderTemplate(source: TemplateSource, ctx: RenderContext): string {
   if (!source.text.includes('{{')) return source.text;
-  const plain = renderPlain(source, { arch: ctx.arch, host: ctx.host, emulated: ctx.emulated, native: ctx.native, pins: ctx.pins, vars: ctx.vars });
+  const plain = renderPlain(source, {
+    arch: ctx.arch,
+    host: ctx.host,
+    emulated: ctx.emulated,
+    native: ctx.native,
+    pins: ctx.pins,
+    vars: ctx.vars,
+  });
   if (plain !== undefined) return plain;
-  const data = { arch: archValue(ctx.arch), host: archValue(ctx.host), emulated: ctx.emulated, native: ctx.native, pins: ctx.pins, vars: ctx.vars };
+  const data = {
+    arch: archValue(ctx.arch),
+    host: archValue(ctx.host),
+    emulated: ctx.emulated,
+    native: ctx.native,
+    pins: ctx.pins,
+    vars: ctx.vars,
+  };
   try {
     const template = compiledFor(source);
-    return template(data, { data: { xdf: { arch: ctx.arch, pins: ctx.pins, file: source.file } }, ...NO_PROTOTYPES });
+    return template(data, {
+      data: { xdf: { arch: ctx.arch, pins: ctx.pins, file: source.file } },
+      ...NO_PROTOTYPES,
+    });
   } catch (e) {
     throw toTemplateError(e, source);
   }
@@ -124,7 +173,11 @@ function compiledFor(source: TemplateSource): HandlebarsTemplateDelegate {
     const render = hb.compile(partialAst, { noEscape: true, strict: true });
     // An error inside a partial points at the partial's own file and line.
     hb.registerPartial(name, ((context: unknown, options?: Handlebars.RuntimeOptions) => {
-      try { return render(context, options); } catch (e) { throw toTemplateError(e, partial); }
+      try {
+        return render(context, options);
+      } catch (e) {
+        throw toTemplateError(e, partial);
+      }
     }) as HandlebarsTemplateDelegate);
   }
   const template = hb.compile(ast, { noEscape: true, strict: true });
@@ -133,25 +186,47 @@ function compiledFor(source: TemplateSource): HandlebarsTemplateDelegate {
   return template;
 }
 
-/** Render a one-line snippet from config (a `rewrite:`, `matrix.tag`, `qemu.dest`, `output.name`). */
-export function renderSnippet(text: string, data: Record<string, unknown>, where: { file?: string; line?: number; column?: number; key: string }): string {
+/** Render a one-line snippet from config (a `rewrite:`, `matrix.tag`, `qemu.dest`, `output.name`).
+ * */
+export function renderSnippet(
+  text: string,
+  data: Record<string, unknown>,
+  where: { file?: string; line?: number; column?: number; key: string },
+): string {
   if (!text.includes('{{')) return text;
   try {
     const simple = substitute(text, data);
     if (simple !== undefined) return simple;
-    const wrapped = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, isArch(v) ? archValue(v) : v]));
+    const wrapped = Object.fromEntries(
+      Object.entries(data).map(([k, v]) => [k, isArch(v) ? archValue(v) : v]),
+    );
     const pins = (data.pins ?? {}) as Record<string, string>;
     let template = snippets.get(text);
     if (!template) {
       const source = { file: where.file ?? '', text };
       vetTemplate(source, parseTemplate(source));
-      snippets.set(text, (template = (shared ??= createEnv()).compile(text, { noEscape: true, strict: true })));
+      snippets.set(
+        text,
+        (template = (shared ??= createEnv()).compile(text, { noEscape: true, strict: true })),
+      );
     }
-    return template(wrapped, { data: { xdf: { arch: data.arch ?? {}, pins, file: where.file } }, ...NO_PROTOTYPES });
+    return template(wrapped, {
+      data: { xdf: { arch: data.arch ?? {}, pins, file: where.file } },
+      ...NO_PROTOTYPES,
+    });
   } catch (e) {
-    const reason = e instanceof XdfError ? e.problems[0].message : e instanceof Error ? e.message.split('\n')[0].replace(/ in \[object Object\].*$/, '') : String(e);
-    fail('XDF012', `${where.key}: cannot render ${JSON.stringify(text)}: ${reason}`,
-      `available variables: ${Object.keys(data).join(', ')}`, where);
+    const reason =
+      e instanceof XdfError
+        ? e.problems[0].message
+        : e instanceof Error
+          ? e.message.split('\n')[0].replace(/ in \[object Object\].*$/, '')
+          : String(e);
+    fail(
+      'XDF012',
+      `${where.key}: cannot render ${JSON.stringify(text)}: ${reason}`,
+      `available variables: ${Object.keys(data).join(', ')}`,
+      where,
+    );
   }
 }
 
@@ -159,14 +234,26 @@ const snippets = new Map<string, HandlebarsTemplateDelegate>();
 
 const SIMPLE = /\{\{\s*([A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*)\s*\}\}/g;
 
-/** Text whose every `{{…}}` is a plain lookup (`{{arch.debian}}`): no blocks, helpers, escapes or triple braces. */
-export const isPlainSnippet = (text: string) => !text.replace(SIMPLE, (m, p: string) => (/^this\b/.test(p) ? '{{' : '')).includes('{{') && !text.includes('\\{{') && !text.includes('{{{');
+/** Text whose every `{{…}}` is a plain lookup (`{{arch.debian}}`): no blocks, helpers, escapes or
+ * triple braces. */
+export const isPlainSnippet = (text: string) =>
+  !text.replace(SIMPLE, (m, p: string) => (/^this\b/.test(p) ? '{{' : '')).includes('{{') &&
+  !text.includes('\\{{') &&
+  !text.includes('{{{');
 
-class Unknown extends Error { constructor(readonly part: string, readonly offset: number) { super(`"${part}" not defined`); } }
+class Unknown extends Error {
+  constructor(
+    readonly part: string,
+    readonly offset: number,
+  ) {
+    super(`"${part}" not defined`);
+  }
+}
 
 /**
  * Plain lookups without the template engine (a hot path: most templates and output names only
- * read arch fields). Undefined when a value is no single value, which the engine prints its own way.
+ * read arch fields). Undefined when a value is no single value, which the engine prints its own
+ * way.
  */
 function substitute(text: string, data: Record<string, unknown>): string | undefined {
   if (!isPlainSnippet(text)) return undefined;
@@ -174,8 +261,14 @@ function substitute(text: string, data: Record<string, unknown>): string | undef
   const out = text.replace(SIMPLE, (match, path: string, offset: number) => {
     let value: unknown = data;
     for (const part of path.split('.')) {
-      if (FORBIDDEN.has(part)) throw new XdfError({ code: 'XDF024', message: `"${part}" is not template data`, hint: 'templates read only arch, host, emulated, native, pins and vars' });
-      if (value === null || typeof value !== 'object' || !Object.hasOwn(value, part)) throw new Unknown(path, offset);
+      if (FORBIDDEN.has(part))
+        throw new XdfError({
+          code: 'XDF024',
+          message: `"${part}" is not template data`,
+          hint: 'templates read only arch, host, emulated, native, pins and vars',
+        });
+      if (value === null || typeof value !== 'object' || !Object.hasOwn(value, part))
+        throw new Unknown(path, offset);
       value = (value as Record<string, unknown>)[part];
     }
     if (value !== null && typeof value === 'object') {
@@ -188,44 +281,83 @@ function substitute(text: string, data: Record<string, unknown>): string | undef
   return plain ? out : undefined;
 }
 
-/** A template of plain lookups, rendered without compiling; errors at the template's line and column. */
+/** A template of plain lookups, rendered without compiling; errors at the template's line and
+ * column. */
 function renderPlain(source: TemplateSource, data: Record<string, unknown>): string | undefined {
   try {
     return substitute(source.text, data);
   } catch (e) {
-    const offset = e instanceof Unknown ? e.offset : source.text.search(/\{\{\s*[\w.]*(constructor|__proto__|prototype|__define|__lookup)/);
+    const offset =
+      e instanceof Unknown
+        ? e.offset
+        : source.text.search(/\{\{\s*[\w.]*(constructor|__proto__|prototype|__define|__lookup)/);
     const at = { file: source.file, ...positionAt(source.text, offset + 2) };
     if (e instanceof Unknown) {
-      throw new XdfError({ code: 'XDF021', message: `unknown template variable "${e.part}"`, hint: 'templates know arch (arch.name, arch.platform, arch.debian, …), host, emulated, native, pins and vars; define user values under vars: in xdf.yaml', ...at });
+      throw new XdfError({
+        code: 'XDF021',
+        message: `unknown template variable "${e.part}"`,
+        hint:
+          'templates know arch (arch.name, arch.platform, arch.debian, …), host, emulated, ' +
+          'native, pins and vars; define user values under vars: in xdf.yaml',
+        ...at,
+      });
     }
     throw new XdfError({ ...(e as XdfError).problems[0], ...at });
   }
 }
 
-const isArch = (v: unknown): v is Arch => !!v && typeof v === 'object' && 'platform' in v && 'qemu' in v;
+const isArch = (v: unknown): v is Arch =>
+  !!v && typeof v === 'object' && 'platform' in v && 'qemu' in v;
 
 /**
  * Refuses what would render something else than the user meant: prototype access, `log` and
  * `lookup`, `{{.}}` where the context is the whole data, and unknown names in `{{#arch}}`.
  */
 function vetTemplate(source: TemplateSource, ast: hbs.AST.Program): void {
-  const at = (node: hbs.AST.Node) => ({ file: source.file, line: node.loc.start.line, column: node.loc.start.column + 1 });
+  const at = (node: hbs.AST.Node) => ({
+    file: source.file,
+    line: node.loc.start.line,
+    column: node.loc.start.column + 1,
+  });
   const visit = (node: hbs.AST.Node, topLevel: boolean) => {
     if (node.type === 'PathExpression') {
       const p = node as hbs.AST.PathExpression;
       const bad = p.parts.find((part) => FORBIDDEN.has(part));
-      if (bad) fail('XDF024', `"${bad}" is not template data`, 'templates read only arch, host, emulated, native, pins and vars', at(p));
+      if (bad)
+        fail(
+          'XDF024',
+          `"${bad}" is not template data`,
+          'templates read only arch, host, emulated, native, pins and vars',
+          at(p),
+        );
       if (topLevel && p.parts.length === 0 && p.depth === 0) {
-        fail('XDF022', `{{${p.original}}} is the whole template data, which prints as [object Object]`,
-          'name the value: {{arch}}, {{arch.debian}}, {{vars.name}}, {{pin "name"}}', at(p));
+        fail(
+          'XDF022',
+          `{{${p.original}}} is the whole template data, which prints as [object Object]`,
+          'name the value: {{arch}}, {{arch.debian}}, {{vars.name}}, {{pin "name"}}',
+          at(p),
+        );
       }
     }
-    if (node.type === 'MustacheStatement' || node.type === 'BlockStatement' || node.type === 'SubExpression') {
+    if (
+      node.type === 'MustacheStatement' ||
+      node.type === 'BlockStatement' ||
+      node.type === 'SubExpression'
+    ) {
       const call = node as hbs.AST.MustacheStatement;
-      const name = call.path.type === 'PathExpression' ? (call.path as hbs.AST.PathExpression).original : '';
-      if (UNAVAILABLE.has(name)) fail('XDF024', `{{${name}}} is not available in xdf templates`, 'templates read only arch, host, emulated, native, pins and vars', at(node));
+      const name =
+        call.path.type === 'PathExpression' ? (call.path as hbs.AST.PathExpression).original : '';
+      if (UNAVAILABLE.has(name))
+        fail(
+          'XDF024',
+          `{{${name}}} is not available in xdf templates`,
+          'templates read only arch, host, emulated, native, pins and vars',
+          at(node),
+        );
       if (name === 'arch' && node.type === 'BlockStatement') {
-        for (const param of call.params) if (param.type === 'StringLiteral') archNamed((param as hbs.AST.StringLiteral).value, at(param));
+        for (const param of call.params)
+          if (param.type === 'StringLiteral')
+            archNamed((param as hbs.AST.StringLiteral).value, at(param));
       }
     }
   };
@@ -233,26 +365,45 @@ function vetTemplate(source: TemplateSource, ast: hbs.AST.Program): void {
 }
 
 /** The partials a template uses, with where each is named; `{{#*inline}}` ones are its own. */
-export function partialReferences(source: TemplateSource): { name: string; line: number; column: number }[] {
-  if (!/\{\{~?#?>/.test(source.text)) return []; // Handlebars' own tokens for a partial: {{> {{#> {{~>
+export function partialReferences(
+  source: TemplateSource,
+): { name: string; line: number; column: number }[] {
+  // Handlebars' own tokens for a partial: {{> {{#> {{~>
+  if (!/\{\{~?#?>/.test(source.text)) return [];
   const ast = parseTemplate(source);
   const inline = new Set<string>();
   const refs: { name: string; line: number; column: number }[] = [];
-  walk(ast, (node) => {
-    if (node.type === 'DecoratorBlock') {
-      const block = node as unknown as hbs.AST.BlockStatement;
-      const first = block.params[0];
-      if (first?.type === 'StringLiteral') inline.add((first as hbs.AST.StringLiteral).value);
-    }
-    if (node.type !== 'PartialStatement' && node.type !== 'PartialBlockStatement') return;
-    const nameNode = (node as hbs.AST.PartialStatement).name;
-    const where = { file: source.file, line: node.loc.start.line, column: node.loc.start.column + 1 };
-    if (nameNode.type === 'SubExpression') {
-      fail('XDF023', 'a partial named by an expression cannot be found before rendering', 'name the partial literally: {{> parts/apt}}', where);
-    }
-    const name = nameNode.type === 'PathExpression' ? (nameNode as hbs.AST.PathExpression).original : String((nameNode as unknown as hbs.AST.StringLiteral).value);
-    refs.push({ name, line: where.line, column: where.column });
-  }, true);
+  walk(
+    ast,
+    (node) => {
+      if (node.type === 'DecoratorBlock') {
+        const block = node as unknown as hbs.AST.BlockStatement;
+        const first = block.params[0];
+        if (first?.type === 'StringLiteral') inline.add((first as hbs.AST.StringLiteral).value);
+      }
+      if (node.type !== 'PartialStatement' && node.type !== 'PartialBlockStatement') return;
+      const nameNode = (node as hbs.AST.PartialStatement).name;
+      const where = {
+        file: source.file,
+        line: node.loc.start.line,
+        column: node.loc.start.column + 1,
+      };
+      if (nameNode.type === 'SubExpression') {
+        fail(
+          'XDF023',
+          'a partial named by an expression cannot be found before rendering',
+          'name the partial literally: {{> parts/apt}}',
+          where,
+        );
+      }
+      const name =
+        nameNode.type === 'PathExpression'
+          ? (nameNode as hbs.AST.PathExpression).original
+          : String((nameNode as unknown as hbs.AST.StringLiteral).value);
+      refs.push({ name, line: where.line, column: where.column });
+    },
+    true,
+  );
   return refs.filter((r) => !inline.has(r.name));
 }
 
@@ -271,8 +422,13 @@ function parseTemplate(source: TemplateSource): hbs.AST.Program {
  */
 function checkComplexity(source: TemplateSource): void {
   const { text, file } = source;
-  const tooDeep = (offset: number) => fail('XDF025', `blocks, else-if chains and subexpressions nested more than ${TEMPLATE_LIMITS.nesting} deep`,
-    'flatten the template: move arch decisions into xdf.yaml (pins, vars, images)', { file, ...positionAt(text, offset) });
+  const tooDeep = (offset: number) =>
+    fail(
+      'XDF025',
+      `blocks, else-if chains and subexpressions nested more than ${TEMPLATE_LIMITS.nesting} deep`,
+      'flatten the template: move arch decisions into xdf.yaml (pins, vars, images)',
+      { file, ...positionAt(text, offset) },
+    );
   const blocks: number[] = []; // per open block: 1 + its else-if branches
   let depth = 0;
   let expressions = 0;
@@ -283,16 +439,30 @@ function checkComplexity(source: TemplateSource): void {
     const body = m[4];
     words += body.split(/\s+/).filter(Boolean).length;
     if (expressions > TEMPLATE_LIMITS.expressions || words > TEMPLATE_LIMITS.words) {
-      fail('XDF025', `more than ${TEMPLATE_LIMITS.expressions} {{…}} expressions or ${TEMPLATE_LIMITS.words} words in them`,
-        'a template this large is data: move it into xdf.yaml (vars) or split the template into partials', { file, ...positionAt(text, m.index!) });
+      fail(
+        'XDF025',
+        `more than ${TEMPLATE_LIMITS.expressions} {{…}} expressions or ${TEMPLATE_LIMITS.words} ` +
+          `words in them`,
+        'a template this large is data: move it into xdf.yaml (vars) or split the template into ' +
+          'partials',
+        { file, ...positionAt(text, m.index!) },
+      );
     }
-    if (m[3] === '#' || m[3] === '^') { blocks.push(1); depth++; }
-    else if (m[3] === '/') depth -= blocks.pop() ?? 0;
-    else if (m[3] === 'else' && /\S/.test(body.replace(/~$/, '')) && blocks.length) { blocks[blocks.length - 1]++; depth++; }
+    if (m[3] === '#' || m[3] === '^') {
+      blocks.push(1);
+      depth++;
+    } else if (m[3] === '/') depth -= blocks.pop() ?? 0;
+    else if (m[3] === 'else' && /\S/.test(body.replace(/~$/, '')) && blocks.length) {
+      blocks[blocks.length - 1]++;
+      depth++;
+    }
     let parens = 0;
     let quote = '';
     for (const c of body) {
-      if (quote) { if (c === quote) quote = ''; continue; }
+      if (quote) {
+        if (c === quote) quote = '';
+        continue;
+      }
       if (c === '"' || c === "'") quote = c;
       else if (c === '(' && depth + ++parens > TEMPLATE_LIMITS.nesting) tooDeep(m.index!);
       else if (c === ')') parens--;
@@ -301,14 +471,32 @@ function checkComplexity(source: TemplateSource): void {
   }
 }
 
-function walk(node: unknown, visit: (n: hbs.AST.Node, topLevel: boolean) => void, topLevel: boolean): void {
+function walk(
+  node: unknown,
+  visit: (n: hbs.AST.Node, topLevel: boolean) => void,
+  topLevel: boolean,
+): void {
   if (!node || typeof node !== 'object') return;
-  if (Array.isArray(node)) { for (const n of node) walk(n, visit, topLevel); return; }
+  if (Array.isArray(node)) {
+    for (const n of node) walk(n, visit, topLevel);
+    return;
+  }
   const n = node as Record<string, unknown>;
   if (typeof n.type === 'string') visit(n as unknown as hbs.AST.Node, topLevel);
-  const changesContext = n.type === 'BlockStatement'
-    && CONTEXT_BLOCKS.has(((n.path as hbs.AST.PathExpression | undefined)?.original) ?? '');
-  for (const key of ['body', 'program', 'inverse', 'path', 'params', 'hash', 'pairs', 'value', 'name']) {
+  const changesContext =
+    n.type === 'BlockStatement' &&
+    CONTEXT_BLOCKS.has((n.path as hbs.AST.PathExpression | undefined)?.original ?? '');
+  for (const key of [
+    'body',
+    'program',
+    'inverse',
+    'path',
+    'params',
+    'hash',
+    'pairs',
+    'value',
+    'name',
+  ]) {
     walk(n[key], visit, topLevel && !(changesContext && (key === 'program' || key === 'inverse')));
   }
 }
@@ -326,23 +514,61 @@ function toTemplateError(e: unknown, source: TemplateSource): XdfError {
     line = Number(parseLine[1]);
     column = parseErrorColumn(message, source.text, line);
     if (goBrace && goBrace.line === line) {
-      return new XdfError({ code: 'XDF022', message: 'a Go-template expression ({{.…}}) is not a Handlebars expression', hint: 'escape it as \\{{.State}} so that it reaches the Dockerfile as {{.State}}', file: source.file, ...goBrace });
+      return new XdfError({
+        code: 'XDF022',
+        message: 'a Go-template expression ({{.…}}) is not a Handlebars expression',
+        hint: 'escape it as \\{{.State}} so that it reaches the Dockerfile as {{.State}}',
+        file: source.file,
+        ...goBrace,
+      });
     }
     const unclosed = /got 'EOF'/.test(message) ? unclosedBlock(source.text) : undefined;
     if (unclosed) {
-      return new XdfError({ code: 'XDF020', message: `{{#${unclosed.name}}} is never closed`, hint: `close it with {{/${unclosed.name}}}`, file: source.file, ...positionAt(source.text, unclosed.offset) });
+      return new XdfError({
+        code: 'XDF020',
+        message: `{{#${unclosed.name}}} is never closed`,
+        hint: `close it with {{/${unclosed.name}}}`,
+        file: source.file,
+        ...positionAt(source.text, unclosed.offset),
+      });
     }
-    return new XdfError({ code: 'XDF020', message: `template syntax error: ${message.split('\n').slice(-1)[0]}`, hint: 'check the {{…}} expression at this place: blocks need their {{/…}}, and a literal {{ is written \\{{', file: source.file, line, column });
+    return new XdfError({
+      code: 'XDF020',
+      message: `template syntax error: ${message.split('\n').slice(-1)[0]}`,
+      hint:
+        'check the {{…}} expression at this place: blocks need their {{/…}}, and a literal ' +
+        '{{ is written \\{{',
+      file: source.file,
+      line,
+      column,
+    });
   }
   const notDefined = /^"(.+)" not defined in/.exec(message);
   if (notDefined) {
-    return new XdfError({ code: 'XDF021', message: `unknown template variable "${notDefined[1]}"`, hint: 'templates know arch (arch.name, arch.platform, arch.debian, …), host, emulated, native, pins and vars; define user values under vars: in xdf.yaml', file: source.file, line, column });
+    return new XdfError({
+      code: 'XDF021',
+      message: `unknown template variable "${notDefined[1]}"`,
+      hint:
+        'templates know arch (arch.name, arch.platform, arch.debian, …), host, emulated, ' +
+        'native, pins and vars; define user values under vars: in xdf.yaml',
+      file: source.file,
+      line,
+      column,
+    });
   }
   const plain = message.replace(/ - \d+:\d+$/, '');
-  return new XdfError({ code: 'XDF020', message: `template error: ${plain}`, hint: 'check the {{…}} expression at this place', file: source.file, line, column });
+  return new XdfError({
+    code: 'XDF020',
+    message: `template error: ${plain}`,
+    hint: 'check the {{…}} expression at this place',
+    file: source.file,
+    line,
+    column,
+  });
 }
 
-/** The innermost block opened and never closed, for an error at its opening tag rather than at the end. */
+/** The innermost block opened and never closed, for an error at its opening tag rather than at the
+ * end. */
 function unclosedBlock(text: string): { name: string; offset: number } | undefined {
   const open: { name: string; offset: number }[] = [];
   for (const m of text.matchAll(/(\\?)\{\{~?\s*([#^/])\s*>?\s*([\w.-]+)/g)) {

@@ -1,7 +1,10 @@
 // The one owner of offset → line and column, counting lines as Docker does: `\r\n`, `\n` and a
 // lone `\r` each end a line. Lines and columns are one-based; columns count UTF-16 units.
 
-export interface Position { line: number; column: number }
+export interface Position {
+  line: number;
+  column: number;
+}
 
 export class LineIndex {
   /** Offsets where each line starts. */
@@ -33,4 +36,5 @@ export class LineIndex {
 }
 
 /** One position in a text that is looked at once. */
-export const positionAt = (text: string, offset: number): Position => new LineIndex(text).position(offset);
+export const positionAt = (text: string, offset: number): Position =>
+  new LineIndex(text).position(offset);

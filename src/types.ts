@@ -5,7 +5,11 @@ export type QemuMode = 'copy' | 'copy-from' | 'mount' | 'none';
 export type Engine = 'docker' | 'podman';
 export type MatrixFormat = 'json' | 'yaml' | 'gitlab' | 'bake' | 'make' | 'manifest';
 
-export interface Pin { tag?: string; digest?: string; reason?: string }
+export interface Pin {
+  tag?: string;
+  digest?: string;
+  reason?: string;
+}
 
 /** One entry of `images:`; the key is an exact name or a glob (`myorg/*`). */
 export interface ImageRule {
@@ -27,7 +31,8 @@ export interface MatrixConfig {
   templates: Partial<Record<MatrixFormat, string>>; // absolute paths of user output templates
 }
 
-/** A normalized, validated configuration: every default applied, arch names canonical, paths absolute. */
+/** A normalized, validated configuration: every default applied, arch names canonical, paths
+ * absolute. */
 export interface Config {
   file?: string; // absolute path of xdf.yaml, undefined when none
   dir: string; // absolute: the config's folder (or the template's folder when there is no config)
@@ -46,7 +51,8 @@ export interface Config {
   registries: Record<string, { insecure: boolean }>; // by host[:port]
   lock: { host: boolean };
   warnings: { ignore: string[] };
-  /** Where a config key was written (`images.golang.arm64v8`), for errors that point into xdf.yaml. */
+  /** Where a config key was written (`images.golang.arm64v8`), for errors that point into xdf.yaml.
+   * */
   locate(path: string, at?: 'key' | 'value'): { line: number; column: number } | undefined;
 }
 
@@ -79,4 +85,3 @@ export interface Matrix {
   /** Entries with their bake/make target names (`arm64v8`, or `svc-api-Dockerfile-arm64v8`). */
   targets: { name: string; entry: MatrixEntry }[];
 }
-

@@ -2,8 +2,15 @@
 // (The parser's own argument getters rescan the document per call, which is slow on large files.)
 import type { Span } from './parse.js';
 
-/** Words after the keyword of the instruction in text[start, end); with flagsOnly, the leading `--flags`. */
-export function instructionWords(text: string, start: number, end: number, escape: string, flagsOnly = false): Span[] {
+/** Words after the keyword of the instruction in text[start, end); with flagsOnly, the leading
+ * `--flags`. */
+export function instructionWords(
+  text: string,
+  start: number,
+  end: number,
+  escape: string,
+  flagsOnly = false,
+): Span[] {
   const words: Span[] = [];
   let i = skipWord(text, start, end, escape); // the keyword
   for (;;) {
@@ -30,7 +37,15 @@ export function flagOptions(value: Span): { name: string; value: Span }[] {
   let at = 0;
   for (const part of value.text.split(',')) {
     const eq = part.indexOf('=');
-    if (eq > 0) options.push({ name: part.slice(0, eq).toLowerCase(), value: { start: value.start + at + eq + 1, end: value.start + at + part.length, text: part.slice(eq + 1) } });
+    if (eq > 0)
+      options.push({
+        name: part.slice(0, eq).toLowerCase(),
+        value: {
+          start: value.start + at + eq + 1,
+          end: value.start + at + part.length,
+          text: part.slice(eq + 1),
+        },
+      });
     at += part.length + 1;
   }
   return options;

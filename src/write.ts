@@ -5,11 +5,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { XdfError } from './errors.js';
 
-export interface FileToWrite { path: string; content: string | Buffer; mode?: number }
-export interface WriteResult { wrote: string[]; deleted: string[] }
+export interface FileToWrite {
+  path: string;
+  content: string | Buffer;
+  mode?: number;
+}
+export interface WriteResult {
+  wrote: string[];
+  deleted: string[];
+}
 
 export const TMP_PREFIX = '.xdf-tmp-';
-const bytesOf = (file: FileToWrite) => (typeof file.content === 'string' ? Buffer.from(file.content) : file.content);
+const bytesOf = (file: FileToWrite) =>
+  typeof file.content === 'string' ? Buffer.from(file.content) : file.content;
 
 /** True when the file on disk already has exactly these bytes (a symlink never has). */
 export function isUpToDate(file: FileToWrite): boolean {
@@ -20,7 +28,11 @@ export function isUpToDate(file: FileToWrite): boolean {
   }
 }
 
-export function writeFiles(files: FileToWrite[], remove: string[], show: (f: string) => string = (f) => f): WriteResult {
+export function writeFiles(
+  files: FileToWrite[],
+  remove: string[],
+  show: (f: string) => string = (f) => f,
+): WriteResult {
   const changed = files.filter((f) => !isUpToDate(f));
   const missing = checkDestinations(changed, show);
   const folders = [...new Set(changed.map((f) => path.dirname(f.path)))];
@@ -34,8 +46,12 @@ export function writeFiles(files: FileToWrite[], remove: string[], show: (f: str
       made.push(folder);
     }
     for (const file of changed) {
-      // Temps live beside their target (a rename never crosses file systems), named for this run only.
-      const tmp = path.join(path.dirname(file.path), `${run}${staged.length}-${path.basename(file.path).slice(0, 64)}`);
+      // Temps live beside their target (a rename never crosses file systems), named for this run
+      // only.
+      const tmp = path.join(
+        path.dirname(file.path),
+        `${run}${staged.length}-${path.basename(file.path).slice(0, 64)}`,
+      );
       staged.push({ tmp, file });
       fs.writeFileSync(tmp, bytesOf(file), { mode: file.mode ?? 0o644, flag: 'wx' });
       if (file.mode) fs.chmodSync(tmp, file.mode); // the umask must not strip the executable bit
@@ -44,7 +60,15 @@ export function writeFiles(files: FileToWrite[], remove: string[], show: (f: str
     for (const { tmp } of staged) fs.rmSync(tmp, { force: true });
     for (const folder of made.reverse()) fs.rmSync(folder, { recursive: false, force: true });
     const err = e as NodeJS.ErrnoException;
-    throw new XdfError({ code: 'XDF052', message: `cannot write ${err.path ? show(err.path) : 'an output'}: ${err.code ?? err.message}`, hint: 'make the output folder writable, or choose another with --out DIR; nothing was changed', file: err.path });
+    throw new XdfError({
+      code: 'XDF052',
+      message:
+        `cannot write ${err.path ? show(err.path) : 'an output'}: ` + `${err.code ?? err.message}`,
+      hint:
+        'make the output folder writable, or choose another with --out DIR; nothing was ' +
+        'changed',
+      file: err.path,
+    });
   }
   const replaced: string[] = [];
   for (const [i, { tmp, file }] of staged.entries()) {
@@ -54,7 +78,14 @@ export function writeFiles(files: FileToWrite[], remove: string[], show: (f: str
     } catch (e) {
       for (const rest of staged.slice(i)) fs.rmSync(rest.tmp, { force: true });
       const err = e as NodeJS.ErrnoException;
-      throw new XdfError({ code: 'XDF052', message: `cannot replace ${show(file.path)}: ${err.code ?? err.message}`, hint: `already replaced: ${replaced.map(show).join(', ') || 'none'}; run xdf generate again once the cause is fixed`, file: file.path });
+      throw new XdfError({
+        code: 'XDF052',
+        message: `cannot replace ${show(file.path)}: ${err.code ?? err.message}`,
+        hint:
+          `already replaced: ${replaced.map(show).join(', ') || 'none'}; run xdf generate ` +
+          `again once the cause is fixed`,
+        file: file.path,
+      });
     }
   }
   const deleted: string[] = [];
@@ -63,7 +94,12 @@ export function writeFiles(files: FileToWrite[], remove: string[], show: (f: str
       fs.rmSync(file, { force: true });
       deleted.push(file);
     } catch (e) {
-      throw new XdfError({ code: 'XDF052', message: `cannot delete ${show(file)}: ${(e as NodeJS.ErrnoException).code}`, hint: 'make its folder writable, then run xdf generate again', file });
+      throw new XdfError({
+        code: 'XDF052',
+        message: `cannot delete ${show(file)}: ${(e as NodeJS.ErrnoException).code}`,
+        hint: 'make its folder writable, then run xdf generate again',
+        file,
+      });
     }
   }
   return { wrote: replaced, deleted };
@@ -75,22 +111,49 @@ export function writeFiles(files: FileToWrite[], remove: string[], show: (f: str
  */
 function checkDestinations(files: FileToWrite[], show: (f: string) => string): string[] {
   const missing = new Set<string>();
-  const fault = (file: string, message: string, hint: string) => new XdfError({ code: 'XDF052', message, hint, file });
+  const fault = (file: string, message: string, hint: string) =>
+    new XdfError({ code: 'XDF052', message, hint, file });
   for (const file of files) {
     let stat: fs.Stats | undefined;
-    try { stat = fs.lstatSync(file.path); } catch { /* not there yet */ }
+    try {
+      stat = fs.lstatSync(file.path);
+    } catch {
+      /* not there yet */
+    }
     if (stat && (stat.isDirectory() || (!stat.isFile() && !stat.isSymbolicLink()))) {
-      throw new XdfError({ code: 'XDF005', message: `output ${show(file.path)} is ${stat.isDirectory() ? 'a folder' : 'not a regular file'}`, hint: 'outputs are regular files: move it, or choose another output.name', file: file.path });
+      throw new XdfError({
+        code: 'XDF005',
+        message:
+          `output ${show(file.path)} is ` +
+          `${stat.isDirectory() ? 'a folder' : 'not a regular file'}`,
+        hint: 'outputs are regular files: move it, or choose another output.name',
+        file: file.path,
+      });
     }
     let dir = path.dirname(file.path);
     const chain: string[] = [];
     for (;;) {
       let dirStat: fs.Stats | undefined;
-      try { dirStat = fs.statSync(dir); } catch { /* to be made */ }
+      try {
+        dirStat = fs.statSync(dir);
+      } catch {
+        /* to be made */
+      }
       if (dirStat) {
-        if (!dirStat.isDirectory()) throw fault(file.path, `cannot write ${show(file.path)}: ${show(dir)} is not a folder`, 'move that file, or choose another output.name');
-        try { fs.accessSync(dir, fs.constants.W_OK); } catch {
-          throw fault(file.path, `cannot write ${show(file.path)}: ${show(dir)} is not writable`, 'make the folder writable, or choose another with --out DIR; nothing was changed');
+        if (!dirStat.isDirectory())
+          throw fault(
+            file.path,
+            `cannot write ${show(file.path)}: ${show(dir)} is not a folder`,
+            'move that file, or choose another output.name',
+          );
+        try {
+          fs.accessSync(dir, fs.constants.W_OK);
+        } catch {
+          throw fault(
+            file.path,
+            `cannot write ${show(file.path)}: ${show(dir)} is not writable`,
+            'make the folder writable, or choose another with --out DIR; nothing was changed',
+          );
         }
         break;
       }
@@ -106,7 +169,11 @@ function checkDestinations(files: FileToWrite[], show: (f: string) => string): s
 /** Temp files of runs that were killed mid-write; a live run's temps are its own. */
 function sweepTemps(folder: string): void {
   let names: string[];
-  try { names = fs.readdirSync(folder); } catch { return; }
+  try {
+    names = fs.readdirSync(folder);
+  } catch {
+    return;
+  }
   for (const name of names) {
     if (!name.startsWith(TMP_PREFIX)) continue;
     const pid = Number(/^\.xdf-tmp-(\d+)-/.exec(name)?.[1]);

@@ -14,11 +14,31 @@ const files = fs.existsSync(CORPUS) ? fs.readdirSync(CORPUS).sort() : [];
 const STRATEGIES: Strategy[] = ['namespace', 'multiarch', 'platform', 'pattern', 'none'];
 const counts = { files: files.length, outputs: 0, errors: {} as Record<string, number> };
 
-const QEMU_LINE = /^COPY (?:--from=multiarch\/qemu-user-static:\S+ \/usr\/bin\/)?qemu-[a-z0-9_]+-static \/usr\/bin\/$/;
-const instructions = (text: string) => DockerfileParser.parse(text).getInstructions().map((i) => ({ keyword: i.getKeyword(), text: i.toString() }));
+const QEMU_LINE =
+  /^COPY (?:--from=multiarch\/qemu-user-static:\S+ \/usr\/bin\/)?qemu-[a-z0-9_]+-static \/usr\/bin\/$/;
+const instructions = (text: string) =>
+  DockerfileParser.parse(text)
+    .getInstructions()
+    .map((i) => ({ keyword: i.getKeyword(), text: i.toString() }));
 
 function emit(text: string, file: string, strategy: Strategy, arches = ARCH_NAMES) {
-  const config = testConfig({ dir: CORPUS, arches: [...arches], strategy, images: strategy === 'pattern' ? [{ key: '*', strategy: 'pattern', rewrite: '{{#if registry}}{{registry}}/{{/if}}{{name}}:{{tag}}-{{arch}}', exclude: [], pins: {} }] : [] });
+  const config = testConfig({
+    dir: CORPUS,
+    arches: [...arches],
+    strategy,
+    images:
+      strategy === 'pattern'
+        ? [
+            {
+              key: '*',
+              strategy: 'pattern',
+              rewrite: '{{#if registry}}{{registry}}/{{/if}}{{name}}:{{tag}}-{{arch}}',
+              exclude: [],
+              pins: {},
+            },
+          ]
+        : [],
+  });
   return emitDockerfiles({ file: path.join(CORPUS, file), text }, config, { noTemplate: true });
 }
 
@@ -32,14 +52,18 @@ if (files.length === 0) {
 
 describe.skipIf(files.length === 0)('public corpus', () => {
   afterAll(() => {
-    console.log(`corpus: ${counts.files} files, ${counts.outputs} outputs, typed errors: ${JSON.stringify(counts.errors)}`);
+    console.log(
+      `corpus: ${counts.files} files, ${counts.outputs} outputs, typed errors: ${JSON.stringify(counts.errors)}`,
+    );
   });
 
   it.each(files)('%s: amd64 on an amd64 host is the input plus the header', (file) => {
     const text = fs.readFileSync(path.join(CORPUS, file), 'utf8');
     if (!instructions(text).some((i) => i.keyword === 'FROM')) {
       // Parser test files with no stage: no Dockerfile to generate (DESIGN.md §11).
-      expect(() => emit(text, file, 'namespace', ['amd64'])).toThrow(expect.objectContaining({ code: 'XDF031' }));
+      expect(() => emit(text, file, 'namespace', ['amd64'])).toThrow(
+        expect.objectContaining({ code: 'XDF031' }),
+      );
       return;
     }
     const [output] = emit(text, file, 'namespace', ['amd64']).outputs;
@@ -47,33 +71,41 @@ describe.skipIf(files.length === 0)('public corpus', () => {
     const at = output.content.indexOf(header);
     expect(at).toBeGreaterThanOrEqual(0);
     const eol = output.content.slice(at + header.length).match(/^\r?\n/)?.[0] ?? '';
-    expect(output.content.slice(0, at) + output.content.slice(at + header.length + eol.length)).toBe(text);
+    expect(
+      output.content.slice(0, at) + output.content.slice(at + header.length + eol.length),
+    ).toBe(text);
   });
 
-  it.each(files)('%s: every arch and strategy gives an output or a typed error, and outputs re-parse to the input plus the intended edits', (file) => {
-    const text = fs.readFileSync(path.join(CORPUS, file), 'utf8');
-    const input = instructions(text);
-    for (const strategy of STRATEGIES) {
-      let result;
-      try {
-        result = emit(text, file, strategy);
-      } catch (e) {
-        if (!(e instanceof XdfError)) throw e;
-        for (const p of e.problems) {
-          expect(p.file && p.line, `${p.code} has a location`).toBeTruthy();
-          counts.errors[p.code] = (counts.errors[p.code] ?? 0) + 1;
+  it.each(files)(
+    '%s: every arch and strategy gives an output or a typed error, and outputs re-parse to the input plus the intended edits',
+    (file) => {
+      const text = fs.readFileSync(path.join(CORPUS, file), 'utf8');
+      const input = instructions(text);
+      for (const strategy of STRATEGIES) {
+        let result;
+        try {
+          result = emit(text, file, strategy);
+        } catch (e) {
+          if (!(e instanceof XdfError)) throw e;
+          for (const p of e.problems) {
+            expect(p.file && p.line, `${p.code} has a location`).toBeTruthy();
+            counts.errors[p.code] = (counts.errors[p.code] ?? 0) + 1;
+          }
+          continue;
         }
-        continue;
+        for (const output of result.outputs) {
+          counts.outputs++;
+          const out = instructions(output.content).filter(
+            (i) => !(i.keyword === 'COPY' && QEMU_LINE.test(i.text)),
+          );
+          expect(out.map((i) => i.keyword)).toEqual(input.map((i) => i.keyword));
+          // Only FROM lines, ARG defaults and image flags change; every other instruction is byte for byte the same.
+          out.forEach((i, n) => {
+            if (!['FROM', 'ARG', 'COPY', 'RUN', 'ADD'].includes(i.keyword))
+              expect(i.text).toBe(input[n].text);
+          });
+        }
       }
-      for (const output of result.outputs) {
-        counts.outputs++;
-        const out = instructions(output.content).filter((i) => !(i.keyword === 'COPY' && QEMU_LINE.test(i.text)));
-        expect(out.map((i) => i.keyword)).toEqual(input.map((i) => i.keyword));
-        // Only FROM lines, ARG defaults and image flags change; every other instruction is byte for byte the same.
-        out.forEach((i, n) => {
-          if (!['FROM', 'ARG', 'COPY', 'RUN', 'ADD'].includes(i.keyword)) expect(i.text).toBe(input[n].text);
-        });
-      }
-    }
-  });
+    },
+  );
 });

@@ -5,7 +5,14 @@ import { describe, expect, it } from 'vitest';
 import { XdfError } from '../src/errors.js';
 import { firstInvalidUtf8, isInside, physicalPath, readInput } from '../src/load.js';
 
-const problem = (fn: () => unknown) => { try { fn(); } catch (e) { return (e as XdfError).problems[0]; } throw new Error('no error'); };
+const problem = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (e) {
+    return (e as XdfError).problems[0];
+  }
+  throw new Error('no error');
+};
 
 describe('firstInvalidUtf8', () => {
   it.each([
@@ -24,8 +31,15 @@ describe('readInput', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-load-'));
   it('names the first bad byte by line and column (XDF004), never replacing it', () => {
     const file = path.join(dir, 'latin1.tpl');
-    fs.writeFileSync(file, Buffer.concat([Buffer.from('FROM x\r\nRUN echo '), Buffer.from([0xe9]), Buffer.from('\n')]));
-    expect(problem(() => readInput(file, 'template', 1000))).toMatchObject({ code: 'XDF004', line: 2, column: 10 });
+    fs.writeFileSync(
+      file,
+      Buffer.concat([Buffer.from('FROM x\r\nRUN echo '), Buffer.from([0xe9]), Buffer.from('\n')]),
+    );
+    expect(problem(() => readInput(file, 'template', 1000))).toMatchObject({
+      code: 'XDF004',
+      line: 2,
+      column: 10,
+    });
   });
   it('refuses a folder (XDF005) and a file over the limit (XDF053)', () => {
     expect(problem(() => readInput(dir, 'template', 1000))).toMatchObject({ code: 'XDF005' });
@@ -48,7 +62,9 @@ describe('paths', () => {
     fs.mkdirSync(path.join(dir, 'real'));
     fs.symlinkSync(path.join(dir, 'real'), path.join(dir, 'link'));
     fs.symlinkSync('/etc/hostname', path.join(dir, 'real', 'out'));
-    expect(physicalPath(path.join(dir, 'link', 'new', 'deeper', 'file'))).toBe(path.join(dir, 'real', 'new', 'deeper', 'file'));
+    expect(physicalPath(path.join(dir, 'link', 'new', 'deeper', 'file'))).toBe(
+      path.join(dir, 'real', 'new', 'deeper', 'file'),
+    );
     expect(physicalPath(path.join(dir, 'link', 'out'))).toBe(path.join(dir, 'real', 'out'));
   });
 });

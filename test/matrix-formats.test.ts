@@ -16,41 +16,79 @@ const ALL: MatrixFormat[] = ['json', 'yaml', 'gitlab', 'bake', 'make', 'manifest
 const ARCHES = ['amd64', 'arm32v7', 'arm64v8'];
 const hasMake = spawnSync('make', ['--version'], { stdio: 'ignore' }).status === 0;
 
-interface Project { dir?: string; templates?: string[]; matrix?: Partial<MatrixConfig>; config?: Partial<Config> }
+interface Project {
+  dir?: string;
+  templates?: string[];
+  matrix?: Partial<MatrixConfig>;
+  config?: Partial<Config>;
+}
 
 /** The matrix files of a 3-arch project, by file name. */
-function render({ dir = '/p', templates = ['Dockerfile.tpl'], matrix = {}, config = {} }: Project = {}) {
+function render({
+  dir = '/p',
+  templates = ['Dockerfile.tpl'],
+  matrix = {},
+  config = {},
+}: Project = {}) {
   const c = testConfig({
     dir,
     templates: templates.map((t) => path.join(dir, t)),
     matrix: testMatrixConfig({ formats: ALL, build_args: { DEB: '{{arch.debian}}' }, ...matrix }),
     ...config,
   });
-  const outputs: MatrixOutput[] = templates.flatMap((t) => ARCHES.map((a) => ({
-    template: path.join(dir, t), arch: archByName(a), dockerfile: path.join(dir, path.dirname(t), `Dockerfile.${a}`), emulated: a !== 'amd64',
-  })));
-  const texts = new Map(outputTemplates(c).map((t) => [t.file, readOutputTemplate(t.own, t.builtin, 1 << 20, {})]));
+  const outputs: MatrixOutput[] = templates.flatMap((t) =>
+    ARCHES.map((a) => ({
+      template: path.join(dir, t),
+      arch: archByName(a),
+      dockerfile: path.join(dir, path.dirname(t), `Dockerfile.${a}`),
+      emulated: a !== 'amd64',
+    })),
+  );
+  const texts = new Map(
+    outputTemplates(c).map((t) => [t.file, readOutputTemplate(t.own, t.builtin, 1 << 20, {})]),
+  );
   const files = renderMatrixFiles(buildMatrix(c, outputs), c, texts);
   for (const f of files) expect(path.dirname(f.path)).toBe(dir);
   return Object.fromEntries(files.map((f) => [path.basename(f.path), f]));
 }
 
 const made: string[] = [];
-const tmp = (prefix: string) => { const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix)); made.push(dir); return dir; };
-afterAll(() => { for (const dir of made) fs.rmSync(dir, { recursive: true, force: true }); });
+const tmp = (prefix: string) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+});
 
 /** Writes the files into dir, and a fake `docker` first on PATH that logs each call's argv, one arg per line. */
 function withFakeDocker(dir: string, files: ReturnType<typeof render>, names: string[]) {
-  for (const name of names) fs.writeFileSync(path.join(dir, name), files[name].content, { mode: files[name].mode ?? 0o644 });
+  for (const name of names)
+    fs.writeFileSync(path.join(dir, name), files[name].content, {
+      mode: files[name].mode ?? 0o644,
+    });
   const bin = path.join(dir, 'bin');
   const log = path.join(dir, 'docker.log');
   fs.mkdirSync(bin);
-  fs.writeFileSync(path.join(bin, 'docker'), `#!/bin/sh\nfor a in "$@"; do printf '%s\\n' "$a" >> '${log}'; done\necho '<end>' >> '${log}'\n`, { mode: 0o755 });
-  const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}` };
+  fs.writeFileSync(
+    path.join(bin, 'docker'),
+    `#!/bin/sh\nfor a in "$@"; do printf '%s\\n' "$a" >> '${log}'; done\necho '<end>' >> '${log}'\n`,
+    { mode: 0o755 },
+  );
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PATH: `${bin}${path.delimiter}${process.env.PATH}`,
+  };
   delete env.DOCKER;
   delete env.XDF_MANIFEST_FLAGS;
   /** Every docker call so far, as its argv. */
-  const calls = () => fs.readFileSync(log, 'utf8').split('<end>\n').filter(Boolean).map((c) => c.slice(0, -1).split('\n'));
+  const calls = () =>
+    fs
+      .readFileSync(log, 'utf8')
+      .split('<end>\n')
+      .filter(Boolean)
+      .map((c) => c.slice(0, -1).split('\n'));
   return { env, calls };
 }
 
@@ -58,20 +96,38 @@ describe('matrix files', () => {
   const f = render();
 
   it('are the files of DESIGN.md §7, in a fixed order, beside the config; the script is executable', () => {
-    expect(Object.keys(f)).toEqual(['xdf-matrix.json', 'xdf-matrix.yaml', 'xdf-gitlab.yml', 'docker-bake.json', 'xdf.mk', 'xdf-manifest.yaml', 'xdf-manifest.sh']);
+    expect(Object.keys(f)).toEqual([
+      'xdf-matrix.json',
+      'xdf-matrix.yaml',
+      'xdf-gitlab.yml',
+      'docker-bake.json',
+      'xdf.mk',
+      'xdf-manifest.yaml',
+      'xdf-manifest.sh',
+    ]);
     expect(f['xdf-manifest.sh'].mode).toBe(0o755);
     expect(Object.values(f).filter((x) => x.mode !== undefined)).toHaveLength(1);
   });
 
   it('are only the formats asked for', () => {
-    expect(Object.keys(render({ matrix: { formats: ['manifest', 'bake'] } }))).toEqual(['docker-bake.json', 'xdf-manifest.yaml', 'xdf-manifest.sh']);
+    expect(Object.keys(render({ matrix: { formats: ['manifest', 'bake'] } }))).toEqual([
+      'docker-bake.json',
+      'xdf-manifest.yaml',
+      'xdf-manifest.sh',
+    ]);
   });
 
   it('carry the generated-file header where the format has comments, and none in JSON', () => {
-    for (const name of ['xdf-matrix.yaml', 'xdf-gitlab.yml', 'xdf.mk', 'xdf-manifest.yaml']) expect(f[name].content.split('\n')[0], name).toBe('# Generated by xdf. DO NOT EDIT.');
-    expect(f['xdf-manifest.sh'].content.split('\n').slice(0, 2)).toEqual(['#!/bin/sh', '# Generated by xdf. DO NOT EDIT.']);
-    for (const name of ['xdf-matrix.json', 'docker-bake.json']) expect(() => JSON.parse(f[name].content), name).not.toThrow();
-    for (const file of Object.values(f)) expect(file.content.endsWith('\n') && !file.content.endsWith('\n\n')).toBe(true);
+    for (const name of ['xdf-matrix.yaml', 'xdf-gitlab.yml', 'xdf.mk', 'xdf-manifest.yaml'])
+      expect(f[name].content.split('\n')[0], name).toBe('# Generated by xdf. DO NOT EDIT.');
+    expect(f['xdf-manifest.sh'].content.split('\n').slice(0, 2)).toEqual([
+      '#!/bin/sh',
+      '# Generated by xdf. DO NOT EDIT.',
+    ]);
+    for (const name of ['xdf-matrix.json', 'docker-bake.json'])
+      expect(() => JSON.parse(f[name].content), name).not.toThrow();
+    for (const file of Object.values(f))
+      expect(file.content.endsWith('\n') && !file.content.endsWith('\n\n')).toBe(true);
   });
 
   it('are the same bytes on every run', () => {
@@ -82,16 +138,34 @@ describe('matrix files', () => {
     const json = JSON.parse(f['xdf-matrix.json'].content);
     expect(f['xdf-matrix.json'].content).toBe(`${JSON.stringify(json, null, 2)}\n`);
     expect(json.include).toHaveLength(3);
-    expect(json.include.map((e: { platform: string }) => e.platform)).toEqual(['linux/amd64', 'linux/arm/v7', 'linux/arm64']);
-    expect(json.include[1]).toMatchObject({ arch: 'arm32v7', dockerfile: 'Dockerfile.arm32v7', context: '.', image: 'myorg/app', tag: 'arm32v7', emulated: true, qemu: 'qemu-arm-static', build_args: { DEB: 'armhf' } });
+    expect(json.include.map((e: { platform: string }) => e.platform)).toEqual([
+      'linux/amd64',
+      'linux/arm/v7',
+      'linux/arm64',
+    ]);
+    expect(json.include[1]).toMatchObject({
+      arch: 'arm32v7',
+      dockerfile: 'Dockerfile.arm32v7',
+      context: '.',
+      image: 'myorg/app',
+      tag: 'arm32v7',
+      emulated: true,
+      qemu: 'qemu-arm-static',
+      build_args: { DEB: 'armhf' },
+    });
     expect(parseYaml(f['xdf-matrix.yaml'].content)).toEqual(json);
   });
 
   it('yaml quotes what a YAML 1.1 reader would take for a boolean or a number', () => {
-    const yes = render({ matrix: { formats: ['yaml'], tag: 'on', build_args: { A: 'yes', B: '1.10', C: 'no' } } });
+    const yes = render({
+      matrix: { formats: ['yaml'], tag: 'on', build_args: { A: 'yes', B: '1.10', C: 'no' } },
+    });
     const text = yes['xdf-matrix.yaml'].content;
     expect(text).toContain('tag: "on"');
-    expect(parseYaml(text, { version: '1.1' }).include[0]).toMatchObject({ tag: 'on', build_args: { A: 'yes', B: '1.10', C: 'no' } });
+    expect(parseYaml(text, { version: '1.1' }).include[0]).toMatchObject({
+      tag: 'on',
+      build_args: { A: 'yes', B: '1.10', C: 'no' },
+    });
   });
 
   it('gitlab: one build job with a parallel matrix of three that stages the emulator, then a manifest job', () => {
@@ -101,12 +175,24 @@ describe('matrix files', () => {
     expect(job.extends).toBe('.xdf-build');
     expect(job.tags).toBeUndefined(); // emulated entries run on any runner
     expect(job.parallel.matrix).toHaveLength(3);
-    expect(job.parallel.matrix.map((v: Record<string, string>) => v.XDF_PLATFORM)).toEqual(['linux/amd64', 'linux/arm/v7', 'linux/arm64']);
+    expect(job.parallel.matrix.map((v: Record<string, string>) => v.XDF_PLATFORM)).toEqual([
+      'linux/amd64',
+      'linux/arm/v7',
+      'linux/arm64',
+    ]);
     expect(job.parallel.matrix[2]).toEqual({
-      XDF_TARGET: 'arm64v8', XDF_ARCH: 'arm64v8', XDF_PLATFORM: 'linux/arm64', XDF_DOCKERFILE: 'Dockerfile.arm64v8', XDF_CONTEXT: '.',
-      XDF_IMAGE: 'myorg/app', XDF_TAG: 'arm64v8', XDF_QEMU: 'qemu-aarch64-static', XDF_ARG_DEB: 'arm64',
+      XDF_TARGET: 'arm64v8',
+      XDF_ARCH: 'arm64v8',
+      XDF_PLATFORM: 'linux/arm64',
+      XDF_DOCKERFILE: 'Dockerfile.arm64v8',
+      XDF_CONTEXT: '.',
+      XDF_IMAGE: 'myorg/app',
+      XDF_TAG: 'arm64v8',
+      XDF_QEMU: 'qemu-aarch64-static',
+      XDF_ARG_DEB: 'arm64',
     });
-    for (const item of job.parallel.matrix) for (const value of Object.values(item)) expect(typeof value).toBe('string'); // GitLab takes strings only
+    for (const item of job.parallel.matrix)
+      for (const value of Object.values(item)) expect(typeof value).toBe('string'); // GitLab takes strings only
     expect(gitlab['.xdf-build'].script).toEqual([
       'if [ -n "$XDF_QEMU" ]; then ${XDF:-npx xdf} generate --stage-qemu; fi',
       'docker build $XDF_BUILD_FLAGS --platform "$XDF_PLATFORM" -f "$XDF_DOCKERFILE" -t "$XDF_IMAGE:$XDF_TAG" --build-arg DEB="$XDF_ARG_DEB" "$XDF_CONTEXT"',
@@ -124,28 +210,60 @@ describe('matrix files', () => {
   });
 
   it('gitlab: native entries in their own job, tagged with native.<arch>.runner; the manifest job needs both', () => {
-    const gitlab = parseYaml(render({ matrix: { formats: ['gitlab'] }, config: { native: { arm64v8: { runner: 'arm-runner' } } } })['xdf-gitlab.yml'].content);
-    expect(gitlab['xdf-build'].parallel.matrix.map((e: Record<string, string>) => e.XDF_ARCH)).toEqual(['amd64', 'arm32v7']);
+    const gitlab = parseYaml(
+      render({
+        matrix: { formats: ['gitlab'] },
+        config: { native: { arm64v8: { runner: 'arm-runner' } } },
+      })['xdf-gitlab.yml'].content,
+    );
+    expect(
+      gitlab['xdf-build'].parallel.matrix.map((e: Record<string, string>) => e.XDF_ARCH),
+    ).toEqual(['amd64', 'arm32v7']);
     expect(gitlab['xdf-build-native'].tags).toEqual(['$XDF_RUNNER']);
-    expect(gitlab['xdf-build-native'].parallel.matrix).toEqual([expect.objectContaining({ XDF_ARCH: 'arm64v8', XDF_RUNNER: 'arm-runner' })]);
+    expect(gitlab['xdf-build-native'].parallel.matrix).toEqual([
+      expect.objectContaining({ XDF_ARCH: 'arm64v8', XDF_RUNNER: 'arm-runner' }),
+    ]);
     expect(gitlab['xdf-manifest'].needs).toEqual(['xdf-build', 'xdf-build-native']);
   });
 
   it('gitlab: no staging step when the mode stages nothing; BuildKit for mount', () => {
-    const none = parseYaml(render({ matrix: { formats: ['gitlab'] }, config: { qemu: { mode: 'copy-from', dest: '/usr/bin/' } } })['xdf-gitlab.yml'].content);
+    const none = parseYaml(
+      render({
+        matrix: { formats: ['gitlab'] },
+        config: { qemu: { mode: 'copy-from', dest: '/usr/bin/' } },
+      })['xdf-gitlab.yml'].content,
+    );
     expect(none['.xdf-build'].script.join('\n')).not.toContain('stage-qemu');
-    const mount = parseYaml(render({ matrix: { formats: ['gitlab'] }, config: { qemu: { mode: 'mount', dest: '/usr/bin/' } } })['xdf-gitlab.yml'].content);
+    const mount = parseYaml(
+      render({
+        matrix: { formats: ['gitlab'] },
+        config: { qemu: { mode: 'mount', dest: '/usr/bin/' } },
+      })['xdf-gitlab.yml'].content,
+    );
     expect(mount['.xdf-build'].script[0]).toContain('generate --stage-qemu');
     expect(mount['.xdf-build'].script[1]).toMatch(/^DOCKER_BUILDKIT=1 docker build /);
   });
 
   it('gitlab: a job name over 255 characters (GitLab names a matrix job by its values) is XDF013', () => {
-    expect(() => render({ matrix: { formats: ['gitlab'], build_args: { A: 'x'.repeat(200) } } })).toThrow(expect.objectContaining({ code: 'XDF013', message: expect.stringContaining("over GitLab's 255") }));
-    expect(() => render({ matrix: { formats: ['gitlab'], build_args: { A: 'x'.repeat(100) } } })).not.toThrow();
+    expect(() =>
+      render({ matrix: { formats: ['gitlab'], build_args: { A: 'x'.repeat(200) } } }),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'XDF013',
+        message: expect.stringContaining("over GitLab's 255"),
+      }),
+    );
+    expect(() =>
+      render({ matrix: { formats: ['gitlab'], build_args: { A: 'x'.repeat(100) } } }),
+    ).not.toThrow();
   });
 
   it('gitlab doubles $ in variable values, which GitLab would otherwise expand', () => {
-    const gitlab = parseYaml(render({ matrix: { formats: ['gitlab'], build_args: { 'A B': 'x $HOME #y: z' } } })['xdf-gitlab.yml'].content);
+    const gitlab = parseYaml(
+      render({ matrix: { formats: ['gitlab'], build_args: { 'A B': 'x $HOME #y: z' } } })[
+        'xdf-gitlab.yml'
+      ].content,
+    );
     expect(gitlab['xdf-build'].parallel.matrix[0].XDF_ARG_A_B).toBe('x $$HOME #y: z');
     expect(gitlab['.xdf-build'].script[1]).toContain(`--build-arg 'A B='"$XDF_ARG_A_B"`);
   });
@@ -155,9 +273,15 @@ describe('matrix files', () => {
     const gitlab = parseYaml(p['xdf-gitlab.yml'].content);
     expect(gitlab['.xdf-build'].image).toMatch(/podman/);
     expect(gitlab['.xdf-build'].services).toBeUndefined();
-    expect(gitlab['.xdf-build'].script.slice(1).map((l: string) => l.split(' ').slice(0, 2).join(' '))).toEqual(['podman build', 'podman push']);
-    expect(gitlab['xdf-manifest'].script).toContain('podman manifest add $XDF_MANIFEST_FLAGS --os linux --arch arm --variant v7 myorg/app:latest docker://myorg/app:arm32v7');
-    expect(gitlab['xdf-manifest'].script.at(-1)).toBe('podman manifest push $XDF_MANIFEST_FLAGS --all myorg/app:latest docker://myorg/app:latest');
+    expect(
+      gitlab['.xdf-build'].script.slice(1).map((l: string) => l.split(' ').slice(0, 2).join(' ')),
+    ).toEqual(['podman build', 'podman push']);
+    expect(gitlab['xdf-manifest'].script).toContain(
+      'podman manifest add $XDF_MANIFEST_FLAGS --os linux --arch arm --variant v7 myorg/app:latest docker://myorg/app:arm32v7',
+    );
+    expect(gitlab['xdf-manifest'].script.at(-1)).toBe(
+      'podman manifest push $XDF_MANIFEST_FLAGS --all myorg/app:latest docker://myorg/app:latest',
+    );
     expect(p['xdf.mk'].content).toMatch(/^DOCKER \?= podman$/m);
     expect(p['xdf-manifest.sh'].content).toContain('DOCKER="${DOCKER:-podman}"');
   });
@@ -166,55 +290,106 @@ describe('matrix files', () => {
     const bake = JSON.parse(f['docker-bake.json'].content);
     expect(bake.group).toEqual({ default: { targets: ARCHES } });
     expect(Object.keys(bake.target)).toEqual(ARCHES);
-    expect(bake.target.arm32v7).toEqual({ context: '.', dockerfile: 'Dockerfile.arm32v7', platforms: ['linux/arm/v7'], tags: ['myorg/app:arm32v7'], args: { DEB: 'armhf' } });
+    expect(bake.target.arm32v7).toEqual({
+      context: '.',
+      dockerfile: 'Dockerfile.arm32v7',
+      platforms: ['linux/arm/v7'],
+      tags: ['myorg/app:arm32v7'],
+      args: { DEB: 'armhf' },
+    });
     expect(bake.target.arm64v8.platforms).toEqual(['linux/arm64']);
   });
 
   it('bake writes the dockerfile relative to its context; several templates get slug targets', () => {
-    const two = render({ templates: ['svc/api/Dockerfile.tpl', 'web/Dockerfile.tpl'], matrix: { image: 'myorg/{{slug}}' } });
+    const two = render({
+      templates: ['svc/api/Dockerfile.tpl', 'web/Dockerfile.tpl'],
+      matrix: { image: 'myorg/{{slug}}' },
+    });
     const bake = JSON.parse(two['docker-bake.json'].content);
     expect(bake.group.default.targets).toEqual([
-      'svc-api-Dockerfile-amd64', 'svc-api-Dockerfile-arm32v7', 'svc-api-Dockerfile-arm64v8',
-      'web-Dockerfile-amd64', 'web-Dockerfile-arm32v7', 'web-Dockerfile-arm64v8',
+      'svc-api-Dockerfile-amd64',
+      'svc-api-Dockerfile-arm32v7',
+      'svc-api-Dockerfile-arm64v8',
+      'web-Dockerfile-amd64',
+      'web-Dockerfile-arm32v7',
+      'web-Dockerfile-arm64v8',
     ]);
-    expect(bake.target['svc-api-Dockerfile-arm64v8']).toMatchObject({ context: 'svc/api', dockerfile: 'Dockerfile.arm64v8', platforms: ['linux/arm64'] });
-    expect(JSON.parse(two['xdf-matrix.json'].content).include[2]).toMatchObject({ context: 'svc/api', dockerfile: 'svc/api/Dockerfile.arm64v8' });
-    expect(two['xdf.mk'].content).toContain('\n.xdf/web-Dockerfile-arm32v7.built: web/Dockerfile.arm32v7 web/qemu-arm-static\n'
-      + '\t$(DOCKER) build $(XDF_BUILD_FLAGS) -f web/Dockerfile.arm32v7 -t myorg/web-dockerfile:arm32v7 ');
+    expect(bake.target['svc-api-Dockerfile-arm64v8']).toMatchObject({
+      context: 'svc/api',
+      dockerfile: 'Dockerfile.arm64v8',
+      platforms: ['linux/arm64'],
+    });
+    expect(JSON.parse(two['xdf-matrix.json'].content).include[2]).toMatchObject({
+      context: 'svc/api',
+      dockerfile: 'svc/api/Dockerfile.arm64v8',
+    });
+    expect(two['xdf.mk'].content).toContain(
+      '\n.xdf/web-Dockerfile-arm32v7.built: web/Dockerfile.arm32v7 web/qemu-arm-static\n' +
+        '\t$(DOCKER) build $(XDF_BUILD_FLAGS) -f web/Dockerfile.arm32v7 -t myorg/web-dockerfile:arm32v7 ',
+    );
     // One xdf run stages every emulator, after the stamp's, even under make -j.
-    expect(two['xdf.mk'].content).toContain('\nsvc/api/qemu-arm-static: | .xdf.stamp\n\t$(XDF) generate --stage-qemu\n'
-      + 'svc/api/qemu-aarch64-static web/qemu-arm-static web/qemu-aarch64-static: | svc/api/qemu-arm-static\n');
+    expect(two['xdf.mk'].content).toContain(
+      '\nsvc/api/qemu-arm-static: | .xdf.stamp\n\t$(XDF) generate --stage-qemu\n' +
+        'svc/api/qemu-aarch64-static web/qemu-arm-static web/qemu-aarch64-static: | svc/api/qemu-arm-static\n',
+    );
   });
 
   it('bake keeps ${…} literal: bake would interpolate it', () => {
-    const bake = JSON.parse(render({ matrix: { formats: ['bake'], build_args: { A: '${HOME} %{x} $y' } } })['docker-bake.json'].content);
+    const bake = JSON.parse(
+      render({ matrix: { formats: ['bake'], build_args: { A: '${HOME} %{x} $y' } } })[
+        'docker-bake.json'
+      ].content,
+    );
     expect(bake.target.amd64.args).toEqual({ A: '$${HOME} %%{x} $y' });
   });
 
   it('the manifest spec and script name os, GOARCH and variant per image', () => {
-    expect(parseYaml(f['xdf-manifest.yaml'].content)).toEqual({ image: 'myorg/app:latest', manifests: [
-      { image: 'myorg/app:amd64', platform: { architecture: 'amd64', os: 'linux' } },
-      { image: 'myorg/app:arm32v7', platform: { architecture: 'arm', os: 'linux', variant: 'v7' } },
-      { image: 'myorg/app:arm64v8', platform: { architecture: 'arm64', os: 'linux', variant: 'v8' } },
-    ] });
+    expect(parseYaml(f['xdf-manifest.yaml'].content)).toEqual({
+      image: 'myorg/app:latest',
+      manifests: [
+        { image: 'myorg/app:amd64', platform: { architecture: 'amd64', os: 'linux' } },
+        {
+          image: 'myorg/app:arm32v7',
+          platform: { architecture: 'arm', os: 'linux', variant: 'v7' },
+        },
+        {
+          image: 'myorg/app:arm64v8',
+          platform: { architecture: 'arm64', os: 'linux', variant: 'v8' },
+        },
+      ],
+    });
     expect(f['xdf-manifest.sh'].content).toMatch(/^set -eu$/m);
   });
 
   it('a user template from matrix.templates replaces the built-in one', () => {
     const dir = tmp('xdf-own-');
-    fs.writeFileSync(path.join(dir, 'my.mk.hbs'), '{{#each targets}}{{name}}={{mk ref}} {{mk entry.platform}}\n{{/each}}');
-    const own = render({ dir, matrix: { formats: ['make', 'json'], templates: { make: path.join(dir, 'my.mk.hbs') } } });
-    expect(own['xdf.mk'].content).toBe('amd64=myorg/app:amd64 linux/amd64\narm32v7=myorg/app:arm32v7 linux/arm/v7\narm64v8=myorg/app:arm64v8 linux/arm64\n');
+    fs.writeFileSync(
+      path.join(dir, 'my.mk.hbs'),
+      '{{#each targets}}{{name}}={{mk ref}} {{mk entry.platform}}\n{{/each}}',
+    );
+    const own = render({
+      dir,
+      matrix: { formats: ['make', 'json'], templates: { make: path.join(dir, 'my.mk.hbs') } },
+    });
+    expect(own['xdf.mk'].content).toBe(
+      'amd64=myorg/app:amd64 linux/amd64\narm32v7=myorg/app:arm32v7 linux/arm/v7\narm64v8=myorg/app:arm64v8 linux/arm64\n',
+    );
     expect(JSON.parse(own['xdf-matrix.json'].content).include).toHaveLength(3);
   });
 
   it('a missing user template is XDF003', () => {
-    expect(() => render({ matrix: { formats: ['make'], templates: { make: '/nowhere/my.mk.hbs' } } })).toThrow(expect.objectContaining({ code: 'XDF003' }));
+    expect(() =>
+      render({ matrix: { formats: ['make'], templates: { make: '/nowhere/my.mk.hbs' } } }),
+    ).toThrow(expect.objectContaining({ code: 'XDF003' }));
   });
 
   it('a value with a line break cannot go into a Makefile: XDF012, not a broken recipe', () => {
-    expect(() => render({ matrix: { formats: ['make'], build_args: { A: 'one\ntwo' } } })).toThrow(XdfError);
-    expect(() => render({ matrix: { formats: ['make'], build_args: { A: 'one\ntwo' } } })).toThrow(expect.objectContaining({ code: 'XDF012' }));
+    expect(() => render({ matrix: { formats: ['make'], build_args: { A: 'one\ntwo' } } })).toThrow(
+      XdfError,
+    );
+    expect(() => render({ matrix: { formats: ['make'], build_args: { A: 'one\ntwo' } } })).toThrow(
+      expect.objectContaining({ code: 'XDF012' }),
+    );
   });
 });
 
@@ -222,7 +397,14 @@ describe.skipIf(!hasMake)('the generated files, run for real', () => {
   /** make in dir with a harmless XDF (the stamp and staging rules call it) and a clean environment. */
   const makeEnv = (env: NodeJS.ProcessEnv = process.env) => {
     const clean: NodeJS.ProcessEnv = { ...env, XDF: 'true' };
-    for (const k of ['DOCKER', 'XDF_BUILD_FLAGS', 'XDF_PUSH_FLAGS', 'XDF_MANIFEST_FLAGS', 'MAKEFLAGS']) delete clean[k];
+    for (const k of [
+      'DOCKER',
+      'XDF_BUILD_FLAGS',
+      'XDF_PUSH_FLAGS',
+      'XDF_MANIFEST_FLAGS',
+      'MAKEFLAGS',
+    ])
+      delete clean[k];
     return clean;
   };
 
@@ -230,7 +412,13 @@ describe.skipIf(!hasMake)('the generated files, run for real', () => {
     const dir = tmp('xdf-mk-');
     fs.writeFileSync(path.join(dir, 'xdf.mk'), render()['xdf.mk'].content);
     fs.writeFileSync(path.join(dir, 'Dockerfile.tpl'), 'FROM busybox\n');
-    const out = execFileSync('make', ['-n', '-f', 'xdf.mk', 'build'], { cwd: dir, encoding: 'utf8', env: makeEnv() }).trimEnd().split('\n');
+    const out = execFileSync('make', ['-n', '-f', 'xdf.mk', 'build'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: makeEnv(),
+    })
+      .trimEnd()
+      .split('\n');
     expect(out.slice(0, 2)).toEqual(['true generate', 'touch .xdf.stamp']);
     expect(out).toContain('true generate --stage-qemu');
     expect(out.filter((l) => l.startsWith('docker'))).toEqual([
@@ -242,27 +430,71 @@ describe.skipIf(!hasMake)('the generated files, run for real', () => {
 
   it('hostile values arrive literally at docker and run nothing, from make and from the manifest script', () => {
     const dir = tmp('xdf-inert-');
-    const evil = render({ dir, matrix: { tag: '{{arch}}-x', build_args: { X: 'a;b $HOME', 'Y Z': "$(touch PWNED3) 'q' \\ `touch PWNED`" } } });
+    const evil = render({
+      dir,
+      matrix: {
+        tag: '{{arch}}-x',
+        build_args: { X: 'a;b $HOME', 'Y Z': "$(touch PWNED3) 'q' \\ `touch PWNED`" },
+      },
+    });
     fs.writeFileSync(path.join(dir, 'Dockerfile.tpl'), 'FROM busybox\n');
     const docker = withFakeDocker(dir, evil, ['xdf.mk', 'xdf-manifest.sh']);
-    execFileSync('make', ['-f', 'xdf.mk', 'build', 'push', 'manifest'], { cwd: dir, env: makeEnv(docker.env), stdio: 'pipe' });
+    execFileSync('make', ['-f', 'xdf.mk', 'build', 'push', 'manifest'], {
+      cwd: dir,
+      env: makeEnv(docker.env),
+      stdio: 'pipe',
+    });
     const fromMake = docker.calls();
     execFileSync('./xdf-manifest.sh', [], { cwd: dir, env: makeEnv(docker.env), stdio: 'pipe' });
     const fromScript = docker.calls().slice(fromMake.length);
 
     const ref = (arch: string) => `myorg/app:${arch}-x`;
-    expect(fromMake.filter((c) => c[0] === 'build')).toEqual(ARCHES.map((a) => [
-      'build', '-f', `Dockerfile.${a}`, '-t', ref(a), '--platform', archByName(a).platform,
-      '--build-arg', 'X=a;b $HOME', '--build-arg', "Y Z=$(touch PWNED3) 'q' \\ `touch PWNED`", '.',
-    ]));
+    expect(fromMake.filter((c) => c[0] === 'build')).toEqual(
+      ARCHES.map((a) => [
+        'build',
+        '-f',
+        `Dockerfile.${a}`,
+        '-t',
+        ref(a),
+        '--platform',
+        archByName(a).platform,
+        '--build-arg',
+        'X=a;b $HOME',
+        '--build-arg',
+        "Y Z=$(touch PWNED3) 'q' \\ `touch PWNED`",
+        '.',
+      ]),
+    );
     expect(fromMake.filter((c) => c[0] === 'push')).toEqual(ARCHES.map((a) => ['push', ref(a)]));
     const list = 'myorg/app:latest';
     for (const calls of [fromMake, fromScript]) {
       expect(calls.filter((c) => c[0] === 'manifest' && c[1] !== 'rm')).toEqual([
         ['manifest', 'create', list, ...ARCHES.map(ref)],
         ['manifest', 'annotate', list, ref('amd64'), '--os', 'linux', '--arch', 'amd64'],
-        ['manifest', 'annotate', list, ref('arm32v7'), '--os', 'linux', '--arch', 'arm', '--variant', 'v7'],
-        ['manifest', 'annotate', list, ref('arm64v8'), '--os', 'linux', '--arch', 'arm64', '--variant', 'v8'],
+        [
+          'manifest',
+          'annotate',
+          list,
+          ref('arm32v7'),
+          '--os',
+          'linux',
+          '--arch',
+          'arm',
+          '--variant',
+          'v7',
+        ],
+        [
+          'manifest',
+          'annotate',
+          list,
+          ref('arm64v8'),
+          '--os',
+          'linux',
+          '--arch',
+          'arm64',
+          '--variant',
+          'v8',
+        ],
         ['manifest', 'push', list],
       ]);
     }
@@ -274,22 +506,84 @@ describe.skipIf(!hasMake)('the generated files, run for real', () => {
     const files = render({ dir, matrix: { engine: 'podman', build_args: {} } });
     fs.writeFileSync(path.join(dir, 'Dockerfile.tpl'), 'FROM busybox\n');
     const docker = withFakeDocker(dir, files, ['xdf.mk', 'xdf-manifest.sh']);
-    const env = { ...makeEnv(docker.env), DOCKER: 'docker', XDF_BUILD_FLAGS: '--network host', XDF_PUSH_FLAGS: '--tls-verify=false', XDF_MANIFEST_FLAGS: '--tls-verify=false' };
-    execFileSync('make', ['-f', 'xdf.mk', 'build-arm32v7', 'push-arm32v7', 'manifest'], { cwd: dir, env, stdio: 'pipe' });
+    const env = {
+      ...makeEnv(docker.env),
+      DOCKER: 'docker',
+      XDF_BUILD_FLAGS: '--network host',
+      XDF_PUSH_FLAGS: '--tls-verify=false',
+      XDF_MANIFEST_FLAGS: '--tls-verify=false',
+    };
+    execFileSync('make', ['-f', 'xdf.mk', 'build-arm32v7', 'push-arm32v7', 'manifest'], {
+      cwd: dir,
+      env,
+      stdio: 'pipe',
+    });
     const fromMake = docker.calls();
     execFileSync('./xdf-manifest.sh', [], { cwd: dir, env, stdio: 'pipe' });
     const fromScript = docker.calls().slice(fromMake.length);
     expect(fromMake.filter((c) => c[0] !== 'manifest')).toEqual([
-      ['build', '--network', 'host', '-f', 'Dockerfile.arm32v7', '-t', 'myorg/app:arm32v7', '--platform', 'linux/arm/v7', '.'],
+      [
+        'build',
+        '--network',
+        'host',
+        '-f',
+        'Dockerfile.arm32v7',
+        '-t',
+        'myorg/app:arm32v7',
+        '--platform',
+        'linux/arm/v7',
+        '.',
+      ],
       ['push', '--tls-verify=false', 'myorg/app:arm32v7'],
     ]);
     for (const calls of [fromMake, fromScript]) {
       expect(calls.filter((c) => c[0] === 'manifest' && c[1] !== 'rm')).toEqual([
         ['manifest', 'create', 'myorg/app:latest'],
-        ['manifest', 'add', '--tls-verify=false', '--os', 'linux', '--arch', 'amd64', 'myorg/app:latest', 'docker://myorg/app:amd64'],
-        ['manifest', 'add', '--tls-verify=false', '--os', 'linux', '--arch', 'arm', '--variant', 'v7', 'myorg/app:latest', 'docker://myorg/app:arm32v7'],
-        ['manifest', 'add', '--tls-verify=false', '--os', 'linux', '--arch', 'arm64', '--variant', 'v8', 'myorg/app:latest', 'docker://myorg/app:arm64v8'],
-        ['manifest', 'push', '--tls-verify=false', '--all', 'myorg/app:latest', 'docker://myorg/app:latest'],
+        [
+          'manifest',
+          'add',
+          '--tls-verify=false',
+          '--os',
+          'linux',
+          '--arch',
+          'amd64',
+          'myorg/app:latest',
+          'docker://myorg/app:amd64',
+        ],
+        [
+          'manifest',
+          'add',
+          '--tls-verify=false',
+          '--os',
+          'linux',
+          '--arch',
+          'arm',
+          '--variant',
+          'v7',
+          'myorg/app:latest',
+          'docker://myorg/app:arm32v7',
+        ],
+        [
+          'manifest',
+          'add',
+          '--tls-verify=false',
+          '--os',
+          'linux',
+          '--arch',
+          'arm64',
+          '--variant',
+          'v8',
+          'myorg/app:latest',
+          'docker://myorg/app:arm64v8',
+        ],
+        [
+          'manifest',
+          'push',
+          '--tls-verify=false',
+          '--all',
+          'myorg/app:latest',
+          'docker://myorg/app:latest',
+        ],
       ]);
     }
   });

@@ -10,17 +10,24 @@ import { parse as parseYaml } from 'yaml';
 const ROOT = path.resolve(__dirname, '..');
 const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
 const section = (title: string) => readme.split(/^## /m).find((s) => s.startsWith(title)) ?? '';
-const hasTools = (...tools: string[]) => tools.every((t) => spawnSync(t, ['--version'], { stdio: 'ignore' }).status === 0);
-const blocks = (text: string, lang: string) => [...text.matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]);
+const hasTools = (...tools: string[]) =>
+  tools.every((t) => spawnSync(t, ['--version'], { stdio: 'ignore' }).status === 0);
+const blocks = (text: string, lang: string) =>
+  [...text.matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]);
 
 describe('README', () => {
   it('the make snippet is the tested fixtures/make-stamp/Makefile', () => {
-    expect(blocks(section('Use from make'), 'make')[0]).toBe(fs.readFileSync(path.join(ROOT, 'fixtures/make-stamp/Makefile'), 'utf8'));
+    expect(blocks(section('Use from make'), 'make')[0]).toBe(
+      fs.readFileSync(path.join(ROOT, 'fixtures/make-stamp/Makefile'), 'utf8'),
+    );
   });
 
   it('the pre-commit snippet names hooks that .pre-commit-hooks.yaml defines', () => {
     const config = parseYaml(blocks(section('Use from pre-commit'), 'yaml')[0]);
-    const hooks = (parseYaml(fs.readFileSync(path.join(ROOT, '.pre-commit-hooks.yaml'), 'utf8')) as { id: string; pass_filenames: boolean }[]);
+    const hooks = parseYaml(fs.readFileSync(path.join(ROOT, '.pre-commit-hooks.yaml'), 'utf8')) as {
+      id: string;
+      pass_filenames: boolean;
+    }[];
     expect(hooks.map((h) => h.id)).toEqual(['xdf-generate', 'xdf-check']);
     expect(hooks.every((h) => h.pass_filenames === false)).toBe(true);
     for (const hook of config.repos[0].hooks) expect(hooks.map((h) => h.id)).toContain(hook.id);
@@ -38,38 +45,88 @@ describe('README', () => {
 
   it('the GitHub Actions workflow: setup-node, npm ci and check first; builds stage the emulator and push; the manifest job needs them', () => {
     const workflow = parseYaml(blocks(section('Use in GitHub Actions'), 'yaml')[0]);
-    const runs = (job: string) => workflow.jobs[job].steps.map((s: { run?: string; uses?: string }) => s.run ?? s.uses);
-    expect(runs('check')).toEqual(expect.arrayContaining(['actions/setup-node@v4', 'npm ci', 'npx xdf check']));
+    const runs = (job: string) =>
+      workflow.jobs[job].steps.map((s: { run?: string; uses?: string }) => s.run ?? s.uses);
+    expect(runs('check')).toEqual(
+      expect.arrayContaining(['actions/setup-node@v4', 'npm ci', 'npx xdf check']),
+    );
     expect(runs('build')).toEqual(expect.arrayContaining(['actions/setup-node@v4', 'npm ci']));
-    expect(workflow.jobs.build.steps.find((s: { if?: string }) => s.if === 'matrix.emulated').run).toContain('npx xdf generate --stage-qemu');
+    expect(
+      workflow.jobs.build.steps.find((s: { if?: string }) => s.if === 'matrix.emulated').run,
+    ).toContain('npx xdf generate --stage-qemu');
     expect(workflow.jobs.build.needs).toBe('check');
     expect(workflow.jobs.manifest.needs).toBe('build');
     expect(runs('manifest')).toContain('./xdf-manifest.sh');
   });
 
-  it.skipIf(!hasTools('bash', 'jq'))('the GitHub build step passes every build arg, and pushes what it built', () => {
-    
-    const workflow = parseYaml(blocks(section('Use in GitHub Actions'), 'yaml')[0]);
-    const step = workflow.jobs.build.steps.find((s: { name?: string }) => s.name === 'build and push');
-    const entry = { platform: 'linux/arm/v7', dockerfile: 'svc/Dockerfile.arm32v7', context: 'svc', image: 'ghcr.io/o/app', tag: 'arm32v7', build_args: { DEB: 'armhf', 'X Y': "a 'b' $HOME" } };
-    // GitHub's expressions of this step: ${{ matrix.k }} and ${{ toJSON(matrix.k) }}.
-    const evaluate = (text: string) => text.replace(/\$\{\{ (toJSON\()?matrix\.(\w+)\)? \}\}/g,
-      (_m, json, key) => (json ? JSON.stringify(entry[key as keyof typeof entry]) : String(entry[key as keyof typeof entry])));
-    const env = Object.fromEntries(Object.entries(step.env as Record<string, string>).map(([k, v]) => [k, evaluate(v)]));
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-gha-'));
-    fs.writeFileSync(path.join(dir, 'docker'), `#!/bin/sh\nfor a in "$@"; do printf '%s\\n' "$a"; done; echo '<end>'\n`, { mode: 0o755 });
-    const out = execFileSync('bash', ['-e', '-c', step.run], { cwd: dir, encoding: 'utf8', env: { ...process.env, ...env, PATH: `${dir}:${process.env.PATH}` } });
-    const calls = out.split('<end>\n').filter(Boolean).map((c) => c.trimEnd().split('\n'));
-    expect(calls).toEqual([
-      ['build', '--platform', 'linux/arm/v7', '-f', 'svc/Dockerfile.arm32v7', '-t', 'ghcr.io/o/app:arm32v7', '--build-arg', 'DEB=armhf', '--build-arg', "X Y=a 'b' $HOME", 'svc'],
-      ['push', 'ghcr.io/o/app:arm32v7'],
-    ]);
-  });
+  it.skipIf(!hasTools('bash', 'jq'))(
+    'the GitHub build step passes every build arg, and pushes what it built',
+    () => {
+      const workflow = parseYaml(blocks(section('Use in GitHub Actions'), 'yaml')[0]);
+      const step = workflow.jobs.build.steps.find(
+        (s: { name?: string }) => s.name === 'build and push',
+      );
+      const entry = {
+        platform: 'linux/arm/v7',
+        dockerfile: 'svc/Dockerfile.arm32v7',
+        context: 'svc',
+        image: 'ghcr.io/o/app',
+        tag: 'arm32v7',
+        build_args: { DEB: 'armhf', 'X Y': "a 'b' $HOME" },
+      };
+      // GitHub's expressions of this step: ${{ matrix.k }} and ${{ toJSON(matrix.k) }}.
+      const evaluate = (text: string) =>
+        text.replace(/\$\{\{ (toJSON\()?matrix\.(\w+)\)? \}\}/g, (_m, json, key) =>
+          json
+            ? JSON.stringify(entry[key as keyof typeof entry])
+            : String(entry[key as keyof typeof entry]),
+        );
+      const env = Object.fromEntries(
+        Object.entries(step.env as Record<string, string>).map(([k, v]) => [k, evaluate(v)]),
+      );
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-gha-'));
+      fs.writeFileSync(
+        path.join(dir, 'docker'),
+        `#!/bin/sh\nfor a in "$@"; do printf '%s\\n' "$a"; done; echo '<end>'\n`,
+        { mode: 0o755 },
+      );
+      const out = execFileSync('bash', ['-e', '-c', step.run], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, ...env, PATH: `${dir}:${process.env.PATH}` },
+      });
+      const calls = out
+        .split('<end>\n')
+        .filter(Boolean)
+        .map((c) => c.trimEnd().split('\n'));
+      expect(calls).toEqual([
+        [
+          'build',
+          '--platform',
+          'linux/arm/v7',
+          '-f',
+          'svc/Dockerfile.arm32v7',
+          '-t',
+          'ghcr.io/o/app:arm32v7',
+          '--build-arg',
+          'DEB=armhf',
+          '--build-arg',
+          "X Y=a 'b' $HOME",
+          'svc',
+        ],
+        ['push', 'ghcr.io/o/app:arm32v7'],
+      ]);
+    },
+  );
 
   it('the GitLab snippets include xdf-gitlab.yml and override the job template it defines', () => {
-    const [include, override] = blocks(section('Use in GitLab CI'), 'yaml').map((b) => parseYaml(b));
+    const [include, override] = blocks(section('Use in GitLab CI'), 'yaml').map((b) =>
+      parseYaml(b),
+    );
     expect(include).toEqual({ include: [{ local: 'xdf-gitlab.yml' }] });
-    const gitlab = parseYaml(fs.readFileSync(path.join(ROOT, 'fixtures/templates-list/expected/xdf-gitlab.yml'), 'utf8'));
+    const gitlab = parseYaml(
+      fs.readFileSync(path.join(ROOT, 'fixtures/templates-list/expected/xdf-gitlab.yml'), 'utf8'),
+    );
     for (const job of Object.keys(override)) expect(Object.keys(gitlab)).toContain(job);
     expect(gitlab['xdf-build-native'].tags).toEqual(['$XDF_RUNNER']);
   });
@@ -78,7 +135,9 @@ describe('README', () => {
     const workflow = blocks(section('Use in GitHub Actions'), 'yaml')[0];
     expect(parseYaml(workflow).jobs.build.strategy.matrix.include).toContain('fromJSON');
     const used = [...workflow.matchAll(/\$\{\{ matrix\.(\w+)/g)].map((m) => m[1]);
-    const entry = JSON.parse(fs.readFileSync(path.join(ROOT, 'fixtures/examples/python/expected/xdf-matrix.json'), 'utf8')).include[0];
+    const entry = JSON.parse(
+      fs.readFileSync(path.join(ROOT, 'fixtures/examples/python/expected/xdf-matrix.json'), 'utf8'),
+    ).include[0];
     expect(used.length).toBeGreaterThan(5);
     for (const key of used) expect(Object.keys(entry)).toContain(key);
   });
@@ -96,7 +155,9 @@ describe('README before/after', () => {
     const { makeProject, xdf } = await import('./helpers/project.js');
     const [, template, generated] = blocks(readme.split('## Install')[0], 'dockerfile');
     const dir = makeProject({ 'Dockerfile.tpl': template });
-    expect((await xdf(dir, 'render', 'Dockerfile.tpl', '--arch', 'arm64v8')).stdout).toBe(generated);
+    expect((await xdf(dir, 'render', 'Dockerfile.tpl', '--arch', 'arm64v8')).stdout).toBe(
+      generated,
+    );
   });
 });
 
@@ -119,28 +180,37 @@ describe('README pinning base images', () => {
   it('the commands shown use only options that xdf lock has', async () => {
     const { xdf, makeProject } = await import('./helpers/project.js');
     const help = (await xdf(makeProject({}), 'lock', '--help')).stdout;
-    const lines = blocks(pinning, 'sh')[0].split('\n').filter((l) => l.startsWith('xdf lock'));
+    const lines = blocks(pinning, 'sh')[0]
+      .split('\n')
+      .filter((l) => l.startsWith('xdf lock'));
     expect(lines.length).toBe(3);
     for (const line of lines) {
-      for (const flag of line.split('#')[0].match(/--[\w-]+/g) ?? []) expect(help, flag).toContain(flag);
+      for (const flag of line.split('#')[0].match(/--[\w-]+/g) ?? [])
+        expect(help, flag).toContain(flag);
     }
   });
 
   it('the pinned FROM shown is what the registry example generates from its xdf.lock', () => {
     const shown = blocks(pinning, 'dockerfile')[0];
-    const generated = fs.readFileSync(path.join(ROOT, 'fixtures/examples/registry/expected/Dockerfile.arm64v8'), 'utf8');
+    const generated = fs.readFileSync(
+      path.join(ROOT, 'fixtures/examples/registry/expected/Dockerfile.arm64v8'),
+      'utf8',
+    );
     expect(generated.split('\n')).toContain(shown.trim());
   });
 
   it('the scheduled job is a valid workflow that runs xdf lock --check', () => {
     const workflow = parseYaml(blocks(pinning, 'yaml')[0]);
     expect(workflow.on.schedule[0].cron).toMatch(/^[\d*]+ [\d*]+ [\d*]+ [\d*]+ [\d*]+$/);
-    expect(workflow.jobs.lock.steps.map((s: { run?: string }) => s.run)).toContain('npx xdf lock --check');
+    expect(workflow.jobs.lock.steps.map((s: { run?: string }) => s.run)).toContain(
+      'npx xdf lock --check',
+    );
   });
 
   it('every error code xdf lock and xdf.lock raise is in the errors table', () => {
     const table = section('Errors and warnings');
-    for (const code of ['XDF070', 'XDF071', 'XDF072', 'XDF073', 'XDF074', 'XDF075', 'XDFW010']) expect(table).toContain(`| ${code} |`);
+    for (const code of ['XDF070', 'XDF071', 'XDF072', 'XDF073', 'XDF074', 'XDF075', 'XDFW010'])
+      expect(table).toContain(`| ${code} |`);
   });
 });
 
@@ -155,8 +225,13 @@ describe('README error table', () => {
   it('every code the source names is in the table', async () => {
     const { CODES } = await import('../src/codes.js');
     const src = path.resolve(__dirname, '../src');
-    const files = fs.readdirSync(src, { recursive: true }).map(String).filter((f) => f.endsWith('.ts') && f !== 'codes.ts');
-    const used = new Set(files.flatMap((f) => fs.readFileSync(path.join(src, f), 'utf8').match(/XDFW?\d{3}/g) ?? []));
+    const files = fs
+      .readdirSync(src, { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith('.ts') && f !== 'codes.ts');
+    const used = new Set(
+      files.flatMap((f) => fs.readFileSync(path.join(src, f), 'utf8').match(/XDFW?\d{3}/g) ?? []),
+    );
     expect([...used].filter((c) => !(c in CODES)).sort()).toEqual([]);
   });
 });

@@ -8,27 +8,51 @@ import { loadTemplate } from '../src/load.js';
 import { renderTemplate, TEMPLATE_LIMITS, type RenderContext } from '../src/render.js';
 
 const ctx = (arch = 'arm64v8', extra: Partial<RenderContext> = {}): RenderContext => ({
-  arch: archByName(arch), host: archByName('amd64'), emulated: arch !== 'amd64', native: false, pins: { go: '1.10' }, vars: { version: '2.8.1' }, ...extra,
+  arch: archByName(arch),
+  host: archByName('amd64'),
+  emulated: arch !== 'amd64',
+  native: false,
+  pins: { go: '1.10' },
+  vars: { version: '2.8.1' },
+  ...extra,
 });
 // Partials are read the way a run reads them: by load.ts, from the template's folder tree.
-const render = (text: string, c = ctx(), file = '/t/Dockerfile.tpl') => renderTemplate(loadTemplate(file, text, 5 << 20), c);
-const errorOf = (fn: () => unknown) => { try { fn(); } catch (e) { return (e as XdfError).problems[0]; } throw new Error('no error'); };
+const render = (text: string, c = ctx(), file = '/t/Dockerfile.tpl') =>
+  renderTemplate(loadTemplate(file, text, 5 << 20), c);
+const errorOf = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (e) {
+    return (e as XdfError).problems[0];
+  }
+  throw new Error('no error');
+};
 
 describe('renderTemplate', () => {
   it('fills arch fields, pins and vars without HTML escaping', () => {
-    expect(render('{{arch}} {{arch.debian}} {{arch.platform}} {{host}} {{pin "go"}} {{vars.version}} && <a> "q"'))
-      .toBe('arm64v8 arm64 linux/arm64 amd64 1.10 2.8.1 && <a> "q"');
+    expect(
+      render(
+        '{{arch}} {{arch.debian}} {{arch.platform}} {{host}} {{pin "go"}} {{vars.version}} && <a> "q"',
+      ),
+    ).toBe('arm64v8 arm64 linux/arm64 amd64 1.10 2.8.1 && <a> "q"');
   });
   it('selects arches with the arch block and compares arches by name', () => {
-    const t = '{{#arch "arm64v8" "arm32v7"}}arm{{else}}other{{/arch}} {{#if (eq arch "amd64")}}x86{{/if}}{{#if emulated}}qemu{{/if}}';
+    const t =
+      '{{#arch "arm64v8" "arm32v7"}}arm{{else}}other{{/arch}} {{#if (eq arch "amd64")}}x86{{/if}}{{#if emulated}}qemu{{/if}}';
     expect(render(t)).toBe('arm qemu');
     expect(render(t, ctx('amd64'))).toBe('other x86');
   });
   it('and/or/not/ne', () => {
-    expect(render('{{#if (and emulated (ne arch "arm32v7") (not native))}}y{{/if}}{{#if (or native (eq arch "s390x"))}}n{{/if}}')).toBe('y');
+    expect(
+      render(
+        '{{#if (and emulated (ne arch "arm32v7") (not native))}}y{{/if}}{{#if (or native (eq arch "s390x"))}}n{{/if}}',
+      ),
+    ).toBe('y');
   });
   it('returns a plain Dockerfile unchanged, and \\{{ gives a literal Go template', () => {
-    expect(render('FROM x\nRUN docker inspect -f "{{.State}}"\n'.replace('{{', '\\{{'))).toBe('FROM x\nRUN docker inspect -f "{{.State}}"\n');
+    expect(render('FROM x\nRUN docker inspect -f "{{.State}}"\n'.replace('{{', '\\{{'))).toBe(
+      'FROM x\nRUN docker inspect -f "{{.State}}"\n',
+    );
     expect(render('FROM x\n')).toBe('FROM x\n');
   });
   it('an unknown variable fails at its line and column', () => {
@@ -41,7 +65,10 @@ describe('renderTemplate', () => {
     expect(p.hint).toContain('\\{{.State}}');
   });
   it('an unclosed block is a syntax error at the template', () => {
-    expect(errorOf(() => render('FROM x\n{{#if emulated}}\nRUN y\n'))).toMatchObject({ code: 'XDF020', file: '/t/Dockerfile.tpl' });
+    expect(errorOf(() => render('FROM x\n{{#if emulated}}\nRUN y\n'))).toMatchObject({
+      code: 'XDF020',
+      file: '/t/Dockerfile.tpl',
+    });
   });
   it('prototype access is an error, not an empty string', () => {
     expect(errorOf(() => render('{{constructor}}'))).toMatchObject({ code: 'XDF024', line: 1 });
@@ -51,13 +78,21 @@ describe('renderTemplate', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-render-'));
     fs.mkdirSync(path.join(dir, 'parts'));
     fs.writeFileSync(path.join(dir, 'parts', 'apt.hbs'), 'RUN apt-get install {{arch.debian}}\n');
-    expect(render('{{> parts/apt}}', ctx(), path.join(dir, 'Dockerfile.tpl'))).toBe('RUN apt-get install arm64\n');
-    expect(errorOf(() => render('{{> ../etc/passwd}}', ctx(), path.join(dir, 'Dockerfile.tpl')))).toMatchObject({ code: 'XDF023', line: 1 });
+    expect(render('{{> parts/apt}}', ctx(), path.join(dir, 'Dockerfile.tpl'))).toBe(
+      'RUN apt-get install arm64\n',
+    );
+    expect(
+      errorOf(() => render('{{> ../etc/passwd}}', ctx(), path.join(dir, 'Dockerfile.tpl'))),
+    ).toMatchObject({ code: 'XDF023', line: 1 });
   });
   it('nesting renders up to a limit, then fails clearly instead of blowing the stack', () => {
-    const nested = (depth: number) => '{{#if emulated}}'.repeat(depth) + 'deep' + '{{/if}}'.repeat(depth);
+    const nested = (depth: number) =>
+      '{{#if emulated}}'.repeat(depth) + 'deep' + '{{/if}}'.repeat(depth);
     expect(render(nested(TEMPLATE_LIMITS.nesting))).toBe('deep');
-    expect(errorOf(() => render(nested(TEMPLATE_LIMITS.nesting + 1)))).toMatchObject({ code: 'XDF025', line: 1 });
+    expect(errorOf(() => render(nested(TEMPLATE_LIMITS.nesting + 1)))).toMatchObject({
+      code: 'XDF025',
+      line: 1,
+    });
     expect(errorOf(() => render(nested(100_000)))).toMatchObject({ code: 'XDF025', line: 1 });
   });
 });
@@ -66,6 +101,8 @@ describe('errors in partials', () => {
   it('point at the partial file and its line', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-partial-err-'));
     fs.writeFileSync(path.join(dir, 'apt.hbs'), 'RUN true\nRUN echo {{nope}}\n');
-    expect(errorOf(() => render('FROM x\n{{> apt}}', ctx(), path.join(dir, 'Dockerfile.tpl')))).toMatchObject({ code: 'XDF021', file: path.join(dir, 'apt.hbs'), line: 2 });
+    expect(
+      errorOf(() => render('FROM x\n{{> apt}}', ctx(), path.join(dir, 'Dockerfile.tpl'))),
+    ).toMatchObject({ code: 'XDF021', file: path.join(dir, 'apt.hbs'), line: 2 });
   });
 });

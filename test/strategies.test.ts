@@ -5,10 +5,29 @@ import { parseImageRef } from '../src/image-ref.js';
 import { findRule, mapImage } from '../src/strategies.js';
 import type { ImageRule, Strategy } from '../src/types.js';
 
-const rule = (key: string, extra: Partial<ImageRule> = {}): ImageRule => ({ key, exclude: [], pins: {}, ...extra });
+const rule = (key: string, extra: Partial<ImageRule> = {}): ImageRule => ({
+  key,
+  exclude: [],
+  pins: {},
+  ...extra,
+});
 const map = (text: string, strategy: Strategy, arch = 'arm32v7', r?: ImageRule, isHost = false) =>
-  mapImage({ text, arch: archByName(arch), isHost, rule: r, strategy, place: { file: 'Dockerfile.tpl', line: 3, column: 1 } });
-const codeOf = (fn: () => unknown) => { try { fn(); } catch (e) { return (e as XdfError).problems[0].code; } return 'none'; };
+  mapImage({
+    text,
+    arch: archByName(arch),
+    isHost,
+    rule: r,
+    strategy,
+    place: { file: 'Dockerfile.tpl', line: 3, column: 1 },
+  });
+const codeOf = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (e) {
+    return (e as XdfError).problems[0].code;
+  }
+  return 'none';
+};
 
 describe('namespace', () => {
   it.each([
@@ -25,7 +44,14 @@ describe('namespace', () => {
   });
   it('refuses a digest without a per-arch digest pin', () => {
     expect(codeOf(() => map('python@sha256:aaa', 'namespace'))).toBe('XDF041');
-    expect(map('python:3@sha256:aaa', 'namespace', 'arm32v7', rule('python', { pins: { arm32v7: { digest: 'sha256:bbb' } } })).image).toBe('arm32v7/python:3@sha256:bbb');
+    expect(
+      map(
+        'python:3@sha256:aaa',
+        'namespace',
+        'arm32v7',
+        rule('python', { pins: { arm32v7: { digest: 'sha256:bbb' } } }),
+      ).image,
+    ).toBe('arm32v7/python:3@sha256:bbb');
   });
 });
 
@@ -39,7 +65,14 @@ describe('multiarch', () => {
     ['ubuntu:bionic', 'arm64v8', 'multiarch/ubuntu-debootstrap:arm64-bionic'],
   ])('%s for %s → %s', (from, arch, to) => expect(map(from, 'multiarch', arch).image).toBe(to));
   it('pins the tag before mapping', () => {
-    expect(map('alpine:3.19', 'multiarch', 'arm64v8', rule('alpine', { strategy: 'multiarch', pins: { arm64v8: { tag: '3.7' } } })).image).toBe('multiarch/alpine:aarch64-v3.7');
+    expect(
+      map(
+        'alpine:3.19',
+        'multiarch',
+        'arm64v8',
+        rule('alpine', { strategy: 'multiarch', pins: { arm64v8: { tag: '3.7' } } }),
+      ).image,
+    ).toBe('multiarch/alpine:aarch64-v3.7');
   });
   it('errors: untagged debian, an arch with no prefix, another image', () => {
     expect(codeOf(() => map('debian', 'multiarch'))).toBe('XDF042');
@@ -51,17 +84,32 @@ describe('multiarch', () => {
 
 describe('platform, pattern, none, host', () => {
   it('platform keeps the image (and its digest) and asks for a --platform flag', () => {
-    expect(map('myorg/app@sha256:abc', 'platform')).toEqual({ image: 'myorg/app@sha256:abc', addPlatform: true, note: undefined });
+    expect(map('myorg/app@sha256:abc', 'platform')).toEqual({
+      image: 'myorg/app@sha256:abc',
+      addPlatform: true,
+      note: undefined,
+    });
   });
   it('pattern renders the rewrite, for the host arch too', () => {
     const r = rule('myorg/base', { strategy: 'pattern', rewrite: 'myorg/base:{{tag}}-{{arch}}' });
     expect(map('myorg/base', 'pattern', 'arm64v8', r).image).toBe('myorg/base:latest-arm64v8');
     expect(map('myorg/base:1.2', 'pattern', 'amd64', r, true).image).toBe('myorg/base:1.2-amd64');
-    expect(map('localhost:5000/img:tag', 'pattern', 'arm64v8', rule('localhost:5000/img', { rewrite: '{{registry}}/{{name}}:{{tag}}-{{arch.debian}}' })).image).toBe('localhost:5000/img:tag-arm64');
+    expect(
+      map(
+        'localhost:5000/img:tag',
+        'pattern',
+        'arm64v8',
+        rule('localhost:5000/img', { rewrite: '{{registry}}/{{name}}:{{tag}}-{{arch.debian}}' }),
+      ).image,
+    ).toBe('localhost:5000/img:tag-arm64');
   });
   it('none and the host keep the image, with a pin applied and noted', () => {
     const r = rule('golang', { pins: { amd64: { tag: '1.21', reason: 'why' } } });
-    expect(map('golang:1.22', 'namespace', 'amd64', r, true)).toEqual({ image: 'golang:1.21', addPlatform: false, note: '# xdf pin for amd64: golang 1.21 (why)' });
+    expect(map('golang:1.22', 'namespace', 'amd64', r, true)).toEqual({
+      image: 'golang:1.21',
+      addPlatform: false,
+      note: '# xdf pin for amd64: golang 1.21 (why)',
+    });
     expect(map('myorg/x:1', 'none').image).toBe('myorg/x:1');
   });
 });

@@ -15,7 +15,13 @@ describe('writeFiles', () => {
     fs.writeFileSync(same, 'FROM a\n');
     const old = new Date('2020-01-01T00:00:00Z');
     fs.utimesSync(same, old, old);
-    const result = writeFiles([{ path: same, content: 'FROM a\n' }, { path: path.join(dir, 'sub', 'Dockerfile.arm64v8'), content: 'FROM b\n' }], []);
+    const result = writeFiles(
+      [
+        { path: same, content: 'FROM a\n' },
+        { path: path.join(dir, 'sub', 'Dockerfile.arm64v8'), content: 'FROM b\n' },
+      ],
+      [],
+    );
     expect(result.wrote).toEqual([path.join(dir, 'sub', 'Dockerfile.arm64v8')]);
     expect(fs.statSync(same).mtime.getTime()).toBe(old.getTime());
     expect(fs.readdirSync(dir).filter((n) => n.startsWith('.xdf-tmp-'))).toEqual([]);
@@ -25,7 +31,10 @@ describe('writeFiles', () => {
     const dir = tmp();
     fs.writeFileSync(path.join(dir, '.xdf-tmp-123-0-Dockerfile.amd64'), 'partial');
     fs.writeFileSync(path.join(dir, 'Dockerfile.s390x'), 'old');
-    const result = writeFiles([{ path: path.join(dir, 'Dockerfile.amd64'), content: 'x' }], [path.join(dir, 'Dockerfile.s390x')]);
+    const result = writeFiles(
+      [{ path: path.join(dir, 'Dockerfile.amd64'), content: 'x' }],
+      [path.join(dir, 'Dockerfile.s390x')],
+    );
     expect(result.deleted).toEqual([path.join(dir, 'Dockerfile.s390x')]);
     expect(fs.readdirSync(dir).sort()).toEqual(['Dockerfile.amd64']);
   });
@@ -37,7 +46,17 @@ describe('writeFiles', () => {
       fs.writeFileSync(path.join(dir, 'blocker'), '');
       const before = fs.readdirSync(dir);
       let err: unknown;
-      try { writeFiles([{ path: path.join(dir, 'a'), content: 'A' }, { path: path.join(dir, 'blocker', 'x'), content: 'x' }], []); } catch (e) { err = e; }
+      try {
+        writeFiles(
+          [
+            { path: path.join(dir, 'a'), content: 'A' },
+            { path: path.join(dir, 'blocker', 'x'), content: 'x' },
+          ],
+          [],
+        );
+      } catch (e) {
+        err = e;
+      }
       expect(err).toBeInstanceOf(XdfError);
       expect((err as XdfError).problems[0].code).toBe('XDF052');
       expect(fs.readdirSync(dir)).toEqual(before);
@@ -60,11 +79,25 @@ describe('writeFiles', () => {
         const files = Array.from({ length: ${count} }, (_, i) => ({ path: ${JSON.stringify(dir)} + '/Dockerfile.' + i, content: ('new ' + i + '\\n').repeat(20000) }));
         process.stdout.write('start\\n');
         writeFiles(files, []);`;
-      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: path.resolve(__dirname, '..'), stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', '--input-type=module', '-e', script],
+        { cwd: path.resolve(__dirname, '..'), stdio: ['ignore', 'pipe', 'inherit'] },
+      );
       let exited = false;
-      child.on('exit', () => { exited = true; });
-      await new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => { if (d.toString().includes('start')) resolve(); }));
-      while (!exited && fs.readdirSync(dir).filter((n) => n.startsWith('.xdf-tmp-')).length < count / 4) await new Promise((r) => setImmediate(r));
+      child.on('exit', () => {
+        exited = true;
+      });
+      await new Promise<void>((resolve) =>
+        child.stdout.on('data', (d: Buffer) => {
+          if (d.toString().includes('start')) resolve();
+        }),
+      );
+      while (
+        !exited &&
+        fs.readdirSync(dir).filter((n) => n.startsWith('.xdf-tmp-')).length < count / 4
+      )
+        await new Promise((r) => setImmediate(r));
       child.kill('SIGSTOP');
       const midRun = !exited && fs.readdirSync(dir).some((n) => n.startsWith('.xdf-tmp-'));
       child.kill('SIGKILL');
@@ -74,14 +107,17 @@ describe('writeFiles', () => {
     let dir = '';
     for (let attempt = 0; attempt < 5; attempt++) {
       dir = tmp();
-      for (let i = 0; i < count; i++) fs.writeFileSync(path.join(dir, `Dockerfile.${i}`), oldText(i));
+      for (let i = 0; i < count; i++)
+        fs.writeFileSync(path.join(dir, `Dockerfile.${i}`), oldText(i));
       if (await killMidRun(dir)) break;
       dir = '';
     }
     expect(dir, 'the kill landed mid-run in one of 5 tries').not.toBe('');
     for (let i = 0; i < count; i++) {
       const text = fs.readFileSync(path.join(dir, `Dockerfile.${i}`), 'utf8');
-      expect(text === oldText(i) || text === newText(i), `Dockerfile.${i} is old or new`).toBe(true);
+      expect(text === oldText(i) || text === newText(i), `Dockerfile.${i} is old or new`).toBe(
+        true,
+      );
     }
     writeFiles([{ path: path.join(dir, 'Dockerfile.0'), content: newText(0) }], []); // the next run sweeps the dead run's temps
     expect(fs.readdirSync(dir).filter((n) => n.startsWith('.xdf-tmp-'))).toEqual([]);

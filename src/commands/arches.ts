@@ -6,8 +6,17 @@ export async function arches(io: Io, flags: { json?: boolean }): Promise<number>
     io.stdout(`${JSON.stringify(ARCHES, null, 2)}\n`);
     return 0;
   }
-  const rows = [ARCH_FIELDS as readonly string[], ...ARCHES.map((a) => ARCH_FIELDS.map((f) => a[f] || '-'))];
+  const rows = [
+    ARCH_FIELDS as readonly string[],
+    ...ARCHES.map((a) => ARCH_FIELDS.map((f) => a[f] || '-')),
+  ];
   const widths = ARCH_FIELDS.map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  for (const row of rows) io.stdout(`${row.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()}\n`);
+  for (const row of rows)
+    io.stdout(
+      `${row
+        .map((cell, i) => cell.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd()}\n`,
+    );
   return 0;
 }

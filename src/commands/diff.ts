@@ -1,9 +1,13 @@
 import { unifiedDiff } from '../unified-diff.js';
-import { printWarnings, relative, type CommonFlags, type Io, useColor } from '../io.js';
+import { printWarnings, relative, type CommonFlags, type Io, useColor, printJson } from '../io.js';
 import { planRun, runOptions } from '../plan.js';
 
 /** Per arch, what xdf rewrote and injected: the rendered template against the final Dockerfile. */
-export async function diff(io: Io, template: string | undefined, flags: CommonFlags): Promise<number> {
+export async function diff(
+  io: Io,
+  template: string | undefined,
+  flags: CommonFlags,
+): Promise<number> {
   const plan = await planRun(runOptions(io, template ? [template] : [], flags));
   if (!flags.json) printWarnings(io, plan.warnings, flags);
   const color = useColor(io);
@@ -16,11 +20,26 @@ export async function diff(io: Io, template: string | undefined, flags: CommonFl
   };
   const show = relative(io);
   const diffs = plan.dockerfiles.map((output) => {
-    const text = unifiedDiff(output.rendered, output.content, `${show(output.template)} (rendered for ${output.arch.name})`, show(output.path), 2);
+    const text = unifiedDiff(
+      output.rendered,
+      output.content,
+      `${show(output.template)} (rendered for ${output.arch.name})`,
+      show(output.path),
+      2,
+    );
     const lines = text.replace(/\n$/, '').split('\n');
-    return { arch: output.arch.name, template: show(output.template), dockerfile: show(output.path), lines };
+    return {
+      arch: output.arch.name,
+      template: show(output.template),
+      dockerfile: show(output.path),
+      lines,
+    };
   });
-  if (flags.json) io.stdout(`${JSON.stringify(diffs.map(({ lines, ...d }) => ({ ...d, diff: `${lines.join('\n')}\n` })))}\n`);
+  if (flags.json)
+    printJson(
+      io,
+      diffs.map(({ lines, ...d }) => ({ ...d, diff: `${lines.join('\n')}\n` })),
+    );
   else for (const d of diffs) io.stdout(`${d.lines.map(paint).join('\n')}\n`);
   return 0;
 }

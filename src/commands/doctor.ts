@@ -6,16 +6,26 @@ import { loadYaml } from '../engines.js';
 import { shownWarnings, Warnings } from '../errors.js';
 import { printWarnings, splitList, type CommonFlags, type Io } from '../io.js';
 
-export interface DoctorFlags extends CommonFlags { binfmtDir?: string }
+export interface DoctorFlags extends CommonFlags {
+  binfmtDir?: string;
+}
 
 export async function doctor(io: Io, flags: DoctorFlags): Promise<number> {
   const warnings = new Warnings();
   const file = flags.config ? path.resolve(io.cwd, flags.config) : findConfig(io.cwd);
   if (file) await loadYaml();
   const source = file ? { file, text: readInput(file, 'config', CONFIG_LIMIT) } : undefined;
-  const config = loadConfig({ source, templateDir: io.cwd, overrides: { arches: splitList(flags.arch), host: flags.host }, warnings });
+  const config = loadConfig({
+    source,
+    templateDir: io.cwd,
+    overrides: { arches: splitList(flags.arch), host: flags.host },
+    warnings,
+  });
   const shown = shownWarnings(warnings.list, [config]);
-  const report = await runDoctor({ config, binfmtDir: flags.binfmtDir ?? '/proc/sys/fs/binfmt_misc' });
+  const report = await runDoctor({
+    config,
+    binfmtDir: flags.binfmtDir ?? '/proc/sys/fs/binfmt_misc',
+  });
   if (flags.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   else {
     printWarnings(io, shown, flags);

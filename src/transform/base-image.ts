@@ -14,13 +14,20 @@ export function imageMapper(req: TransformRequest, result: TransformResult): Map
     const rule = findRule(config.images, parseImageRef(text));
     if (rule?.exclude.includes(arch.name)) result.excludedBy ??= rule.key;
     const mapped = mapImage({
-      text, arch, isHost: arch.name === host.name, rule, strategy: rule?.strategy ?? config.strategy,
-      place: at, configFile: config.file, locate: config.locate,
+      text,
+      arch,
+      isHost: arch.name === host.name,
+      rule,
+      strategy: rule?.strategy ?? config.strategy,
+      place: at,
+      configFile: config.file,
+      locate: config.locate,
     });
     if (mapped.note && !result.notes.includes(mapped.note)) result.notes.push(mapped.note);
     // With xdf.lock, the digest too; the host target's images stay as written unless lock.host.
     if (!lock || (arch.name === host.name && !config.lock.host)) return mapped;
-    if (flag && mapped.addPlatform) return mapped; // a --from image under `platform` is left as written
+    // a --from image under `platform` is left as written
+    if (flag && mapped.addPlatform) return mapped;
     return { ...mapped, image: lock.pin(mapped.image, arch.platform, at) };
   };
 }

@@ -14,8 +14,12 @@ export function rewriteFroms(req: TransformRequest, map: Mapper, result: Transfo
   for (const stage of parsed.stages) {
     const image = stage.image;
     if (!image) {
-      fail('XDF030', 'FROM names no image', 'write FROM <image>[:tag] [AS <name>], or remove the line',
-        req.place(stage.line, stage.column));
+      fail(
+        'XDF030',
+        'FROM names no image',
+        'write FROM <image>[:tag] [AS <name>], or remove the line',
+        req.place(stage.line, stage.column),
+      );
     }
     if (stage.base !== null || image.text.toLowerCase() === 'scratch') continue;
     const at = placeOf(req, image.start); // errors about an image point at the image
@@ -32,8 +36,12 @@ export function rewriteFroms(req: TransformRequest, map: Mapper, result: Transfo
       const arg = parsed.args.get(varName);
       if (!arg?.value || !arg.value.text || hasVariable(arg.value.text)) {
         result.warnings.push({
-          code: 'XDFW005', message: `${image.text} cannot be resolved statically: left unchanged`,
-          hint: `give it a literal default before the first FROM (ARG ${varName}=<image>), or write the image in the template`, ...at,
+          code: 'XDFW005',
+          message: `${image.text} cannot be resolved statically: left unchanged`,
+          hint:
+            `give it a literal default before the first FROM (ARG ${varName}=<image>), or ` +
+            `write the image in the template`,
+          ...at,
         });
         continue;
       }
@@ -43,8 +51,12 @@ export function rewriteFroms(req: TransformRequest, map: Mapper, result: Transfo
       const ref = parseImageRef(image.text);
       if (hasVariable(ref.registry) || hasVariable(ref.name)) {
         result.warnings.push({
-          code: 'XDFW005', message: `${image.text} has a variable in its name: left unchanged`,
-          hint: 'xdf never guesses: write the repository literally, or put the whole reference in an ARG with a literal default', ...at,
+          code: 'XDFW005',
+          message: `${image.text} has a variable in its name: left unchanged`,
+          hint:
+            'xdf never guesses: write the repository literally, or put the whole reference ' +
+            'in an ARG with a literal default',
+          ...at,
         });
         continue;
       }
@@ -52,11 +64,14 @@ export function rewriteFroms(req: TransformRequest, map: Mapper, result: Transfo
       if (mapped.image !== image.text) result.edits.push(replaceSpan(image, mapped.image));
     }
     if (mapped.addPlatform) {
-      result.edits.push(stage.platform
-        ? replaceSpan(stage.platform, arch.platform)
-        : { start: image.start, end: image.start, text: `--platform=${arch.platform} ` });
+      result.edits.push(
+        stage.platform
+          ? replaceSpan(stage.platform, arch.platform)
+          : { start: image.start, end: image.start, text: `--platform=${arch.platform} ` },
+      );
     } else if (stage.platform && arch.name !== host.name) {
-      result.edits.push(replaceSpan(stage.platform, arch.platform)); // builders that do not set TARGETPLATFORM
+      // builders that do not set TARGETPLATFORM
+      result.edits.push(replaceSpan(stage.platform, arch.platform));
     }
   }
   for (const [name, image] of argEdits) {
@@ -64,9 +79,15 @@ export function rewriteFroms(req: TransformRequest, map: Mapper, result: Transfo
     const fixed = argsOfFixedStages.get(name);
     if (fixed !== undefined) {
       const build = isBuildPlatform(fixed);
-      fail('XDF044', `ARG ${name} feeds both ${build ? 'a --platform=$BUILDPLATFORM stage' : `a --platform=${fixed} stage`} and a stage built for ${arch.name}: one default cannot be both`,
-        `use two ARGs, one per stage (e.g. ${name}_${build ? 'BUILD' : 'FIXED'} for the ${build ? '$BUILDPLATFORM' : `--platform=${fixed}`} stage)`,
-        placeOf(req, value.start));
+      fail(
+        'XDF044',
+        `ARG ${name} feeds both ` +
+          `${build ? 'a --platform=$BUILDPLATFORM stage' : `a --platform=${fixed} stage`} and a ` +
+          `stage built for ${arch.name}: one default cannot be both`,
+        `use two ARGs, one per stage (e.g. ${name}_${build ? 'BUILD' : 'FIXED'} for the ` +
+          `${build ? '$BUILDPLATFORM' : `--platform=${fixed}`} stage)`,
+        placeOf(req, value.start),
+      );
     }
     result.edits.push(replaceSpan(value, image)); // once, however many FROMs use it
   }

@@ -1,4 +1,5 @@
-// XDFW001: a Go toolchain in an emulated stage with no pin for its arch (golang/go#24656 and later).
+// XDFW001: a Go toolchain in an emulated stage with no pin for its arch (golang/go#24656 and
+// later).
 import { isEmulated, type Arch } from '../arches.js';
 import type { Problem } from '../errors.js';
 import { parseImageRef } from '../image-ref.js';
@@ -7,15 +8,24 @@ import { findRule } from '../strategies.js';
 import type { Config } from '../types.js';
 import type { TransformRequest } from './index.js';
 
-export function warnGoUnderQemu(req: TransformRequest, platforms: (Arch | undefined)[], warnings: Problem[]): void {
+export function warnGoUnderQemu(
+  req: TransformRequest,
+  platforms: (Arch | undefined)[],
+  warnings: Problem[],
+): void {
   const { parsed, host, config } = req;
   for (const stage of parsed.stages) {
     const target = platforms[stage.index];
     if (!target || !isEmulated(target, host, config.native)) continue;
     if (!usesGo(stage, parsed) || hasPin(stage, parsed, target, config)) continue;
     warnings.push({
-      code: 'XDFW001', message: `Go runs under QEMU in this stage for ${target.name}, with no pin for it: newer Go compilers crashed under qemu-user (golang/go#24656)`,
-      hint: `pin an older Go for ${target.name} (images: { golang: { ${target.name}: { tag: "…", reason: "…" } } }), or cross-compile in a FROM --platform=$BUILDPLATFORM stage`,
+      code: 'XDFW001',
+      message:
+        `Go runs under QEMU in this stage for ${target.name}, with no pin for it: newer ` +
+        `Go compilers crashed under qemu-user (golang/go#24656)`,
+      hint:
+        `pin an older Go for ${target.name} (images: { golang: { ${target.name}: { tag: ` +
+        `"…", reason: "…" } } }), or cross-compile in a FROM --platform=$BUILDPLATFORM stage`,
       ...req.place(stage.line, stage.column),
     });
   }
@@ -37,5 +47,7 @@ function usesGo(stage: Stage, parsed: ParsedDockerfile): boolean {
 function hasPin(stage: Stage, parsed: ParsedDockerfile, target: Arch, config: Config): boolean {
   const base = baseImage(stage, parsed);
   const rule = base ? findRule(config.images, parseImageRef(base)) : undefined;
-  return !!rule?.pins[target.name] || Object.values(config.pins).some((values) => target.name in values);
+  return (
+    !!rule?.pins[target.name] || Object.values(config.pins).some((values) => target.name in values)
+  );
 }

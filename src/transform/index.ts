@@ -19,7 +19,8 @@ export interface TransformRequest {
   config: Config;
   /** Where a one-based line of the rendered text is in the template, for errors and warnings. */
   place(line: number, column: number): Place;
-  /** xdf.lock's digests (or `xdf lock` collecting the images); none: images are written as mapped. */
+  /** xdf.lock's digests (or `xdf lock` collecting the images); none: images are written as mapped.
+   * */
   lock?: LockView;
 }
 

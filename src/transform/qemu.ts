@@ -17,7 +17,11 @@ import type { TransformRequest } from './index.js';
 export function stagePlatforms(req: TransformRequest): (Arch | undefined)[] {
   const platforms: (Arch | undefined)[] = [];
   for (const stage of req.parsed.stages) {
-    platforms.push(stage.base !== null && !stage.platform ? platforms[stage.base] : stageArch(stage, req.arch, req.host));
+    platforms.push(
+      stage.base !== null && !stage.platform
+        ? platforms[stage.base]
+        : stageArch(stage, req.arch, req.host),
+    );
   }
   return platforms;
 }
@@ -29,10 +33,15 @@ function stageArch(stage: Stage, arch: Arch, host: Arch): Arch | undefined {
   return hasVariable(platform) ? undefined : resolveArch(platform)?.arch;
 }
 
-export function injectQemu(req: TransformRequest, platforms: (Arch | undefined)[], warnings: Problem[]): Edit[] {
+export function injectQemu(
+  req: TransformRequest,
+  platforms: (Arch | undefined)[],
+  warnings: Problem[],
+): Edit[] {
   const { parsed, arch, host, config } = req;
   const edits: Edit[] = [];
-  const has: boolean[] = []; // the emulator is in the stage's image (copied, or from its base stage)
+  // the emulator is in the stage's image (copied, or from its base stage)
+  const has: boolean[] = [];
   for (const stage of parsed.stages) {
     const target = platforms[stage.index];
     has[stage.index] = (stage.base !== null && has[stage.base]) || stage.qemuCopies.length > 0;
@@ -40,14 +49,22 @@ export function injectQemu(req: TransformRequest, platforms: (Arch | undefined)[
     const wrong = stage.qemuCopies.filter((q) => q !== target.qemu);
     if (wrong.length && !stage.qemuCopies.includes(target.qemu)) {
       warnings.push({
-        code: 'XDFW002', message: `this stage copies qemu-${wrong[0]}-static, but ${target.name} needs qemu-${target.qemu}-static`,
-        hint: `copy qemu-${target.qemu}-static, or delete the COPY and let xdf inject the right one`, ...req.place(stage.line, stage.column),
+        code: 'XDFW002',
+        message:
+          `this stage copies qemu-${wrong[0]}-static, but ${target.name} needs ` +
+          `qemu-${target.qemu}-static`,
+        hint:
+          `copy qemu-${target.qemu}-static, or delete the COPY and let xdf inject the right ` +
+          `one`,
+        ...req.place(stage.line, stage.column),
       });
     }
     // The host's output is the input plus the header, always.
-    if (arch.name === host.name || !stage.hasRun || has[stage.index] || config.qemu.mode === 'none') continue;
+    if (arch.name === host.name || !stage.hasRun || has[stage.index] || config.qemu.mode === 'none')
+      continue;
     if (config.qemu.mode === 'mount') {
-      edits.push(...qemuMounts(stage, target, host, config)); // in no layer: a stage FROM this one mounts its own
+      // in no layer: a stage FROM this one mounts its own
+      edits.push(...qemuMounts(stage, target, host, config));
     } else {
       edits.push(qemuLine(parsed, stage, target, host, config));
       has[stage.index] = true;
@@ -56,13 +73,24 @@ export function injectQemu(req: TransformRequest, platforms: (Arch | undefined)[
   return edits;
 }
 
-/** Where the emulator goes in the container: an absolute path without spaces (XDF013 at qemu.dest). */
+/** Where the emulator goes in the container: an absolute path without spaces (XDF013 at qemu.dest).
+ * */
 function qemuDest(target: Arch, host: Arch, config: Config): string {
   const where = { file: config.file, ...config.locate('qemu.dest', 'value') };
-  const dest = renderSnippet(config.qemu.dest, { arch: target, host }, { key: 'qemu.dest', ...where });
+  const dest = renderSnippet(
+    config.qemu.dest,
+    { arch: target, host },
+    { key: 'qemu.dest', ...where },
+  );
   if (!/^\/\S*$/.test(dest)) {
-    fail('XDF013', `qemu.dest renders to ${JSON.stringify(dest)} for ${target.name}: not an absolute path without spaces`,
-      'qemu.dest is a folder ending in / (/usr/bin/) or a full path (/usr/libexec/qemu-binfmt/{{arch.qemu}}-binfmt-P)', where);
+    fail(
+      'XDF013',
+      `qemu.dest renders to ${JSON.stringify(dest)} for ${target.name}: not an absolute path ` +
+        `without spaces`,
+      'qemu.dest is a folder ending in / (/usr/bin/) or a full path ' +
+        '(/usr/libexec/qemu-binfmt/{{arch.qemu}}-binfmt-P)',
+      where,
+    );
   }
   return dest;
 }
@@ -76,12 +104,24 @@ function qemuMounts(stage: Stage, target: Arch, host: Arch, config: Config): Edi
   return stage.runs.map((at) => ({ start: at, end: at, text: flag }));
 }
 
-function qemuLine(parsed: ParsedDockerfile, stage: Stage, target: Arch, host: Arch, config: Config): Edit {
+function qemuLine(
+  parsed: ParsedDockerfile,
+  stage: Stage,
+  target: Arch,
+  host: Arch,
+  config: Config,
+): Edit {
   const file = `qemu-${target.qemu}-static`;
   const dest = qemuDest(target, host, config);
-  const line = config.qemu.mode === 'copy-from'
-    ? `COPY --from=multiarch/qemu-user-static:${host.qemu}-${target.qemu} /usr/bin/${file} ${dest}`
-    : `COPY ${file} ${dest}`;
+  const line =
+    config.qemu.mode === 'copy-from'
+      ? `COPY --from=multiarch/qemu-user-static:${host.qemu}-${target.qemu} /usr/bin/${file} ` +
+        `${dest}`
+      : `COPY ${file} ${dest}`;
   const atEnd = stage.bodyStart === parsed.text.length && !/[\r\n]$/.test(parsed.text);
-  return { start: stage.bodyStart, end: stage.bodyStart, text: atEnd ? `${parsed.eol}${line}` : `${line}${parsed.eol}` };
+  return {
+    start: stage.bodyStart,
+    end: stage.bodyStart,
+    text: atEnd ? `${parsed.eol}${line}` : `${line}${parsed.eol}`,
+  };
 }

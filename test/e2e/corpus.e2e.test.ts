@@ -14,26 +14,41 @@ import { testConfig } from '../helpers/config.js';
 const CORPUS = path.resolve(__dirname, '../../../shared/corpus/public');
 const DOCKER = '/usr/bin/docker';
 const ready = fs.existsSync(CORPUS) && !inject('e2eProblem');
-if (!fs.existsSync(CORPUS) && process.env.CI) throw new Error(`the public corpus is missing: ${CORPUS}`);
+if (!fs.existsSync(CORPUS) && process.env.CI)
+  throw new Error(`the public corpus is missing: ${CORPUS}`);
 
 // The classic builder's words for a Dockerfile it cannot parse, as opposed to a build that fails later.
-const PARSE_ERROR = /dockerfile parse error|unknown instruction|unknown flag|Unknown flag|failed to process|parse error|not a valid|empty continuation/i;
+const PARSE_ERROR =
+  /dockerfile parse error|unknown instruction|unknown flag|Unknown flag|failed to process|parse error|not a valid|empty continuation/i;
 
 function build(dockerfile: string, context: string): Promise<{ parsed: boolean; output: string }> {
   const file = path.join(context, `Dockerfile.${Math.random().toString(36).slice(2)}`);
   fs.writeFileSync(file, dockerfile);
   return new Promise((resolve) => {
-    const child = spawn(DOCKER, ['build', '-q', '--pull=false', '-f', file, context], { env: { ...process.env, DOCKER_BUILDKIT: '0' } });
+    const child = spawn(DOCKER, ['build', '-q', '--pull=false', '-f', file, context], {
+      env: { ...process.env, DOCKER_BUILDKIT: '0' },
+    });
     let output = '';
-    child.stdout.on('data', (d) => { output += d; });
-    child.stderr.on('data', (d) => { output += d; });
-    child.on('close', () => { fs.rmSync(file, { force: true }); resolve({ parsed: !PARSE_ERROR.test(output), output }); });
+    child.stdout.on('data', (d) => {
+      output += d;
+    });
+    child.stderr.on('data', (d) => {
+      output += d;
+    });
+    child.on('close', () => {
+      fs.rmSync(file, { force: true });
+      resolve({ parsed: !PARSE_ERROR.test(output), output });
+    });
   });
 }
 
 async function pool<T>(items: T[], size: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: size }, async () => { while (next < items.length) await fn(items[next++]); }));
+  await Promise.all(
+    Array.from({ length: size }, async () => {
+      while (next < items.length) await fn(items[next++]);
+    }),
+  );
 }
 
 describe.skipIf(!ready)('the corpus through docker build', () => {
@@ -49,7 +64,11 @@ describe.skipIf(!ready)('the corpus through docker build', () => {
       const outputs = new Set<string>();
       for (const strategy of ['namespace', 'platform', 'multiarch'] as Strategy[]) {
         try {
-          const result = emitDockerfiles({ file: path.join(CORPUS, file), text: input }, testConfig({ dir: CORPUS, arches: [...ARCH_NAMES], strategy }), { noTemplate: true });
+          const result = emitDockerfiles(
+            { file: path.join(CORPUS, file), text: input },
+            testConfig({ dir: CORPUS, arches: [...ARCH_NAMES], strategy }),
+            { noTemplate: true },
+          );
           for (const o of result.outputs) outputs.add(o.content);
         } catch (e) {
           if (!(e instanceof XdfError)) throw e;
@@ -70,7 +89,9 @@ describe.skipIf(!ready)('the corpus through docker build', () => {
         if (!r.parsed) failures.push(`${job.file}: ${r.output.trim().split('\n').slice(-1)[0]}`);
       }
     });
-    console.log(`corpus through docker: ${jobs.length} files, ${inputsParsed} parsed by docker, ${outputsBuilt} distinct outputs fed to docker`);
+    console.log(
+      `corpus through docker: ${jobs.length} files, ${inputsParsed} parsed by docker, ${outputsBuilt} distinct outputs fed to docker`,
+    );
     expect(failures).toEqual([]);
     expect(inputsParsed).toBeGreaterThan(jobs.length / 2);
   });

@@ -6,13 +6,18 @@ import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {
-  export interface ProvidedContext { e2eProblem: string }
+  export interface ProvidedContext {
+    e2eProblem: string;
+  }
 }
 
 export default function setup(project: TestProject): void {
   let problem = '';
   for (const script of ['setup-host.sh', 'make-base-images.sh']) {
-    const r = spawnSync('bash', [path.join(__dirname, script)], { encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe'] });
+    const r = spawnSync('bash', [path.join(__dirname, script)], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'inherit', 'pipe'],
+    });
     if (r.status !== 0) {
       problem = `${script} failed: ${r.stderr.trim().split('\n').slice(-3).join(' / ')}`;
       break;

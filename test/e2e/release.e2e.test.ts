@@ -64,27 +64,42 @@ CMD ["cat", "/uname", "/xdf"]
 `;
 const arches = `arches: [${ARCHES.join(', ')}]\n`;
 
-const LIST_TYPES = ['application/vnd.docker.distribution.manifest.list.v2+json',
-  'application/vnd.oci.image.index.v1+json'];
-interface List { manifests: { platform: { os: string; architecture: string; variant?: string } }[] }
+const LIST_TYPES = [
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.oci.image.index.v1+json',
+];
+interface List {
+  manifests: { platform: { os: string; architecture: string; variant?: string } }[];
+}
 
 /** The platforms of a manifest list, read back from the registry over its HTTP API. */
 async function listPlatforms(repo: string, tag = 'latest'): Promise<string[]> {
   const url = `http://${REGISTRY}/v2/${repo}/manifests/${tag}`;
   const response = await fetch(url, { headers: { accept: LIST_TYPES.join(', ') } });
   expect(response.status, `${repo}:${tag}`).toBe(200);
-  const list = await response.json() as List;
-  return list.manifests.map(({ platform: p }) => [p.os, p.architecture, p.variant]
-    .filter(Boolean).join('/')).sort();
+  const list = (await response.json()) as List;
+  return list.manifests
+    .map(({ platform: p }) => [p.os, p.architecture, p.variant].filter(Boolean).join('/'))
+    .sort();
 }
 
 /** `uname -m` and xdf's line from each arch's image. */
-function runImages(image: string, runner = (ref: string) => [DOCKER, 'run', '--rm', ref],
-  env: NodeJS.ProcessEnv = {}) {
-  return Object.fromEntries(ARCHES.map((arch) => {
-    const [cmd, ...args] = runner(`${image}:${arch}`);
-    return [arch, ok(run(cmd, args, '/', env)).trim().split('\n')];
-  }));
+function runImages(
+  image: string,
+  runner = (ref: string) => [DOCKER, 'run', '--rm', ref],
+  env: NodeJS.ProcessEnv = {},
+) {
+  return Object.fromEntries(
+    ARCHES.map((arch) => {
+      const [cmd, ...args] = runner(`${image}:${arch}`);
+      return [
+        arch,
+        ok(run(cmd, args, '/', env))
+          .trim()
+          .split('\n'),
+      ];
+    }),
+  );
 }
 const expected = (app: string) =>
   Object.fromEntries(ARCHES.map((a) => [a, [UNAME[a], `${app} ${a}`]]));
@@ -103,30 +118,42 @@ describe.skipIf(!!problem)('every matrix format with its real client, up to a li
   beforeAll(async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-registry-'));
     const config = path.join(root, 'config.yml');
-    fs.writeFileSync(config, 'version: 0.1\nstorage:\n  filesystem:\n'
-      + `    rootdirectory: ${root}/data\nhttp:\n  addr: ${REGISTRY}\n`);
+    fs.writeFileSync(
+      config,
+      'version: 0.1\nstorage:\n  filesystem:\n' +
+        `    rootdirectory: ${root}/data\nhttp:\n  addr: ${REGISTRY}\n`,
+    );
     registry = spawn('docker-registry', ['serve', config], { stdio: 'ignore' });
     for (let i = 0; i < 50; i++) {
-      if (await fetch(`http://${REGISTRY}/v2/`).then((r) => r.ok, () => false)) return;
+      if (
+        await fetch(`http://${REGISTRY}/v2/`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        return;
       await new Promise((r) => setTimeout(r, 200));
     }
     throw new Error(`docker-registry did not start on ${REGISTRY}`);
   });
   afterAll(() => registry?.kill());
 
-  it('make + docker: an image, a list per template; again, nothing; an edit, one make',
-    async () => {
+  it('make + docker: an image, a list per template; again, nothing; an edit, one make', async () => {
     const dir = project({
       'api/Dockerfile.tpl': template('api'),
       'web.app/Dockerfile.tpl': template('web'),
-      'xdf.yaml': `templates: [api/Dockerfile.tpl, web.app/Dockerfile.tpl]\n${arches}`
-        + `matrix: { formats: [make, bake], image: "${REGISTRY}/make/{{slug}}" }\n`,
+      'xdf.yaml':
+        `templates: [api/Dockerfile.tpl, web.app/Dockerfile.tpl]\n${arches}` +
+        `matrix: { formats: [make, bake], image: "${REGISTRY}/make/{{slug}}" }\n`,
     });
     xdf(dir, 'generate');
-    const make = (...args: string[]) => run('make', ['-f', 'xdf.mk', `XDF=${XDF}`,
-      `DOCKER=${DOCKER}`, ...args], dir, { XDF_MANIFEST_FLAGS: '--insecure' });
-    timed('make + docker: build push manifest (6 images)',
-      () => ok(make('-j4', 'build', 'push', 'manifest')));
+    const make = (...args: string[]) =>
+      run('make', ['-f', 'xdf.mk', `XDF=${XDF}`, `DOCKER=${DOCKER}`, ...args], dir, {
+        XDF_MANIFEST_FLAGS: '--insecure',
+      });
+    timed('make + docker: build push manifest (6 images)', () =>
+      ok(make('-j4', 'build', 'push', 'manifest')),
+    );
     expect(fs.existsSync(path.join(dir, 'api/qemu-arm-static'))).toBe(true); // a prerequisite
     expect(await listPlatforms('make/api-dockerfile')).toEqual(PLATFORMS);
     expect(await listPlatforms('make/web-app-dockerfile')).toEqual(PLATFORMS);
@@ -160,7 +187,11 @@ describe.skipIf(!!problem)('every matrix format with its real client, up to a li
       for (const h of handlers) {
         const current = fs.readFileSync(path.join(BINFMT, h), 'utf8');
         const field = (k: string) => new RegExp(`^${k}:? (.*)$`, 'm').exec(current)![1];
-        const hex = (s: string) => s.match(/../g)!.map((b) => `\\x${b}`).join('');
+        const hex = (s: string) =>
+          s
+            .match(/../g)!
+            .map((b) => `\\x${b}`)
+            .join('');
         fs.writeFileSync(path.join(BINFMT, h), '-1');
         // Classic registration: the kernel finds the interpreter inside the container's root.
         const entry = `:${h}:M::${hex(field('magic'))}:${hex(field('mask'))}:/usr/bin/${h}-static:`;
@@ -173,22 +204,32 @@ describe.skipIf(!!problem)('every matrix format with its real client, up to a li
     it('builds through make, the emulator mounted into each RUN, in no image', async () => {
       const dir = project({
         'Dockerfile.tpl': template('mount'),
-        'xdf.yaml': `${arches}qemu: { mode: mount }\n`
-          + `matrix: { formats: [make], image: ${REGISTRY}/mount/app }\n`,
+        'xdf.yaml':
+          `${arches}qemu: { mode: mount }\n` +
+          `matrix: { formats: [make], image: ${REGISTRY}/mount/app }\n`,
       });
       xdf(dir, 'generate');
-      expect(fs.readFileSync(path.join(dir, 'Dockerfile.arm64v8'), 'utf8')).toContain('RUN '
-        + '--mount=type=bind,source=qemu-aarch64-static,target=/usr/bin/qemu-aarch64-static uname');
+      expect(fs.readFileSync(path.join(dir, 'Dockerfile.arm64v8'), 'utf8')).toContain(
+        'RUN ' +
+          '--mount=type=bind,source=qemu-aarch64-static,target=/usr/bin/qemu-aarch64-static uname',
+      );
       // xdf.mk turns BuildKit on; this sandbox's dockerd has no bridge: RUN uses the host's.
-      const env = { DOCKER_BUILDKIT: undefined, XDF_BUILD_FLAGS: '--network host',
-        XDF_MANIFEST_FLAGS: '--insecure' };
+      const env = {
+        DOCKER_BUILDKIT: undefined,
+        XDF_BUILD_FLAGS: '--network host',
+        XDF_MANIFEST_FLAGS: '--insecure',
+      };
       const argv = ['-f', 'xdf.mk', `XDF=${XDF}`, `DOCKER=${DOCKER}`, 'build', 'push', 'manifest'];
-      timed('make + BuildKit (mount, no F flag): build push manifest',
-        () => ok(run('make', argv, dir, env)));
+      timed('make + BuildKit (mount, no F flag): build push manifest', () =>
+        ok(run('make', argv, dir, env)),
+      );
       expect(await listPlatforms('mount/app')).toEqual(PLATFORMS);
       restore(); // an image without the emulator runs only where the kernel holds it (F flag)
       expect(runImages(`${REGISTRY}/mount/app`)).toEqual(expected('mount'));
-      for (const [arch, q] of [['arm32v7', 'arm'], ['arm64v8', 'aarch64']]) {
+      for (const [arch, q] of [
+        ['arm32v7', 'arm'],
+        ['arm64v8', 'aarch64'],
+      ]) {
         const ref = `${REGISTRY}/mount/app:${arch}`;
         const listing = run(DOCKER, ['run', '--rm', ref, 'ls', `/usr/bin/qemu-${q}-static`], '/');
         expect(listing.status, listing.stdout).not.toBe(0);
@@ -198,16 +239,23 @@ describe.skipIf(!!problem)('every matrix format with its real client, up to a li
 
   it('podman: make and the manifest script drive podman build, push, manifest', async () => {
     const store = fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-podman-'));
-    fs.writeFileSync(path.join(store, 'storage.conf'), '[storage]\ndriver = "overlay"\n'
-      + `runroot = "${store}/run"\ngraphroot = "${store}/graph"\n`);
-    const env = { CONTAINERS_STORAGE_CONF: path.join(store, 'storage.conf'),
-      XDF_PUSH_FLAGS: '--tls-verify=false', XDF_MANIFEST_FLAGS: '--tls-verify=false' };
+    fs.writeFileSync(
+      path.join(store, 'storage.conf'),
+      '[storage]\ndriver = "overlay"\n' +
+        `runroot = "${store}/run"\ngraphroot = "${store}/graph"\n`,
+    );
+    const env = {
+      CONTAINERS_STORAGE_CONF: path.join(store, 'storage.conf'),
+      XDF_PUSH_FLAGS: '--tls-verify=false',
+      XDF_MANIFEST_FLAGS: '--tls-verify=false',
+    };
     const bases = 'busybox:stable arm32v7/busybox:stable arm64v8/busybox:stable';
     ok(run('sh', ['-c', `${DOCKER} save ${bases} | podman load`], '/', env));
     const dir = project({
       'Dockerfile.tpl': template('podman'),
-      'xdf.yaml': `${arches}matrix: { formats: [make, manifest], engine: podman, `
-        + `image: ${REGISTRY}/podman/app }\n`,
+      'xdf.yaml':
+        `${arches}matrix: { formats: [make, manifest], engine: podman, ` +
+        `image: ${REGISTRY}/podman/app }\n`,
     });
     xdf(dir, 'generate');
     const argv = ['-f', 'xdf.mk', `XDF=${XDF}`, 'build', 'push', 'manifest'];
@@ -218,24 +266,36 @@ describe.skipIf(!!problem)('every matrix format with its real client, up to a li
     ok(run('sh', ['./xdf-manifest.sh'], dir, env));
     expect(await listPlatforms('podman/app')).toEqual(PLATFORMS);
     // This sandbox refuses podman's default rlimits.
-    const podmanRun = (ref: string) => ['podman', 'run', '--rm', '--network', 'none',
-      '--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=1024:1024', ref];
+    const podmanRun = (ref: string) => [
+      'podman',
+      'run',
+      '--rm',
+      '--network',
+      'none',
+      '--ulimit',
+      'nofile=1024:1024',
+      '--ulimit',
+      'nproc=1024:1024',
+      ref,
+    ];
     expect(runImages(`${REGISTRY}/podman/app`, podmanRun, env)).toEqual(expected('podman'));
     run('podman', ['system', 'reset', '--force'], '/', env);
   });
 
-  it('GitHub Actions: the README\'s build step per matrix entry, then its manifest job',
-    async () => {
+  it("GitHub Actions: the README's build step per matrix entry, then its manifest job", async () => {
     const dir = project({
-      'Dockerfile.tpl': 'FROM busybox:stable\nARG DEB\n'
-        + 'RUN uname -m > /uname && echo "github $DEB" > /xdf\nCMD ["cat", "/uname", "/xdf"]\n',
-      'xdf.yaml': `${arches}matrix: { formats: [json, manifest], image: ${REGISTRY}/github/app, `
-        + 'build_args: { DEB: "{{arch}}" } }\n',
+      'Dockerfile.tpl':
+        'FROM busybox:stable\nARG DEB\n' +
+        'RUN uname -m > /uname && echo "github $DEB" > /xdf\nCMD ["cat", "/uname", "/xdf"]\n',
+      'xdf.yaml':
+        `${arches}matrix: { formats: [json, manifest], image: ${REGISTRY}/github/app, ` +
+        'build_args: { DEB: "{{arch}}" } }\n',
     });
     xdf(dir, 'generate', '--stage-qemu'); // the workflow's staging step, after its apt-get
     type Step = { name?: string; run?: string; env?: Record<string, string> };
-    const workflow = parseYaml(readmeBlock('Use in GitHub Actions', 'yaml')) as
-      { jobs: Record<string, { steps: Step[] }> };
+    const workflow = parseYaml(readmeBlock('Use in GitHub Actions', 'yaml')) as {
+      jobs: Record<string, { steps: Step[] }>;
+    };
     const step = workflow.jobs.build.steps.find((s) => s.name === 'build and push')!;
     const file = path.join(dir, 'xdf-matrix.json');
     const entries = JSON.parse(fs.readFileSync(file, 'utf8')).include as Record<string, unknown>[];
@@ -243,9 +303,13 @@ describe.skipIf(!!problem)('every matrix format with its real client, up to a li
       for (const entry of entries) {
         // GitHub's expressions of this step: ${{ matrix.k }} and ${{ toJSON(matrix.k) }}.
         const value = (json: string | undefined, key: string) =>
-          (json ? JSON.stringify(entry[key]) : String(entry[key]));
-        const env = Object.fromEntries(Object.entries(step.env!).map(([k, v]) => [k,
-          v.replace(/\$\{\{ (toJSON\()?matrix\.(\w+)\)? \}\}/g, (_m, j, key) => value(j, key))]));
+          json ? JSON.stringify(entry[key]) : String(entry[key]);
+        const env = Object.fromEntries(
+          Object.entries(step.env!).map(([k, v]) => [
+            k,
+            v.replace(/\$\{\{ (toJSON\()?matrix\.(\w+)\)? \}\}/g, (_m, j, key) => value(j, key)),
+          ]),
+        );
         ok(run('bash', ['-e', '-c', step.run!], dir, env));
       }
     });
@@ -263,8 +327,9 @@ describe.skipIf(!!problem)('every matrix format with its real client, up to a li
     }
     const dir = project({
       'Dockerfile.tpl': template('gitlab'),
-      'xdf.yaml': `${arches}matrix: { formats: [gitlab], image: ${REGISTRY}/gitlab/app }\n`
-        + 'native: { arm64v8: { runner: arm-runner } }\n',
+      'xdf.yaml':
+        `${arches}matrix: { formats: [gitlab], image: ${REGISTRY}/gitlab/app }\n` +
+        'native: { arm64v8: { runner: arm-runner } }\n',
       '.gitlab-ci.yml': readmeBlock('Use in GitLab CI', 'yaml'),
     });
     fs.rmSync(path.join(dir, '.git'), { recursive: true });
@@ -275,10 +340,23 @@ describe.skipIf(!!problem)('every matrix format with its real client, up to a li
     git('add', '-A');
     git('commit', '-qm', 'project');
     const gcl = path.join(ROOT, 'node_modules/.bin/gitlab-ci-local');
-    const out = timed('gitlab-ci-local: build jobs and manifest job', () => run(gcl, [
-      '--force-shell-executor', '--pull-policy', 'if-not-present', '--variable', `XDF=${XDF}`,
-      '--variable', 'XDF_MANIFEST_FLAGS=--insecure', '--variable', 'DOCKER_BUILDKIT=0',
-    ], dir));
+    const out = timed('gitlab-ci-local: build jobs and manifest job', () =>
+      run(
+        gcl,
+        [
+          '--force-shell-executor',
+          '--pull-policy',
+          'if-not-present',
+          '--variable',
+          `XDF=${XDF}`,
+          '--variable',
+          'XDF_MANIFEST_FLAGS=--insecure',
+          '--variable',
+          'DOCKER_BUILDKIT=0',
+        ],
+        dir,
+      ),
+    );
     expect(out.status, out.stdout + out.stderr).toBe(0);
     expect(out.stdout).toMatch(/PASS +xdf-build: \[/);
     expect(out.stdout).toMatch(/PASS +xdf-build-native: \[/);

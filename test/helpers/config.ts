@@ -28,7 +28,17 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 
 /** The `matrix:` section with every default applied (DESIGN.md §7), with overrides. */
 export function testMatrixConfig(overrides: Partial<MatrixConfig> = {}): MatrixConfig {
-  return { formats: ['json'], image: 'myorg/app', tag: '{{arch}}', list_tag: 'latest', runner: 'ubuntu-latest', engine: 'docker', build_args: {}, templates: {}, ...overrides };
+  return {
+    formats: ['json'],
+    image: 'myorg/app',
+    tag: '{{arch}}',
+    list_tag: 'latest',
+    runner: 'ubuntu-latest',
+    engine: 'docker',
+    build_args: {},
+    templates: {},
+    ...overrides,
+  };
 }
 
 /** xdf.yaml as load.ts hands it to loadConfig: its path and its text. */

@@ -14,10 +14,23 @@ export function makeProject(files: Record<string, string>): string {
   return dir;
 }
 
-export async function xdf(cwd: string, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function xdf(
+  cwd: string,
+  ...argv: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = await main(argv, { cwd, stdout: (s) => { stdout += s; }, stderr: (s) => { stderr += s; }, env: {}, isTTY: false });
+  const code = await main(argv, {
+    cwd,
+    stdout: (s) => {
+      stdout += s;
+    },
+    stderr: (s) => {
+      stderr += s;
+    },
+    env: {},
+    isTTY: false,
+  });
   return { code, stdout, stderr };
 }
 
@@ -26,9 +39,12 @@ export const exists = (dir: string, name: string) => fs.existsSync(path.join(dir
 
 /** Every file under dir (relative, sorted), leaving out .git. */
 export function listFiles(dir: string, base = dir): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    if (e.name === '.git') return [];
-    const full = path.join(dir, e.name);
-    return e.isDirectory() ? listFiles(full, base) : [path.relative(base, full)];
-  }).sort();
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => {
+      if (e.name === '.git') return [];
+      const full = path.join(dir, e.name);
+      return e.isDirectory() ? listFiles(full, base) : [path.relative(base, full)];
+    })
+    .sort();
 }

@@ -42,7 +42,10 @@ const cacheFiles = (home: string) => {
 function session(cacheHome: string, damage: () => void = () => {}) {
   const dir = project();
   const seen: ReturnType<typeof xdf>[] = [];
-  const step = (...args: string[]) => { damage(); seen.push(xdf(dir, cacheHome, ...args)); };
+  const step = (...args: string[]) => {
+    damage();
+    seen.push(xdf(dir, cacheHome, ...args));
+  };
   step('generate');
   step('check');
   fs.appendFileSync(path.join(dir, 'Dockerfile.tpl'), 'RUN echo changed\n');
@@ -74,7 +77,11 @@ describe('the code cache', () => {
       for (const file of cacheFiles(home)) {
         const bytes = fs.readFileSync(file);
         if (round % 2) fs.writeFileSync(file, bytes.subarray(0, bytes.length >> 1));
-        else fs.writeFileSync(file, bytes.map((b, i) => (i > 64 && i % 97 === 0 ? b ^ 0xff : b)));
+        else
+          fs.writeFileSync(
+            file,
+            bytes.map((b, i) => (i > 64 && i % 97 === 0 ? b ^ 0xff : b)),
+          );
       }
       round++;
     };

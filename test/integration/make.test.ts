@@ -25,11 +25,15 @@ function project(): string {
     fs.writeFileSync(path.join(dir, q), '');
   }
   const log = path.join(dir, 'docker.log');
-  fs.writeFileSync(path.join(dir, 'docker'), `#!/bin/sh
+  fs.writeFileSync(
+    path.join(dir, 'docker'),
+    `#!/bin/sh
 echo "$*" >> '${log}'
 [ "$1" = build ] || exit 0
 while [ $# -gt 0 ]; do [ "$1" = -f ] && sed 's/^/  | /' "$2" >> '${log}'; shift; done
-`, { mode: 0o755 });
+`,
+    { mode: 0o755 },
+  );
   return dir;
 }
 
@@ -48,7 +52,10 @@ const takeLog = (dir: string) => {
   return text;
 };
 const builds = (log: string) =>
-  log.split('\n').filter((l) => l.startsWith('build ')).map((l) => /-t (\S+)/.exec(l)![1]);
+  log
+    .split('\n')
+    .filter((l) => l.startsWith('build '))
+    .map((l) => /-t (\S+)/.exec(l)![1]);
 const age = (dir: string, files: string[], seconds: number) => {
   const t = new Date(Date.now() - seconds * 1000);
   for (const f of files) fs.utimesSync(path.join(dir, f), t, t);
@@ -67,7 +74,11 @@ describe.skipIf(!hasMake)('make: the documented Makefile and xdf.mk', () => {
     expect(log).toContain('  | COPY qemu-aarch64-static /usr/bin/'); // the build read xdf's file
 
     age(dir, [...generated, '.xdf.stamp'], 60);
-    age(dir, ARCHES.map((a) => `.xdf/${a}.built`), 50);
+    age(
+      dir,
+      ARCHES.map((a) => `.xdf/${a}.built`),
+      50,
+    );
     expect(make(dir, 'build')).toMatch(/Nothing to be done for 'build'/);
     expect(takeLog(dir)).toBe('');
 
@@ -106,7 +117,7 @@ describe.skipIf(!hasMake)('make: the documented Makefile and xdf.mk', () => {
     expect(builds(takeLog(dir))).toEqual(['myorg/flask-app:arm32v7']);
   });
 
-  it.skipIf(!hasGit)('the README\'s .gitignore lines leave out emulators and stamps only', () => {
+  it.skipIf(!hasGit)("the README's .gitignore lines leave out emulators and stamps only", () => {
     const dir = project();
     make(dir, 'build');
     const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
@@ -114,11 +125,25 @@ describe.skipIf(!hasMake)('make: the documented Makefile and xdf.mk', () => {
     fs.writeFileSync(path.join(dir, '.gitignore'), `${ignore}docker\ndocker.log\n`);
     fs.rmSync(path.join(dir, '.git'), { recursive: true });
     execFileSync('git', ['init', '-q'], { cwd: dir });
-    const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=all'],
-      { cwd: dir, encoding: 'utf8' });
-    expect(status.split('\n').filter(Boolean).map((l) => l.slice(3)).sort()).toEqual([
-      '.gitignore', 'Dockerfile.amd64', 'Dockerfile.arm32v7', 'Dockerfile.arm64v8',
-      'Dockerfile.tpl', 'Makefile', 'xdf.mk', 'xdf.yaml',
+    const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=all'], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
+    expect(
+      status
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.slice(3))
+        .sort(),
+    ).toEqual([
+      '.gitignore',
+      'Dockerfile.amd64',
+      'Dockerfile.arm32v7',
+      'Dockerfile.arm64v8',
+      'Dockerfile.tpl',
+      'Makefile',
+      'xdf.mk',
+      'xdf.yaml',
     ]);
     for (const f of ['qemu-arm-static', '.xdf.stamp', '.xdf/arm64v8.built']) {
       expect(fs.existsSync(path.join(dir, f)), f).toBe(true);

@@ -27,8 +27,11 @@ function sourceCopy(): string {
 describe('the npm pack tarball', () => {
   it('installs offline into an empty folder with no dependencies; npx xdf generate works', () => {
     const env: NodeJS.ProcessEnv = {
-      ...process.env, npm_config_cache: tmp('xdf-npm-cache-'),
-      npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false',
+      ...process.env,
+      npm_config_cache: tmp('xdf-npm-cache-'),
+      npm_config_audit: 'false',
+      npm_config_fund: 'false',
+      npm_config_update_notifier: 'false',
     };
     const src = sourceCopy();
     const name = npm(src, ['pack', '--silent'], env).trim().split('\n').pop()!;
@@ -50,11 +53,15 @@ describe('the npm pack tarball', () => {
     fs.writeFileSync(path.join(app, 'Dockerfile.tpl'), 'FROM python:3.12\nRUN pip install flask\n');
     const config = 'arches: [amd64, arm64v8]\nmatrix: { formats: [make], image: myorg/app }\n';
     fs.writeFileSync(path.join(app, 'xdf.yaml'), config);
-    const out = execFileSync('npx', ['--offline', 'xdf', 'generate'],
-      { cwd: app, encoding: 'utf8', env });
+    const out = execFileSync('npx', ['--offline', 'xdf', 'generate'], {
+      cwd: app,
+      encoding: 'utf8',
+      env,
+    });
     expect(out).toBe('wrote Dockerfile.amd64\nwrote Dockerfile.arm64v8\nwrote xdf.mk\n');
-    expect(fs.readFileSync(path.join(app, 'Dockerfile.arm64v8'), 'utf8'))
-      .toContain('FROM arm64v8/python:3.12\nCOPY qemu-aarch64-static /usr/bin/\n');
+    expect(fs.readFileSync(path.join(app, 'Dockerfile.arm64v8'), 'utf8')).toContain(
+      'FROM arm64v8/python:3.12\nCOPY qemu-aarch64-static /usr/bin/\n',
+    );
     fs.rmSync(src, { recursive: true, force: true });
     fs.rmSync(app, { recursive: true, force: true });
   }, 120_000);
