@@ -34,6 +34,7 @@ const libsAsFiles = {
 
 fs.rmSync('dist', { recursive: true, force: true }); // no stale files
 await import('./gen-validator.mjs');
+await import('./gen-output-templates.mjs');
 
 await build({
   ...common,

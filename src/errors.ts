@@ -56,17 +56,14 @@ export class InternalError extends Error {}
 /** Warnings collected during a run; never change the output. */
 export class Warnings {
   readonly list: Problem[] = [];
+  private readonly seen = new Set<string>(); // one warning per code, message and place
   constructor(private readonly ignore: ReadonlySet<string> = new Set()) {}
 
   add(w: Problem): void {
     if (this.ignore.has(w.code)) return;
-    if (
-      this.list.some(
-        (x) =>
-          x.code === w.code && x.message === w.message && x.file === w.file && x.line === w.line,
-      )
-    )
-      return;
+    const key = JSON.stringify([w.code, w.message, w.file, w.line]);
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
     this.list.push(w);
   }
 }

@@ -144,20 +144,6 @@ export function findConfig(startDir: string): string | undefined {
   }
 }
 
-// dist/xdf.js and src/load.ts are both one folder below templates/.
-const BUILTIN_TEMPLATES = new URL('../templates/', import.meta.url);
-
-/** The output template of a matrix file: the user's own (an input like any other), else xdf's. */
-export function readOutputTemplate(
-  own: string | undefined,
-  builtin: string,
-  limit: number,
-  namedAt: NamedAt,
-): string {
-  if (own) return readInput(own, 'output template', limit, namedAt);
-  return fs.readFileSync(new URL(builtin, BUILTIN_TEMPLATES), 'utf8');
-}
-
 const PARTIAL_EXTENSIONS = ['', '.hbs', '.tpl'];
 
 /**
@@ -231,12 +217,18 @@ function realFolder(folder: string): string {
  * Where a path really is, without following its last part (an output that is a symlink is
  * replaced, never followed): the real path of its deepest existing folder, plus the rest.
  */
-export function physicalPath(file: string): string {
+export function physicalPath(file: string, folders?: Map<string, string>): string {
   const rest: string[] = [path.basename(file)];
   let dir = path.dirname(file);
   for (;;) {
     try {
-      return path.join(fs.realpathSync.native(dir), ...rest);
+      // `folders`: the real paths of folders already resolved in this run (many outputs share one).
+      let real = folders?.get(dir);
+      if (real === undefined) {
+        real = fs.realpathSync.native(dir);
+        folders?.set(dir, real);
+      }
+      return path.join(real, ...rest);
     } catch {
       const parent = path.dirname(dir);
       if (parent === dir) return file;

@@ -1,6 +1,7 @@
 // Serializes the matrix per format through output templates (built-in in templates/, or the user's
 // own).
 import type Handlebars from 'handlebars';
+import PRECOMPILED from './output-templates.generated.js';
 import { handlebars, NO_PROTOTYPES, yaml } from './engines.js';
 import path from 'node:path';
 import { archByName } from './arches.js';
@@ -56,7 +57,10 @@ export function outputTemplates(config: Config): OutputTemplate[] {
   );
 }
 
-/** The matrix files, from the texts of their output templates (read by load.ts), by file name. */
+/**
+ * The matrix files: xdf's own output templates precompiled at build time, the user's own
+ * (`matrix.templates`, read by load.ts) by file name.
+ */
 export function renderMatrixFiles(
   matrix: Matrix,
   config: Config,
@@ -69,13 +73,8 @@ export function renderMatrixFiles(
     for (const [i, spec] of MATRIX_FILES[format].entries()) {
       const own =
         i === MATRIX_FILES[format].length - 1 ? config.matrix!.templates[format] : undefined;
-      const text = renderOutputTemplate(
-        hb,
-        texts.get(spec.file)!,
-        data,
-        own ?? spec.template,
-        format,
-      );
+      const source = own === undefined ? PRECOMPILED[spec.template] : texts.get(spec.file)!;
+      const text = renderOutputTemplate(hb, source, data, own ?? spec.template, format);
       if (format === 'gitlab') checkGitlabJobNames(text, config);
       files.push({
         path: path.join(config.dir, spec.file),
@@ -144,13 +143,17 @@ function outputEnv(config: Config): typeof Handlebars {
 /** A user's output template with a mistake is a located template error, not a crash. */
 function renderOutputTemplate(
   hb: typeof Handlebars,
-  source: string,
+  source: string | TemplateSpecification,
   data: unknown,
   file: string,
   format: MatrixFormat,
 ): string {
   try {
-    return hb.compile(source, { noEscape: true, strict: true })(data, NO_PROTOTYPES);
+    const template =
+      typeof source === 'string'
+        ? hb.compile(source, { noEscape: true, strict: true })
+        : hb.template(source);
+    return template(data, NO_PROTOTYPES);
   } catch (e) {
     if (e instanceof XdfError) throw e;
     const err = e as Error & { lineNumber?: number; column?: number };

@@ -17,7 +17,6 @@ import {
   physicalPath,
   readEntry,
   readInput,
-  readOutputTemplate,
   realPath,
   type DiskEntry,
 } from './load.js';
@@ -176,15 +175,8 @@ export async function planRun(options: RunOptions): Promise<Plan & { groups: Gro
         })),
       );
       sameTagWarnings(matrix, config).forEach((w) => warnings.add(w));
-      const texts = new Map(
-        outputTemplates(config).map((t) => [
-          t.file,
-          readOutputTemplate(t.own, t.builtin, config.limits.input_bytes, {
-            file: config.file,
-            ...config.locate(`matrix.templates.${t.format}`),
-          }),
-        ]),
-      );
+      const own = outputTemplates(config).filter((t) => t.own !== undefined);
+      const texts = new Map(own.map((t) => [t.file, readOwnTemplate(t.own!, t.format, config)]));
       for (const f of renderMatrixFiles(matrix, config, texts)) {
         plan.files.push({
           ...f,
@@ -200,6 +192,12 @@ export async function planRun(options: RunOptions): Promise<Plan & { groups: Gro
   );
   plan.warnings = shownWarnings(warnings.list, plan.configs);
   return plan;
+}
+
+/** A user's own output template (matrix.templates), an input like any other. */
+function readOwnTemplate(file: string, format: MatrixFormat, config: Config): string {
+  const namedAt = { file: config.file, ...config.locate(`matrix.templates.${format}`) };
+  return readInput(file, 'output template', config.limits.input_bytes, namedAt);
 }
 
 /** xdf.lock beside the config (or the template): its digests for every mapped image, never the
@@ -227,7 +225,8 @@ export async function planChanges(
   const files = [...plan.files, ...extra];
   const show = (f: string) => path.relative(options.cwd, f) || '.';
   const outDir = options.out ? path.resolve(options.cwd, options.out) : undefined;
-  checkPlaces(plan.groups, files, outDir, show);
+  const realFolders = new Map<string, string>(); // real paths of the folders seen in this run
+  checkPlaces(plan.groups, files, outDir, show, realFolders);
 
   const templates: TemplateOutputs[] = [];
   const folders = new Set<string>();
@@ -265,11 +264,11 @@ export async function planChanges(
     for (const ref of bakeReferences(p, entry.bytes))
       if (!entries.has(ref)) entries.set(ref, readEntry(ref));
   }
-  const roots = plan.groups.map((g) => physicalPath(outDir ?? g.config.dir));
+  const roots = plan.groups.map((g) => physicalPath(outDir ?? g.config.dir, realFolders));
   const generated = new Map<string, string>();
   for (const folder of folders) {
     // Never look for files to delete outside the project (a symlinked folder).
-    if (!roots.some((root) => isInside(root, physicalPath(folder)))) continue;
+    if (!roots.some((root) => isInside(root, physicalPath(folder, realFolders)))) continue;
     for (const [file, owner] of generatedFilesIn(folder)) generated.set(file, owner);
   }
   const changes = decideChanges({
@@ -293,12 +292,13 @@ function checkPlaces(
   files: PlannedFile[],
   outDir: string | undefined,
   show: (f: string) => string,
+  folders: Map<string, string>,
 ): void {
   const configOf = new Map<string, Config>();
   for (const g of groups) for (const o of g.outputs) configOf.set(o.path, g.config);
   const inputs: { path: string; physical: string[]; what: string }[] = [];
   const input = (file: string, what: string) =>
-    inputs.push({ path: file, physical: [physicalPath(file), realPath(file)], what });
+    inputs.push({ path: file, physical: [physicalPath(file, folders), realPath(file)], what });
   for (const g of groups) {
     if (g.config.file) input(g.config.file, 'config');
     input(path.join(g.config.dir, LOCK_FILE), 'lock file');
@@ -321,14 +321,14 @@ function checkPlaces(
   };
   const outputs = files.map((f) => ({
     path: f.path,
-    physical: physicalPath(f.path),
+    physical: physicalPath(f.path, folders),
     producer: f.producer,
   }));
   for (const out of outputs) {
     if (out.producer.kind !== 'dockerfile') continue;
     const config = configOf.get(out.path)!;
     const root = outDir ?? config.dir;
-    if (!isInside(physicalPath(root), out.physical) || !isInside(root, out.path)) {
+    if (!isInside(physicalPath(root, folders), out.physical) || !isInside(root, out.path)) {
       const rel = path.relative(root, out.path).split(path.sep).join('/');
       const shown = isInside(root, out.path)
         ? `${rel} (through a symlink to ${path.dirname(out.physical)})`

@@ -8,7 +8,7 @@ import { archByName } from '../src/arches.js';
 import { XdfError } from '../src/errors.js';
 import { buildMatrix, type MatrixOutput } from '../src/matrix.js';
 import { renderMatrixFiles, outputTemplates } from '../src/matrix-formats.js';
-import { readOutputTemplate } from '../src/load.js';
+import { readInput } from '../src/load.js';
 import type { Config, MatrixConfig, MatrixFormat } from '../src/types.js';
 import { testConfig, testMatrixConfig } from './helpers/config.js';
 
@@ -45,7 +45,9 @@ function render({
     })),
   );
   const texts = new Map(
-    outputTemplates(c).map((t) => [t.file, readOutputTemplate(t.own, t.builtin, 1 << 20, {})]),
+    outputTemplates(c).flatMap((t) =>
+      t.own ? [[t.file, readInput(t.own, 'output template', 1 << 20)]] : [],
+    ),
   );
   const files = renderMatrixFiles(buildMatrix(c, outputs), c, texts);
   for (const f of files) expect(path.dirname(f.path)).toBe(dir);
