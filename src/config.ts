@@ -233,6 +233,7 @@ interface NormalizeContext {
 }
 
 function normalize(raw: RawConfig, ctx: NormalizeContext): Config {
+  const located = new Map<string, ReturnType<Locate>>();
   const problems: Problem[] = [];
   const at = (dotPath: string, which: 'key' | 'value' = 'value') => ({
     file: ctx.file,
@@ -385,7 +386,13 @@ function normalize(raw: RawConfig, ctx: NormalizeContext): Config {
     ),
     lock: { host: raw.lock?.host ?? false },
     warnings: { ignore: raw.warnings?.ignore ?? [] },
-    locate: (dotPath, at) => (ctx.file ? ctx.locate(dotPath, at) : undefined),
+    // Memoized: a template's every arch asks for the same keys (output.name, qemu.dest).
+    locate: (dotPath, at = 'key') => {
+      if (!ctx.file) return undefined;
+      const key = `${at}:${dotPath}`;
+      if (!located.has(key)) located.set(key, ctx.locate(dotPath, at));
+      return located.get(key);
+    },
   };
   if (problems.length) throw new XdfError(problems);
   return config;

@@ -87,9 +87,12 @@ export function decideChanges(input: OwnershipInput): Changes {
   }
   if (problems.length) throw new XdfError(problems);
 
+  const byOwner = new Map<string, string[]>(); // the files each template's header names
+  for (const [file, owner] of input.generated)
+    byOwner.set(owner, [...(byOwner.get(owner) ?? []), file]);
   for (const { template, names, complete } of input.templates) {
-    for (const [file, owner] of input.generated) {
-      if (owner !== template || planned.has(file)) continue;
+    for (const file of byOwner.get(template) ?? []) {
+      if (planned.has(file)) continue;
       if (names.has(file)) {
         if (complete) changes.remove.push(file);
       } else {

@@ -236,10 +236,16 @@ const SIMPLE = /\{\{\s*([A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*)\s*\}\}/g;
 
 /** Text whose every `{{…}}` is a plain lookup (`{{arch.debian}}`): no blocks, helpers, escapes or
  * triple braces. */
-export const isPlainSnippet = (text: string) =>
-  !text.replace(SIMPLE, (m, p: string) => (/^this\b/.test(p) ? '{{' : '')).includes('{{') &&
-  !text.includes('\\{{') &&
-  !text.includes('{{{');
+const plainSnippets = new Map<string, boolean>(); // by text: a fact of the text alone
+export function isPlainSnippet(text: string): boolean {
+  let plain = plainSnippets.get(text);
+  if (plain === undefined) {
+    const rest = text.replace(SIMPLE, (_m, p: string) => (/^this\b/.test(p) ? '{{' : ''));
+    plain = !rest.includes('{{') && !text.includes('\\{{') && !text.includes('{{{');
+    if (text.length < 1000) plainSnippets.set(text, plain); // snippets, not whole templates
+  }
+  return plain;
+}
 
 class Unknown extends Error {
   constructor(
