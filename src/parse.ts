@@ -87,6 +87,9 @@ export function parseDockerfile(text: string): ParsedDockerfile {
   };
   const dockerfile = DockerfileParser.parse(text);
   const escape = dockerfile.getEscapeCharacter();
+  // The leading `--flags` of an instruction, read with the file's escape character.
+  const flagWords = (range: Range) =>
+    instructionWords(text, offsetOf(range.start), offsetOf(range.end), escape, true);
   for (const instruction of dockerfile.getInstructions()) {
     const keyword = instruction.getKeyword();
     const range = instruction.getRange();
@@ -114,13 +117,7 @@ export function parseDockerfile(text: string): ParsedDockerfile {
       const raw = spanOf(range).text;
       if (!stage.goBuild && GO_BUILD.test(raw)) stage.goBuild = true;
       if (!/from=/i.test(raw)) continue;
-      for (const word of instructionWords(
-        text,
-        offsetOf(range.start),
-        offsetOf(range.end),
-        escape,
-        true,
-      )) {
+      for (const word of flagWords(range)) {
         const mount = flagValue(word, 'mount');
         for (const option of mount ? flagOptions(mount) : []) {
           if (option.name === 'from')
@@ -136,13 +133,7 @@ export function parseDockerfile(text: string): ParsedDockerfile {
     } else if (stage && (keyword === 'COPY' || keyword === 'ADD')) {
       const raw = spanOf(range).text;
       if (!/--from|qemu-/i.test(raw)) continue;
-      for (const word of instructionWords(
-        text,
-        offsetOf(range.start),
-        offsetOf(range.end),
-        escape,
-        true,
-      )) {
+      for (const word of flagWords(range)) {
         const from = flagValue(word, 'from');
         if (from)
           parsed.imageUses.push({

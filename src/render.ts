@@ -37,6 +37,10 @@ const UNAVAILABLE = new Set(['log', 'lookup']);
 // Blocks whose body sees another context than the template's data: `{{.}}` means something there.
 const CONTEXT_BLOCKS = new Set(['each', 'with']);
 
+const UNKNOWN_VARIABLE_HINT =
+  'templates know arch (arch.name, arch.platform, arch.debian, …), host, emulated, native, ' +
+  'pins and vars; define user values under vars: in xdf.yaml';
+
 /** Limits that keep Handlebars' parser (which slows down per token and per level) under a second.
  * */
 export const TEMPLATE_LIMITS = { nesting: 100, expressions: 10_000, words: 20_000 };
@@ -302,9 +306,7 @@ function renderPlain(source: TemplateSource, data: Record<string, unknown>): str
       throw new XdfError({
         code: 'XDF021',
         message: `unknown template variable "${e.part}"`,
-        hint:
-          'templates know arch (arch.name, arch.platform, arch.debian, …), host, emulated, ' +
-          'native, pins and vars; define user values under vars: in xdf.yaml',
+        hint: UNKNOWN_VARIABLE_HINT,
         ...at,
       });
     }
@@ -554,9 +556,7 @@ function toTemplateError(e: unknown, source: TemplateSource): XdfError {
     return new XdfError({
       code: 'XDF021',
       message: `unknown template variable "${notDefined[1]}"`,
-      hint:
-        'templates know arch (arch.name, arch.platform, arch.debian, …), host, emulated, ' +
-        'native, pins and vars; define user values under vars: in xdf.yaml',
+      hint: UNKNOWN_VARIABLE_HINT,
       file: source.file,
       line,
       column,

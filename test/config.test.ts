@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { configSource } from './helpers/config.js';
 import { loadConfig } from '../src/config.js';
 import { findConfig } from '../src/load.js';
-import { Warnings, XdfError } from '../src/errors.js';
+import { Warnings } from '../src/errors.js';
+import { problemsOf } from './helpers/problems.js';
 
 function write(files: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-config-'));
@@ -15,14 +16,6 @@ function write(files: Record<string, string>): string {
   }
   return dir;
 }
-const problemsOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (e) {
-    return (e as XdfError).problems;
-  }
-  throw new Error('no error');
-};
 
 describe('findConfig', () => {
   it('looks in the folder and upward, stopping at the folder that holds .git', () => {

@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { emitDockerfiles, outputPath } from '../src/emit.js';
 import { archByName } from '../src/arches.js';
-import { XdfError } from '../src/errors.js';
 import { testConfig } from './helpers/config.js';
+import { problemOf } from './helpers/problems.js';
 
 const emit = (text: string, config = testConfig(), options = {}) =>
   emitDockerfiles({ file: '/project/Dockerfile.tpl', text }, config, options);
-const problem = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (e) {
-    return (e as XdfError).problems[0];
-  }
-  throw new Error('no error');
-};
 
 describe('emitDockerfiles', () => {
   it("one output per arch of the config, with the header after the directives in the file's EOL", () => {
@@ -41,19 +33,19 @@ describe('emitDockerfiles', () => {
     expect(asked.warnings.map((w) => w.code)).toEqual(['XDFW007']);
   });
   it('a rendered text with no stage is XDF031, at the template', () => {
-    expect(problem(() => emit('RUN true\n'))).toMatchObject({
+    expect(problemOf(() => emit('RUN true\n'))).toMatchObject({
       code: 'XDF031',
       file: '/project/Dockerfile.tpl',
       line: 1,
     });
-    expect(problem(() => emit('{{#if emulated}}FROM python:3.6{{/if}}\n'))).toMatchObject({
+    expect(problemOf(() => emit('{{#if emulated}}FROM python:3.6{{/if}}\n'))).toMatchObject({
       code: 'XDF031',
       message: 'the Dockerfile for amd64 is empty',
     });
   });
   it('a Dockerfile error after a block points at the rendered line of its arch', () => {
     // The standalone {{#if}} and {{/if}} lines render to nothing: FROM is line 2 for arm64v8.
-    const p = problem(() =>
+    const p = problemOf(() =>
       emit('{{#if emulated}}\nRUN x\n{{/if}}\nFROM\n', testConfig({ arches: ['arm64v8'] })),
     );
     expect(p).toMatchObject({

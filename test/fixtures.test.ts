@@ -21,7 +21,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { main } from '../src/cli.js';
+import { xdf as runXdf } from './helpers/project.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
@@ -48,22 +48,7 @@ const OLD = new Date('2001-02-03T04:05:06Z');
 
 type Run = { code: number; stdout: string; stderr: string };
 
-async function xdf(cwd: string, argv: string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    cwd,
-    stdout: (s) => {
-      stdout += s;
-    },
-    stderr: (s) => {
-      stderr += s;
-    },
-    env: {},
-    isTTY: false,
-  });
-  return { code, stdout, stderr };
-}
+const xdf = (cwd: string, argv: string[]): Promise<Run> => runXdf(cwd, ...argv);
 
 /** Case folders under dir: a folder with expected/, case.json, xdf.yaml or a template is a case; others are searched. */
 function caseFolders(dir: string): string[] {

@@ -2,17 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { XdfError } from '../src/errors.js';
 import { firstInvalidUtf8, isInside, physicalPath, readInput } from '../src/load.js';
-
-const problem = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (e) {
-    return (e as XdfError).problems[0];
-  }
-  throw new Error('no error');
-};
+import { problemOf } from './helpers/problems.js';
 
 describe('firstInvalidUtf8', () => {
   it.each([
@@ -35,17 +26,17 @@ describe('readInput', () => {
       file,
       Buffer.concat([Buffer.from('FROM x\r\nRUN echo '), Buffer.from([0xe9]), Buffer.from('\n')]),
     );
-    expect(problem(() => readInput(file, 'template', 1000))).toMatchObject({
+    expect(problemOf(() => readInput(file, 'template', 1000))).toMatchObject({
       code: 'XDF004',
       line: 2,
       column: 10,
     });
   });
   it('refuses a folder (XDF005) and a file over the limit (XDF053)', () => {
-    expect(problem(() => readInput(dir, 'template', 1000))).toMatchObject({ code: 'XDF005' });
+    expect(problemOf(() => readInput(dir, 'template', 1000))).toMatchObject({ code: 'XDF005' });
     const big = path.join(dir, 'big.tpl');
     fs.writeFileSync(big, 'x'.repeat(11));
-    expect(problem(() => readInput(big, 'template', 10))).toMatchObject({ code: 'XDF053' });
+    expect(problemOf(() => readInput(big, 'template', 10))).toMatchObject({ code: 'XDF053' });
   });
 });
 

@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { archByName } from '../src/arches.js';
-import { XdfError } from '../src/errors.js';
 import { loadTemplate } from '../src/load.js';
 import { renderTemplate, TEMPLATE_LIMITS, type RenderContext } from '../src/render.js';
+import { problemOf } from './helpers/problems.js';
 
 const ctx = (arch = 'arm64v8', extra: Partial<RenderContext> = {}): RenderContext => ({
   arch: archByName(arch),
@@ -19,14 +19,6 @@ const ctx = (arch = 'arm64v8', extra: Partial<RenderContext> = {}): RenderContex
 // Partials are read the way a run reads them: by load.ts, from the template's folder tree.
 const render = (text: string, c = ctx(), file = '/t/Dockerfile.tpl') =>
   renderTemplate(loadTemplate(file, text, 5 << 20), c);
-const errorOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (e) {
-    return (e as XdfError).problems[0];
-  }
-  throw new Error('no error');
-};
 
 describe('renderTemplate', () => {
   it('fills arch fields, pins and vars without HTML escaping', () => {
@@ -56,23 +48,23 @@ describe('renderTemplate', () => {
     expect(render('FROM x\n')).toBe('FROM x\n');
   });
   it('an unknown variable fails at its line and column', () => {
-    const p = errorOf(() => render('FROM x\nRUN echo {{nope}}\n'));
+    const p = problemOf(() => render('FROM x\nRUN echo {{nope}}\n'));
     expect(p).toMatchObject({ code: 'XDF021', file: '/t/Dockerfile.tpl', line: 2, column: 12 });
   });
   it('an unescaped Go template says how to escape it', () => {
-    const p = errorOf(() => render('FROM x\nRUN docker inspect -f "{{.State}}"\n'));
+    const p = problemOf(() => render('FROM x\nRUN docker inspect -f "{{.State}}"\n'));
     expect(p).toMatchObject({ code: 'XDF022', line: 2, column: 24 });
     expect(p.hint).toContain('\\{{.State}}');
   });
   it('an unclosed block is a syntax error at the template', () => {
-    expect(errorOf(() => render('FROM x\n{{#if emulated}}\nRUN y\n'))).toMatchObject({
+    expect(problemOf(() => render('FROM x\n{{#if emulated}}\nRUN y\n'))).toMatchObject({
       code: 'XDF020',
       file: '/t/Dockerfile.tpl',
     });
   });
   it('prototype access is an error, not an empty string', () => {
-    expect(errorOf(() => render('{{constructor}}'))).toMatchObject({ code: 'XDF024', line: 1 });
-    expect(errorOf(() => render('{{vars.__proto__}}'))).toMatchObject({ code: 'XDF024' });
+    expect(problemOf(() => render('{{constructor}}'))).toMatchObject({ code: 'XDF024', line: 1 });
+    expect(problemOf(() => render('{{vars.__proto__}}'))).toMatchObject({ code: 'XDF024' });
   });
   it('partials come from the template folder tree only', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-render-'));
@@ -82,18 +74,18 @@ describe('renderTemplate', () => {
       'RUN apt-get install arm64\n',
     );
     expect(
-      errorOf(() => render('{{> ../etc/passwd}}', ctx(), path.join(dir, 'Dockerfile.tpl'))),
+      problemOf(() => render('{{> ../etc/passwd}}', ctx(), path.join(dir, 'Dockerfile.tpl'))),
     ).toMatchObject({ code: 'XDF023', line: 1 });
   });
   it('nesting renders up to a limit, then fails clearly instead of blowing the stack', () => {
     const nested = (depth: number) =>
       '{{#if emulated}}'.repeat(depth) + 'deep' + '{{/if}}'.repeat(depth);
     expect(render(nested(TEMPLATE_LIMITS.nesting))).toBe('deep');
-    expect(errorOf(() => render(nested(TEMPLATE_LIMITS.nesting + 1)))).toMatchObject({
+    expect(problemOf(() => render(nested(TEMPLATE_LIMITS.nesting + 1)))).toMatchObject({
       code: 'XDF025',
       line: 1,
     });
-    expect(errorOf(() => render(nested(100_000)))).toMatchObject({ code: 'XDF025', line: 1 });
+    expect(problemOf(() => render(nested(100_000)))).toMatchObject({ code: 'XDF025', line: 1 });
   });
 });
 
@@ -102,7 +94,7 @@ describe('errors in partials', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-partial-err-'));
     fs.writeFileSync(path.join(dir, 'apt.hbs'), 'RUN true\nRUN echo {{nope}}\n');
     expect(
-      errorOf(() => render('FROM x\n{{> apt}}', ctx(), path.join(dir, 'Dockerfile.tpl'))),
+      problemOf(() => render('FROM x\n{{> apt}}', ctx(), path.join(dir, 'Dockerfile.tpl'))),
     ).toMatchObject({ code: 'XDF021', file: path.join(dir, 'apt.hbs'), line: 2 });
   });
 });

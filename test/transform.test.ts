@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { archByName } from '../src/arches.js';
 import { applyEdits } from '../src/edits.js';
-import { XdfError } from '../src/errors.js';
 import { parseDockerfile } from '../src/parse.js';
 import { transformDockerfile } from '../src/transform/index.js';
 import type { Config } from '../src/types.js';
 import { testConfig } from './helpers/config.js';
+import { problemOf } from './helpers/problems.js';
 
 function transform(text: string, arch: string, config: Partial<Config> = {}, host = 'amd64') {
   const result = transformDockerfile({
@@ -17,14 +17,6 @@ function transform(text: string, arch: string, config: Partial<Config> = {}, hos
   });
   return { ...result, text: applyEdits(text, result.edits) };
 }
-const errorOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (e) {
-    return (e as XdfError).problems[0];
-  }
-  throw new Error('no error');
-};
 
 describe('FROM rewrite', () => {
   it('maps external images and leaves scratch, stage names and the host alone', () => {
@@ -71,7 +63,7 @@ describe('FROM rewrite', () => {
 
   it('one ARG for a $BUILDPLATFORM stage and a mapped stage is an error', () => {
     const text = 'ARG GO=golang:1.22\nFROM --platform=$BUILDPLATFORM $GO AS build\nFROM $GO\n';
-    expect(errorOf(() => transform(text, 'arm64v8'))).toMatchObject({
+    expect(problemOf(() => transform(text, 'arm64v8'))).toMatchObject({
       code: 'XDF044',
       line: 1,
       column: 8,

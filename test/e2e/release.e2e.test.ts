@@ -244,42 +244,54 @@ describe.skipIf(!!problem)('every matrix format with its real client, up to a li
       '[storage]\ndriver = "overlay"\n' +
         `runroot = "${store}/run"\ngraphroot = "${store}/graph"\n`,
     );
+    // runc, not crun: Debian's crun refuses a host whose cgroups are in hybrid mode.
+    fs.writeFileSync(
+      path.join(store, 'containers.conf'),
+      '[engine]\nruntime = "runc"\ncgroup_manager = "cgroupfs"\n',
+    );
     const env = {
       CONTAINERS_STORAGE_CONF: path.join(store, 'storage.conf'),
+      CONTAINERS_CONF: path.join(store, 'containers.conf'),
       XDF_PUSH_FLAGS: '--tls-verify=false',
       XDF_MANIFEST_FLAGS: '--tls-verify=false',
     };
-    const bases = 'busybox:stable arm32v7/busybox:stable arm64v8/busybox:stable';
-    ok(run('sh', ['-c', `${DOCKER} save ${bases} | podman load`], '/', env));
-    const dir = project({
-      'Dockerfile.tpl': template('podman'),
-      'xdf.yaml':
-        `${arches}matrix: { formats: [make, manifest], engine: podman, ` +
-        `image: ${REGISTRY}/podman/app }\n`,
-    });
-    xdf(dir, 'generate');
-    const argv = ['-f', 'xdf.mk', `XDF=${XDF}`, 'build', 'push', 'manifest'];
-    const made = timed('make + podman: build push manifest', () => ok(run('make', argv, dir, env)));
-    expect(made).toMatch(/^podman build /m);
-    expect(made).toMatch(/^podman manifest add /m);
-    expect(await listPlatforms('podman/app')).toEqual(PLATFORMS);
-    ok(run('sh', ['./xdf-manifest.sh'], dir, env));
-    expect(await listPlatforms('podman/app')).toEqual(PLATFORMS);
-    // This sandbox refuses podman's default rlimits.
-    const podmanRun = (ref: string) => [
-      'podman',
-      'run',
-      '--rm',
-      '--network',
-      'none',
-      '--ulimit',
-      'nofile=1024:1024',
-      '--ulimit',
-      'nproc=1024:1024',
-      ref,
-    ];
-    expect(runImages(`${REGISTRY}/podman/app`, podmanRun, env)).toEqual(expected('podman'));
-    run('podman', ['system', 'reset', '--force'], '/', env);
+    try {
+      const bases = 'busybox:stable arm32v7/busybox:stable arm64v8/busybox:stable';
+      ok(run('sh', ['-c', `${DOCKER} save ${bases} | podman load`], '/', env));
+      const dir = project({
+        'Dockerfile.tpl': template('podman'),
+        'xdf.yaml':
+          `${arches}matrix: { formats: [make, manifest], engine: podman, ` +
+          `image: ${REGISTRY}/podman/app }\n`,
+      });
+      xdf(dir, 'generate');
+      const argv = ['-f', 'xdf.mk', `XDF=${XDF}`, 'build', 'push', 'manifest'];
+      const made = timed('make + podman: build push manifest', () =>
+        ok(run('make', argv, dir, env)),
+      );
+      expect(made).toMatch(/^podman build /m);
+      expect(made).toMatch(/^podman manifest add /m);
+      expect(await listPlatforms('podman/app')).toEqual(PLATFORMS);
+      ok(run('sh', ['./xdf-manifest.sh'], dir, env));
+      expect(await listPlatforms('podman/app')).toEqual(PLATFORMS);
+      // This sandbox refuses podman's default rlimits.
+      const podmanRun = (ref: string) => [
+        'podman',
+        'run',
+        '--rm',
+        '--network',
+        'none',
+        '--ulimit',
+        'nofile=1024:1024',
+        '--ulimit',
+        'nproc=1024:1024',
+        ref,
+      ];
+      expect(runImages(`${REGISTRY}/podman/app`, podmanRun, env)).toEqual(expected('podman'));
+    } finally {
+      // Unmounts and removes the private store, also after a failure.
+      run('podman', ['system', 'reset', '--force'], '/', env);
+    }
   });
 
   it("GitHub Actions: the README's build step per matrix entry, then its manifest job", async () => {
