@@ -2,7 +2,7 @@
 // own).
 import type Handlebars from 'handlebars';
 import PRECOMPILED from './output-templates.generated.js';
-import { handlebars, NO_PROTOTYPES, yaml } from './engines.js';
+import { handlebarsRuntime, NO_PROTOTYPES, yaml } from './engines.js';
 import path from 'node:path';
 import { archByName } from './arches.js';
 import { fail, XdfError } from './errors.js';
@@ -90,7 +90,7 @@ export function renderMatrixFiles(
 /** The helpers that output templates quote with: one per target language, so no template splices
  * raw values. */
 function outputEnv(config: Config): typeof Handlebars {
-  const hb = handlebars().create();
+  const hb = handlebarsRuntime().create();
   const yamlText = (value: unknown) =>
     yaml().stringify(value, { lineWidth: 0, version: '1.1', blockQuote: false }).trimEnd();
   hb.registerHelper({

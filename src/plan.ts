@@ -5,7 +5,7 @@ import path from 'node:path';
 import { ARCHES, resolveArch } from './arches.js';
 import { loadConfig } from './config.js';
 import { emitDockerfiles, outputPath, type DockerfileOutput } from './emit.js';
-import { loadHandlebars, loadYaml } from './engines.js';
+import { loadHandlebars, loadHandlebarsRuntime, loadYaml } from './engines.js';
 import { fail, shownWarnings, Warnings, XdfError, type Problem } from './errors.js';
 import { relative, splitList, type CommonFlags, type Io } from './io.js';
 import {
@@ -165,6 +165,7 @@ export async function planRun(options: RunOptions): Promise<Plan & { groups: Gro
     // One combined matrix per config: only from a run that covers all of its templates and arches.
     const complete = !options.arches && config.templates.every((t) => files.includes(t));
     if (config.matrix && complete) {
+      await loadHandlebarsRuntime();
       const matrix = buildMatrix(
         config,
         outputs.map((o) => ({
@@ -366,7 +367,8 @@ function needsHandlebars(config: Config, texts: string[]): boolean {
     ...config.images.map((r) => r.rewrite ?? ''),
     ...(config.matrix ? [config.matrix.tag, ...Object.values(config.matrix.build_args)] : []),
   ];
-  return !!config.matrix || texts.some((t) => t.includes('{{')) || !snippets.every(isPlainSnippet);
+  const ownTemplates = Object.keys(config.matrix?.templates ?? {}).length > 0; // compiled per run
+  return ownTemplates || texts.some((t) => t.includes('{{')) || !snippets.every(isPlainSnippet);
 }
 
 interface ConfigLookup {
