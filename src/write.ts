@@ -175,10 +175,11 @@ function sweepTemps(folder: string): void {
     return;
   }
   for (const name of names) {
-    if (!name.startsWith(TMP_PREFIX)) continue;
+    // Only xdf's own temp names (`.xdf-tmp-<pid>-…`), only files, only of runs no longer alive.
     const pid = Number(/^\.xdf-tmp-(\d+)-/.exec(name)?.[1]);
-    if (pid && isAlive(pid)) continue;
-    fs.rmSync(path.join(folder, name), { force: true });
+    if (!pid || isAlive(pid)) continue;
+    const file = path.join(folder, name);
+    if (fs.lstatSync(file, { throwIfNoEntry: false })?.isFile()) fs.rmSync(file, { force: true });
   }
 }
 

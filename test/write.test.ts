@@ -39,6 +39,17 @@ describe('writeFiles', () => {
     expect(fs.readdirSync(dir).sort()).toEqual(['Dockerfile.amd64']);
   });
 
+  it('sweeps only its own temp names, of runs no longer alive, and never a folder', () => {
+    const dir = tmp();
+    const live = `.xdf-tmp-${process.ppid}-0-Dockerfile.arm64v8`; // a run still alive
+    for (const name of [live, '.xdf-tmp-notes.md']) fs.writeFileSync(path.join(dir, name), 'x');
+    fs.mkdirSync(path.join(dir, '.xdf-tmp-123-folder'));
+    writeFiles([{ path: path.join(dir, 'Dockerfile.amd64'), content: 'x' }], []);
+    expect(fs.readdirSync(dir).sort()).toEqual(
+      ['.xdf-tmp-123-folder', live, '.xdf-tmp-notes.md', 'Dockerfile.amd64'].sort(),
+    );
+  });
+
   it('a read-only folder is a clear error and nothing changes', () => {
     if (process.getuid?.() === 0) {
       // root ignores permissions: make the target a file where a folder is needed instead
