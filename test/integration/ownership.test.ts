@@ -25,6 +25,7 @@ describe('deleting: only files xdf owns whose name is a current output name', ()
     fs.writeFileSync(path.join(dir, 'notes.md'), `Our files start with:\n\n    ${quote}\n`);
     fs.writeFileSync(path.join(dir, 'Dockerfile.dev'), `FROM alpine\nRUN <<EOT\n${quote}\nEOT\n`);
     fs.copyFileSync(path.join(dir, 'Dockerfile.arm64v8'), path.join(dir, 'Dockerfile.arm64v8.bak'));
+    fs.symlinkSync(path.join(dir, 'gone'), path.join(dir, 'dangling')); // must not stop the scan
     fs.writeFileSync(
       path.join(dir, 'xdf.yaml'),
       `${header('amd64', 'linux/amd64')}\narches: [amd64, arm64v8]\n`,
@@ -39,6 +40,7 @@ describe('deleting: only files xdf owns whose name is a current output name', ()
       'Dockerfile.arm64v8.bak',
       'Dockerfile.dev',
       'Dockerfile.tpl',
+      'dangling',
       'notes.md',
       'xdf.yaml',
     ]);
