@@ -160,7 +160,8 @@ export function loadTemplate(file: string, text: string, limit: number): Templat
     for (const ref of partialReferences(source)) {
       if (partials.has(ref.name)) continue;
       const at = { file: source.file, line: ref.line, column: ref.column };
-      const found = findPartial(root, realRoot, ref.name, at);
+      const found = findPartial(root, realRoot, ref.name, at, ref.optional);
+      if (found === undefined) continue; // a block partial's fallback renders instead
       const partial = { file: found, text: readInput(found, 'partial', limit, at) };
       partials.set(ref.name, partial);
       pending.push(partial);
@@ -169,7 +170,13 @@ export function loadTemplate(file: string, text: string, limit: number): Templat
   return { file, text, partials };
 }
 
-function findPartial(root: string, realRoot: string, name: string, at: NamedAt): string {
+function findPartial(
+  root: string,
+  realRoot: string,
+  name: string,
+  at: NamedAt,
+  optional: boolean,
+): string | undefined {
   const outside = () =>
     fail(
       'XDF023',
@@ -191,6 +198,7 @@ function findPartial(root: string, realRoot: string, name: string, at: NamedAt):
     if (!isInside(realRoot, fs.realpathSync.native(file))) outside();
     if (stat.isFile()) return file;
   }
+  if (optional) return undefined;
   return fail(
     'XDF023',
     `partial "${name}" not found`,

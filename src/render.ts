@@ -373,14 +373,19 @@ function vetTemplate(source: TemplateSource, ast: hbs.AST.Program): void {
 }
 
 /** The partials a template uses, with where each is named; `{{#*inline}}` ones are its own. */
-export function partialReferences(
-  source: TemplateSource,
-): { name: string; line: number; column: number }[] {
+export interface PartialReference {
+  name: string;
+  line: number;
+  column: number;
+  optional: boolean; // `{{#> p}}fallback{{/p}}`: a missing partial renders the fallback
+}
+
+export function partialReferences(source: TemplateSource): PartialReference[] {
   // Handlebars' own tokens for a partial: {{> {{#> {{~>
   if (!/\{\{~?#?>/.test(source.text)) return [];
   const ast = parseTemplate(source);
   const inline = new Set<string>();
-  const refs: { name: string; line: number; column: number }[] = [];
+  const refs: PartialReference[] = [];
   walk(
     ast,
     (node) => {
@@ -408,7 +413,10 @@ export function partialReferences(
         nameNode.type === 'PathExpression'
           ? (nameNode as hbs.AST.PathExpression).original
           : String((nameNode as unknown as hbs.AST.StringLiteral).value);
-      refs.push({ name, line: where.line, column: where.column });
+      // `{{> @partial-block}}` is the block a partial was called with, not a file.
+      if (name.startsWith('@')) return;
+      const optional = node.type === 'PartialBlockStatement';
+      refs.push({ name, line: where.line, column: where.column, optional });
     },
     true,
   );

@@ -89,6 +89,21 @@ describe('renderTemplate', () => {
   });
 });
 
+describe('block partials', () => {
+  it('render the fallback when the partial is missing, and @partial-block inside one', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-block-'));
+    fs.writeFileSync(path.join(dir, 'wrap.hbs'), 'RUN set -e; {{> @partial-block}}\n');
+    const file = path.join(dir, 'Dockerfile.tpl');
+    expect(render('{{#> missing}}RUN echo fallback\n{{/missing}}', ctx(), file)).toBe(
+      'RUN echo fallback\n',
+    );
+    expect(render('{{#> wrap}}make {{arch}}{{/wrap}}', ctx(), file)).toBe(
+      'RUN set -e; make arm64v8\n',
+    );
+    expect(problemOf(() => render('{{> missing}}', ctx(), file))).toMatchObject({ code: 'XDF023' });
+  });
+});
+
 describe('errors in partials', () => {
   it('point at the partial file and its line', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-partial-err-'));
