@@ -341,6 +341,15 @@ function checkPlaces(
         { file: config.file, ...config.locate('output.name', 'value') },
       );
     }
+    // Git's own folder holds its config and hooks: a file written there could run commands.
+    if (path.relative(root, out.physical).split(path.sep).includes('.git')) {
+      fail(
+        'XDF050',
+        `output ${show(out.path)} is inside a .git folder`,
+        "output.name must name a file of the project, never one of git's own",
+        { file: config.file, ...config.locate('output.name', 'value') },
+      );
+    }
   }
   assertDistinct(outputs, inputs, show, located);
 }

@@ -119,6 +119,7 @@ describe(`properties (seed ${SEED}, ${RUNS} runs)`, () => {
     const expr = fc.constantFrom(
       '{{arch}}',
       '{{arch.debian}}',
+      '.git/hooks/{{arch}}',
       '{{#if emulated}}',
       '{{/if}}',
       '{{else}}',
