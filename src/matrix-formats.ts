@@ -65,9 +65,10 @@ export function renderMatrixFiles(
   matrix: Matrix,
   config: Config,
   texts: Map<string, string>,
+  inputs: string[] = [], // more files the Dockerfiles come from (partials, xdf.lock): the stamp's
 ): MatrixFile[] {
   const hb = outputEnv(config);
-  const data = templateData(matrix, config);
+  const data = templateData(matrix, config, inputs);
   const files: MatrixFile[] = [];
   for (const format of ORDER.filter((f) => config.matrix!.formats.includes(f))) {
     for (const [i, spec] of MATRIX_FILES[format].entries()) {
@@ -180,7 +181,7 @@ function renderOutputTemplate(
  * and for make the stamp's inputs and outputs (`stampInputs`, `dockerfiles`, `qemuFiles`,
  * `generateArgs`).
  */
-function templateData(matrix: Matrix, config: Config) {
+function templateData(matrix: Matrix, config: Config, inputs: string[]) {
   const argVars = gitlabArgVariables(Object.keys(config.matrix!.build_args));
   const stages = config.qemu.mode === 'copy' || config.qemu.mode === 'mount';
   const targets = matrix.targets.map(({ name, entry }) => {
@@ -223,6 +224,7 @@ function templateData(matrix: Matrix, config: Config) {
       ...templates,
       configName,
       ...Object.values(config.matrix!.templates).map(relative),
+      ...inputs.map(relative),
     ]),
     dockerfiles: targets.map((t) => t.entry.dockerfile),
     qemuFiles: unique(targets.map((t) => t.qemuFile)),

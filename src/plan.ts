@@ -178,7 +178,12 @@ export async function planRun(options: RunOptions): Promise<Plan & { groups: Gro
       sameTagWarnings(matrix, config).forEach((w) => warnings.add(w));
       const own = outputTemplates(config).filter((t) => t.own !== undefined);
       const texts = new Map(own.map((t) => [t.file, readOwnTemplate(t.own!, t.format, config)]));
-      for (const f of renderMatrixFiles(matrix, config, texts)) {
+      const lockFile = path.join(config.dir, LOCK_FILE);
+      const inputs = [
+        ...templates.flatMap((t) => [...(t.partials?.values() ?? [])].map((p) => p.file)),
+        ...(lock ? [lockFile] : []),
+      ];
+      for (const f of renderMatrixFiles(matrix, config, texts, [...new Set(inputs)].sort())) {
         plan.files.push({
           ...f,
           producer: { kind: 'matrix', format: f.format, config: config.file ?? config.dir },

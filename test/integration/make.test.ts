@@ -106,6 +106,18 @@ describe.skipIf(!hasMake)('make: the documented Makefile and xdf.mk', () => {
     expect(builds(takeLog(dir))).toEqual(IMAGES);
   });
 
+  it('an edit of a partial rebuilds too: partials are prerequisites of the stamp', () => {
+    const dir = project();
+    fs.writeFileSync(path.join(dir, 'Dockerfile.tpl'), 'FROM python:3.6\n{{> steps}}\n');
+    fs.writeFileSync(path.join(dir, 'steps.hbs'), 'RUN pip install flask\n');
+    make(dir, 'build');
+    takeLog(dir);
+    age(dir, ['Dockerfile.tpl', 'xdf.yaml', ...generated, '.xdf.stamp'], 60);
+    fs.writeFileSync(path.join(dir, 'steps.hbs'), 'RUN pip install flask gunicorn\n');
+    expect(make(dir, 'build')).toContain('wrote Dockerfile.arm64v8');
+    expect(builds(takeLog(dir))).toEqual(IMAGES);
+  });
+
   it('a deleted Dockerfile is written again before its build', () => {
     const dir = project();
     make(dir, 'build');
