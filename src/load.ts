@@ -296,7 +296,10 @@ const HEAD_BYTES = 4096;
  * The regular files of a folder that start with a Dockerfile header, with the template each names.
  * Symlinks are never followed; a folder that is missing or unreadable has none.
  */
-export function generatedFilesIn(folder: string): Map<string, string> {
+export function generatedFilesIn(
+  folder: string,
+  read: Map<string, DiskEntry> = new Map(), // files this run already read whole
+): Map<string, string> {
   const found = new Map<string, string>();
   let entries: fs.Dirent[];
   try {
@@ -308,6 +311,12 @@ export function generatedFilesIn(folder: string): Map<string, string> {
   for (const entry of entries) {
     if (!entry.isFile() || entry.name.startsWith('.xdf-tmp-')) continue;
     const file = path.join(folder, entry.name);
+    const known = read.get(file);
+    if (known?.kind === 'file') {
+      const owner = dockerfileOwner(file, known.bytes.toString('utf8', 0, HEAD_BYTES));
+      if (owner) found.set(file, owner);
+      continue;
+    }
     let head: string;
     try {
       const fd = fs.openSync(

@@ -275,7 +275,7 @@ export async function planChanges(
   for (const folder of folders) {
     // Never look for files to delete outside the project (a symlinked folder).
     if (!roots.some((root) => isInside(root, physicalPath(folder, realFolders)))) continue;
-    for (const [file, owner] of generatedFilesIn(folder)) generated.set(file, owner);
+    for (const [file, owner] of generatedFilesIn(folder, entries)) generated.set(file, owner);
   }
   const changes = decideChanges({
     files,
