@@ -225,10 +225,10 @@ const dockerfileFile = (o: DockerfileOutput): PlannedFile => ({
 /** The run of `generate` and `check`: every output, and what it would change on disk. */
 export async function planChanges(
   options: RunOptions,
-  extra: PlannedFile[] = [],
+  extra: (dockerfiles: DockerfileOutput[]) => PlannedFile[] = () => [],
 ): Promise<DiskPlan> {
   const plan = await planRun(options);
-  const files = [...plan.files, ...extra];
+  const files = [...plan.files, ...extra(plan.dockerfiles)]; // files a command adds (emulators)
   const show = (f: string) => path.relative(options.cwd, f) || '.';
   const outDir = options.out ? path.resolve(options.cwd, options.out) : undefined;
   const realFolders = new Map<string, string>(); // real paths of the folders seen in this run

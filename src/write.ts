@@ -21,8 +21,11 @@ const bytesOf = (file: FileToWrite) =>
 
 /** True when the file on disk already has exactly these bytes (a symlink never has). */
 export function isUpToDate(file: FileToWrite): boolean {
+  const bytes = bytesOf(file);
   try {
-    return fs.lstatSync(file.path).isFile() && fs.readFileSync(file.path).equals(bytesOf(file));
+    const stat = fs.lstatSync(file.path);
+    // A size that differs settles it without reading the file.
+    return stat.isFile() && stat.size === bytes.length && fs.readFileSync(file.path).equals(bytes);
   } catch {
     return false;
   }

@@ -9,7 +9,7 @@ import {
   type Io,
   printJson,
 } from '../io.js';
-import { planChanges, planRun, runOptions, strictWarnings, type PlannedFile } from '../plan.js';
+import { planChanges, runOptions, strictWarnings, type PlannedFile } from '../plan.js';
 import { writeFiles } from '../write.js';
 
 export interface GenerateFlags extends CommonFlags {
@@ -19,8 +19,9 @@ export interface GenerateFlags extends CommonFlags {
 
 export async function generate(io: Io, templates: string[], flags: GenerateFlags): Promise<number> {
   const options = runOptions(io, templates, flags);
-  const staged = flags.stageQemu ? stageQemu((await planRun(options)).dockerfiles) : [];
-  const plan = await planChanges(options, staged);
+  const plan = await planChanges(options, (dockerfiles) =>
+    flags.stageQemu ? stageQemu(dockerfiles) : [],
+  );
   strictWarnings(plan, flags);
   const show = relative(io);
   const result = writeFiles(plan.changes.write, plan.changes.remove, show);
