@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fail } from './errors.js';
 import { dockerfileOwner } from './header.js';
-import { partialReferences, type TemplateSource } from './render.js';
+import type { TemplateSource } from './render.js';
+import { partialReferences } from './template-checks.js';
 import { positionAt } from './text-position.js';
 
 export const CONFIG_NAME = 'xdf.yaml';

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { archByName } from '../src/arches.js';
 import { loadTemplate } from '../src/load.js';
-import { renderTemplate, TEMPLATE_LIMITS, type RenderContext } from '../src/render.js';
+import { renderTemplate, type RenderContext } from '../src/render.js';
+import { TEMPLATE_LIMITS } from '../src/template-checks.js';
 import { problemOf } from './helpers/problems.js';
 
 const ctx = (arch = 'arm64v8', extra: Partial<RenderContext> = {}): RenderContext => ({
