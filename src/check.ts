@@ -1,6 +1,6 @@
 // `xdf check`: what a run would change, as unified diffs, from what the plan read. Never writes.
 import path from 'node:path';
-import type { DiskEntry } from './load.js';
+import type { DiskEntry } from './disk.js';
 import type { DiskPlan } from './plan.js';
 
 export type Staleness = 'missing' | 'stale' | 'orphaned';

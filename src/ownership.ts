@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { fail, XdfError, type Problem } from './errors.js';
 import { dockerfileOwner, hasMatrixHeader } from './header.js';
-import type { DiskEntry } from './load.js';
+import type { DiskEntry } from './disk.js';
 import type { MatrixFormat } from './types.js';
 
 export type Producer =

@@ -3,7 +3,7 @@
 // the config's folder. Checked before anything is written.
 import path from 'node:path';
 import { fail } from './errors.js';
-import { isInside, physicalPath, realPath } from './load.js';
+import { isInside, physicalPath, realPath } from './disk.js';
 import { LOCK_FILE } from './lock-file.js';
 import { assertDistinct, type PlannedFile, type Producer } from './ownership.js';
 import type { Group } from './plan.js';

@@ -8,17 +8,8 @@ import { emitDockerfiles, outputPath, type DockerfileOutput } from './emit.js';
 import { loadHandlebars, loadHandlebarsRuntime, loadYaml } from './engines.js';
 import { fail, shownWarnings, Warnings, XdfError, type Problem } from './errors.js';
 import { splitList, type CommonFlags, type Io } from './io.js';
-import {
-  CONFIG_LIMIT,
-  findConfig,
-  generatedFilesIn,
-  isInside,
-  loadTemplate,
-  physicalPath,
-  readEntry,
-  readInput,
-  type DiskEntry,
-} from './load.js';
+import { CONFIG_LIMIT, findConfig, loadTemplate, readInput } from './load.js';
+import { generatedFilesIn, isInside, physicalPath, readEntry, type DiskEntry } from './disk.js';
 import { buildMatrix, sameTagWarnings } from './matrix.js';
 import { MATRIX_FILES, outputTemplates, renderMatrixFiles } from './matrix-formats.js';
 import { assertReadInside, checkPlaces } from './places.js';

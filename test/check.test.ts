@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkPlan } from '../src/check.js';
-import type { DiskEntry } from '../src/load.js';
+import type { DiskEntry } from '../src/disk.js';
 import type { DiskPlan } from '../src/plan.js';
 
 const file = (text: string): DiskEntry => ({ kind: 'file', bytes: Buffer.from(text) });

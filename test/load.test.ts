@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { firstInvalidUtf8, isInside, physicalPath, readInput } from '../src/load.js';
+import { firstInvalidUtf8, readInput } from '../src/load.js';
+import { isInside, physicalPath } from '../src/disk.js';
 import { problemOf } from './helpers/problems.js';
 
 describe('firstInvalidUtf8', () => {

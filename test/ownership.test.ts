@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { XdfError } from '../src/errors.js';
-import type { DiskEntry } from '../src/load.js';
+import type { DiskEntry } from '../src/disk.js';
 import {
   assertDistinct,
   decideChanges,
