@@ -7,9 +7,7 @@ import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 
 // Loaded on first need (see src/engines.ts); commander and ajv's runtime stay in xdf.cjs.
-const LIBS = ['handlebars', 'handlebars/runtime', 'yaml', 'dockerfile-ast', 'diff', 'undici'];
-// Handlebars' runtime alone runs the precompiled output templates: no parser, no compiler.
-const fileOf = (name) => name.replace('/', '-');
+const LIBS = ['handlebars', 'yaml', 'dockerfile-ast', 'diff', 'undici'];
 const common = {
   bundle: true,
   format: 'cjs',
@@ -28,7 +26,7 @@ const libsAsFiles = {
     const external = (a) => ({ path: a.path, external: true });
     b.onResolve({ filter: /^\.\/lib\//, namespace: 'xdf-lib' }, external);
     b.onLoad({ filter: /.*/, namespace: 'xdf-lib' }, (a) => ({
-      contents: `module.exports = require(${JSON.stringify(`./lib/${fileOf(a.path)}.cjs`)});`,
+      contents: `module.exports = require(${JSON.stringify(`./lib/${a.path}.cjs`)});`,
       loader: 'js',
     }));
   },
@@ -53,14 +51,14 @@ for (const name of LIBS) {
   await build({
     ...common,
     entryPoints: [require.resolve(name)],
-    outfile: `dist/lib/${fileOf(name)}.cjs`,
+    outfile: `dist/lib/${name}.cjs`,
   });
 }
 
 // Each file's content hash, which bin/xdf.cjs keys its code cache by (hashing at every run would
 // cost more than the cache saves).
 const hashes = {};
-for (const file of ['xdf.cjs', ...LIBS.map((name) => `lib/${fileOf(name)}.cjs`)]) {
+for (const file of ['xdf.cjs', ...LIBS.map((name) => `lib/${name}.cjs`)]) {
   hashes[file] = crypto
     .createHash('sha256')
     .update(fs.readFileSync(`dist/${file}`))

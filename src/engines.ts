@@ -14,17 +14,6 @@ export async function loadHandlebars(): Promise<void> {
   handlebarsLib ??= mod.default && typeof mod.default.create === 'function' ? mod.default : mod;
 }
 
-let runtimeLib: typeof HandlebarsLib | undefined;
-
-/** Handlebars' runtime alone: enough for xdf's own output templates, precompiled at build time. */
-export async function loadHandlebarsRuntime(): Promise<void> {
-  if (handlebarsLib || runtimeLib) return;
-  const mod = (await import('handlebars/runtime')) as unknown as typeof HandlebarsLib & {
-    default?: typeof HandlebarsLib;
-  };
-  runtimeLib = mod.default && typeof mod.default.create === 'function' ? mod.default : mod;
-}
-
 export async function loadYaml(): Promise<void> {
   // yaml is CommonJS: depending on the loader its exports arrive as the namespace or as its
   // default.
@@ -35,13 +24,6 @@ export async function loadYaml(): Promise<void> {
 export function handlebars(): typeof HandlebarsLib {
   if (!handlebarsLib) throw new InternalError('Handlebars used before loadHandlebars()');
   return handlebarsLib;
-}
-
-/** The full Handlebars when a run loaded it (it can also compile), else its runtime. */
-export function handlebarsRuntime(): typeof HandlebarsLib {
-  const lib = handlebarsLib ?? runtimeLib;
-  if (!lib) throw new InternalError('Handlebars used before loadHandlebarsRuntime()');
-  return lib;
 }
 
 export function yaml(): typeof YamlLib {

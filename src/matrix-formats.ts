@@ -1,8 +1,8 @@
-// Serializes the matrix per format through output templates (built-in in templates/, or the user's
-// own).
+// Serializes the matrix per format through output templates: the built-in ones of templates/,
+// compiled into plain functions at build time, or the user's own, rendered by Handlebars.
 import type Handlebars from 'handlebars';
-import PRECOMPILED from './output-templates.generated.js';
-import { handlebarsRuntime, NO_PROTOTYPES, yaml } from './engines.js';
+import BUILTIN from './output-templates.generated.js';
+import { handlebars, NO_PROTOTYPES, yaml } from './engines.js';
 import path from 'node:path';
 import { archByName } from './arches.js';
 import { fail, XdfError } from './errors.js';
@@ -58,8 +58,8 @@ export function outputTemplates(config: Config): OutputTemplate[] {
 }
 
 /**
- * The matrix files: xdf's own output templates precompiled at build time, the user's own
- * (`matrix.templates`, read by load.ts) by file name.
+ * The matrix files: xdf's own output templates (compiled at build time), the user's own
+ * (`matrix.templates`, read by load.ts, Handlebars loaded by the plan) by file name.
  */
 export function renderMatrixFiles(
   matrix: Matrix,
@@ -67,16 +67,19 @@ export function renderMatrixFiles(
   texts: Map<string, string>,
   inputs: string[] = [], // more files the Dockerfiles come from (partials, xdf.lock): the stamp's
 ): MatrixFile[] {
-  const hb = outputEnv(config);
+  const helpers = outputHelpers(config);
   const data = templateData(matrix, config, inputs);
   const files: MatrixFile[] = [];
   for (const format of ORDER.filter((f) => config.matrix!.formats.includes(f))) {
     for (const [i, spec] of MATRIX_FILES[format].entries()) {
       const own =
         i === MATRIX_FILES[format].length - 1 ? config.matrix!.templates[format] : undefined;
-      const source = own === undefined ? PRECOMPILED[spec.template] : texts.get(spec.file)!;
-      const text = renderOutputTemplate(hb, source, data, own ?? spec.template, format);
-      if (format === 'gitlab') checkGitlabJobNames(text, config);
+      const text =
+        own === undefined
+          ? BUILTIN[spec.template](data, helpers)
+          : renderOwnTemplate(texts.get(spec.file)!, data, helpers, own, format);
+      if (format === 'gitlab')
+        checkGitlabJobNames(own === undefined ? gitlabJobNames(data) : jobNamesIn(text), config);
       files.push({
         path: path.join(config.dir, spec.file),
         content: text.endsWith('\n') ? text : `${text}\n`,
@@ -88,13 +91,14 @@ export function renderMatrixFiles(
   return files;
 }
 
-/** The helpers that output templates quote with: one per target language, so no template splices
- * raw values. */
-function outputEnv(config: Config): typeof Handlebars {
-  const hb = handlebarsRuntime().create();
+/** The helpers that output templates quote with, as plain functions of their arguments. */
+export type OutputHelpers = ReturnType<typeof outputHelpers>;
+
+/** One helper per target language, so that no template splices raw values. */
+export function outputHelpers(config: Config) {
   const yamlText = (value: unknown) =>
     yaml().stringify(value, { lineWidth: 0, version: '1.1', blockQuote: false }).trimEnd();
-  hb.registerHelper({
+  return {
     json: (value: unknown) => JSON.stringify(value, null, 2),
     // YAML 1.1 quoting also quotes `yes`/`on`/`no`, which 1.1 readers (GitLab, PyYAML) would take
     // for booleans.
@@ -102,10 +106,9 @@ function outputEnv(config: Config): typeof Handlebars {
     str: (value: unknown) => JSON.stringify(String(value)), // a double-quoted YAML scalar
     // GitLab expands `$VAR` inside variable values; `$$` is its literal dollar.
     gl: (value: unknown) => JSON.stringify(String(value).replace(/\$/g, '$$$$')),
-    // The rendered body as one YAML scalar, quoted only when plain would not read back the same.
-    scalar(this: unknown, options: Handlebars.HelperOptions) {
-      return yamlText(String(options.fn(this)));
-    },
+    // The block's rendered body as one YAML scalar, quoted only when plain would not read back
+    // the same.
+    scalar: (body: string) => yamlText(body),
     sh: (value: unknown) => shellQuote(String(value)),
     mk: (value: unknown) => {
       const text = String(value);
@@ -136,25 +139,38 @@ function outputEnv(config: Config): typeof Handlebars {
       }
       return text.replace(/\$/g, '$$$$');
     },
-    concat: (...args: unknown[]) => args.slice(0, -1).join(''),
-  });
-  return hb;
+    concat: (...args: unknown[]) => args.join(''),
+  };
 }
 
-/** A user's output template with a mistake is a located template error, not a crash. */
-function renderOutputTemplate(
-  hb: typeof Handlebars,
-  source: string | TemplateSpecification,
+/** The helpers as Handlebars calls them: the arguments, then its options (a block's body). */
+function handlebarsHelpers(helpers: OutputHelpers): Handlebars.HelperDeclareSpec {
+  const { scalar, ...plain } = helpers;
+  return {
+    ...Object.fromEntries(
+      Object.entries(plain).map(([name, fn]) => [
+        name,
+        (...args: unknown[]) => (fn as (...a: unknown[]) => string)(...args.slice(0, -1)),
+      ]),
+    ),
+    scalar(this: unknown, options: Handlebars.HelperOptions) {
+      return scalar(String(options.fn(this)));
+    },
+  };
+}
+
+/** A user's output template; one with a mistake is a located template error, not a crash. */
+export function renderOwnTemplate(
+  source: string,
   data: unknown,
+  helpers: OutputHelpers,
   file: string,
   format: MatrixFormat,
 ): string {
   try {
-    const template =
-      typeof source === 'string'
-        ? hb.compile(source, { noEscape: true, strict: true })
-        : hb.template(source);
-    return template(data, NO_PROTOTYPES);
+    const hb = handlebars().create();
+    hb.registerHelper(handlebarsHelpers(helpers));
+    return hb.compile(source, { noEscape: true, strict: true })(data, NO_PROTOTYPES);
   } catch (e) {
     if (e instanceof XdfError) throw e;
     const err = e as Error & { lineNumber?: number; column?: number };
@@ -181,7 +197,7 @@ function renderOutputTemplate(
  * and for make the stamp's inputs and outputs (`stampInputs`, `dockerfiles`, `qemuFiles`,
  * `generateArgs`).
  */
-function templateData(matrix: Matrix, config: Config, inputs: string[]) {
+export function templateData(matrix: Matrix, config: Config, inputs: string[] = []) {
   const argVars = gitlabArgVariables(Object.keys(config.matrix!.build_args));
   const stages = config.qemu.mode === 'copy' || config.qemu.mode === 'mount';
   const targets = matrix.targets.map(({ name, entry }) => {
@@ -239,23 +255,41 @@ function templateData(matrix: Matrix, config: Config, inputs: string[]) {
 
 // GitLab names a parallel:matrix job `job: [value, value, …]`, and refuses a name over 255
 // characters.
-function checkGitlabJobNames(text: string, config: Config): void {
-  type Job = { parallel?: { matrix?: Record<string, string>[] } };
-  const doc = yaml().parse(text) as Record<string, Job>;
-  for (const [job, body] of Object.entries(doc ?? {})) {
-    for (const entry of body?.parallel?.matrix ?? []) {
-      const name = `${job}: [${Object.values(entry).join(', ')}]`;
-      if (name.length > 255) {
-        fail(
-          'XDF013',
-          `the GitLab job ${name.slice(0, 60)}… would be named with ${name.length} ` +
-            "characters, over GitLab's 255",
-          'shorten matrix.image, matrix.tag, matrix.build_args or the template paths',
-          { file: config.file, ...config.locate('matrix') },
-        );
-      }
+function checkGitlabJobNames(names: string[], config: Config): void {
+  for (const name of names) {
+    if (name.length > 255) {
+      fail(
+        'XDF013',
+        `the GitLab job ${name.slice(0, 60)}… would be named with ${name.length} ` +
+          "characters, over GitLab's 255",
+        'shorten matrix.image, matrix.tag, matrix.build_args or the template paths',
+        { file: config.file, ...config.locate('matrix') },
+      );
     }
   }
+}
+
+/** The job names of the built-in xdf-gitlab.yml: its matrix variables, in its order. */
+export function gitlabJobNames(data: ReturnType<typeof templateData>): string[] {
+  const name = (job: string, values: string[]) =>
+    `${job}: [${values.map((v) => v.replace(/\$/g, '$$$$')).join(', ')}]`;
+  const values = ({ name, entry, args }: (typeof data.targets)[number]) => [
+    ...[name, entry.arch, entry.platform, entry.dockerfile, entry.context, entry.image],
+    ...[entry.tag, entry.qemu, ...args.map((a) => a.value)],
+  ];
+  return [
+    ...data.emulated.map((t) => name('xdf-build', values(t))),
+    ...data.native.map((t) => name('xdf-build-native', [...values(t), t.entry.runner])),
+  ];
+}
+
+/** The job names of a user's own GitLab template, read back from what it rendered. */
+function jobNamesIn(text: string): string[] {
+  type Job = { parallel?: { matrix?: Record<string, string>[] } };
+  const doc = yaml().parse(text) as Record<string, Job>;
+  return Object.entries(doc ?? {}).flatMap(([job, body]) =>
+    (body?.parallel?.matrix ?? []).map((entry) => `${job}: [${Object.values(entry).join(', ')}]`),
+  );
 }
 
 function bakeFile(

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { ARCHES, resolveArch } from './arches.js';
 import { loadConfig } from './config.js';
 import { emitDockerfiles, outputPath, type DockerfileOutput } from './emit.js';
-import { loadHandlebars, loadHandlebarsRuntime, loadYaml } from './engines.js';
+import { loadHandlebars, loadYaml } from './engines.js';
 import { fail, shownWarnings, Warnings, XdfError, type Problem } from './errors.js';
 import { splitList, type CommonFlags, type Io } from './io.js';
 import { CONFIG_LIMIT, findConfig, loadTemplate, readInput } from './load.js';
@@ -154,7 +154,6 @@ export async function planRun(options: RunOptions): Promise<Plan & { groups: Gro
     // One combined matrix per config: only from a run that covers all of its templates and arches.
     const complete = !options.arches && config.templates.every((t) => files.includes(t));
     if (config.matrix && complete) {
-      await loadHandlebarsRuntime();
       const matrix = buildMatrix(
         config,
         outputs.map((o) => ({

@@ -7,7 +7,15 @@ import { parse as parseYaml } from 'yaml';
 import { archByName } from '../src/arches.js';
 import { XdfError } from '../src/errors.js';
 import { buildMatrix, type MatrixOutput } from '../src/matrix.js';
-import { renderMatrixFiles, outputTemplates } from '../src/matrix-formats.js';
+import {
+  gitlabJobNames,
+  outputHelpers,
+  outputTemplates,
+  renderMatrixFiles,
+  renderOwnTemplate,
+  templateData,
+} from '../src/matrix-formats.js';
+import BUILTIN from '../src/output-templates.generated.js';
 import { readInput } from '../src/load.js';
 import type { Config, MatrixConfig, MatrixFormat } from '../src/types.js';
 import { testConfig, testMatrixConfig } from './helpers/config.js';
@@ -392,6 +400,66 @@ describe('matrix files', () => {
     expect(() => render({ matrix: { formats: ['make'], build_args: { A: 'one\ntwo' } } })).toThrow(
       expect.objectContaining({ code: 'XDF012' }),
     );
+  });
+});
+
+describe('the built-in output templates, compiled at build time', () => {
+  const names = fs
+    .readdirSync(path.join(__dirname, '../templates'))
+    .filter((n) => n.endsWith('.hbs'));
+
+  it('are every file of templates/', () => {
+    expect(Object.keys(BUILTIN).sort()).toEqual(names.sort());
+  });
+
+  // templates/ is what users copy to write their own: its files must mean exactly what xdf writes.
+  it('render what Handlebars renders from templates/, in every engine, mode and layout', () => {
+    let compared = 0;
+    for (const engine of ['docker', 'podman'] as const)
+      for (const mode of ['copy', 'copy-from', 'mount', 'none'] as const)
+        for (const native of [{}, { arm64v8: { runner: 'arm-runner' } }] as Config['native'][])
+          for (const templates of [['Dockerfile.tpl'], ['svc/api/Dockerfile.tpl', 'web/x.tpl']])
+            for (const build_args of [
+              {},
+              { DEB: '{{arch.debian}}', 'A B': "x $HOME 'q' %{y}" },
+            ] as Record<string, string>[]) {
+              const dir = '/p';
+              const c = testConfig({
+                dir,
+                file: path.join(dir, 'xdf.yaml'),
+                templates: templates.map((t) => path.join(dir, t)),
+                qemu: { mode, dest: '/usr/bin/' },
+                native,
+                matrix: testMatrixConfig({ formats: ALL, engine, build_args, image: 'r/{{slug}}' }),
+              });
+              const outputs = templates.flatMap((t) =>
+                ARCHES.map((a) => ({
+                  template: path.join(dir, t),
+                  arch: archByName(a),
+                  dockerfile: path.join(dir, path.dirname(t), `Dockerfile.${a}`),
+                  emulated: a !== 'amd64' && !(a in native),
+                })),
+              );
+              const data = templateData(buildMatrix(c, outputs), c, [path.join(dir, 'p.hbs')]);
+              const helpers = outputHelpers(c);
+              for (const name of names) {
+                const text = fs.readFileSync(path.join(__dirname, '../templates', name), 'utf8');
+                expect(BUILTIN[name](data, helpers), `${name} ${engine} ${mode}`).toBe(
+                  renderOwnTemplate(text, data, helpers, name, 'json'),
+                );
+                compared++;
+              }
+              // XDF013 counts the job names of the built-in file from the data: they are its own.
+              const gitlab = parseYaml(BUILTIN['gitlab.hbs'](data, helpers));
+              expect(gitlabJobNames(data)).toEqual(
+                ['xdf-build', 'xdf-build-native'].flatMap((job) =>
+                  (gitlab[job]?.parallel.matrix ?? []).map(
+                    (e: Record<string, string>) => `${job}: [${Object.values(e).join(', ')}]`,
+                  ),
+                ),
+              );
+            }
+    expect(compared).toBe(2 * 4 * 2 * 2 * 2 * names.length);
   });
 });
 
