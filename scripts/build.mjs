@@ -14,6 +14,9 @@ const common = {
   platform: 'node',
   target: 'node20',
   logLevel: 'warning',
+  // Start-up reads and decodes every byte of a bundle before V8 takes its cached code: no
+  // comments or indentation (names stay, for readable stack traces).
+  minifyWhitespace: true,
 };
 
 // Each library import becomes require('./lib/<name>.cjs') in a lazily run shim: a dynamic
