@@ -82,8 +82,13 @@ function readCache(file) {
   }
 }
 
-/** Writes the code cache of this run's newly compiled files: temp + rename, errors ignored. */
-function saveCodeCache() {
+/**
+ * Writes the code cache of this run's newly compiled files: temp + rename, errors ignored. A cache
+ * holds what its run compiled and is kept until the build changes, so a run that stopped at bad
+ * input (exit 2, having compiled little of the pipeline) leaves none.
+ */
+function saveCodeCache(code) {
+  if (code === 2) return;
   for (const { script, cache, stem } of toWrite) {
     try {
       fs.mkdirSync(CACHE, { recursive: true });

@@ -88,6 +88,17 @@ describe('the code cache', () => {
     expect(session(home, damage)).toEqual(expected);
   });
 
+  it('a run stopped by bad input keeps no cache: it compiled too little to be worth keeping', () => {
+    const home = tmp('xdf-cache-home-');
+    const dir = project();
+    fs.writeFileSync(path.join(dir, 'xdf.yaml'), 'arches: [amd64, arm64v9]\n');
+    expect(xdf(dir, home, 'check').code).toBe(2);
+    expect(cacheFiles(home)).toEqual([]);
+    fs.writeFileSync(path.join(dir, 'xdf.yaml'), CONFIG);
+    expect(xdf(dir, home, 'check').code).toBe(1); // nothing generated yet
+    expect(cacheFiles(home).length).toBeGreaterThan(0);
+  });
+
   it('a read-only or missing cache folder is no error and writes nothing', () => {
     const readOnly = tmp('xdf-cache-ro-');
     fs.chmodSync(readOnly, 0o555);
