@@ -1,56 +1,8 @@
-// What is on disk where a run's outputs go, read without following a symlink at the last step,
-// and where paths really are: the facts ownership and containment are decided on.
+// What is on disk where a run's outputs go, read without following a symlink at the last step:
+// the facts ownership is decided on. Where paths really are is real-paths.ts's.
 import fs from 'node:fs';
 import path from 'node:path';
 import { dockerfileOwner } from './header.js';
-
-/** Is `file` inside `folder` (or the folder itself)? Both absolute. */
-export function isInside(folder: string, file: string): boolean {
-  const rel = path.relative(folder, file);
-  return rel === '' || (!rel.startsWith(`..${path.sep}`) && rel !== '..' && !path.isAbsolute(rel));
-}
-
-export function realFolder(folder: string): string {
-  try {
-    return fs.realpathSync.native(folder);
-  } catch {
-    return path.resolve(folder);
-  }
-}
-
-/**
- * Where a path really is, without following its last part (an output that is a symlink is
- * replaced, never followed): the real path of its deepest existing folder, plus the rest.
- */
-export function physicalPath(file: string, folders?: Map<string, string>): string {
-  const rest: string[] = [path.basename(file)];
-  let dir = path.dirname(file);
-  for (;;) {
-    try {
-      // `folders`: the real paths of folders already resolved in this run (many outputs share one).
-      let real = folders?.get(dir);
-      if (real === undefined) {
-        real = fs.realpathSync.native(dir);
-        folders?.set(dir, real);
-      }
-      return path.join(real, ...rest);
-    } catch {
-      const parent = path.dirname(dir);
-      if (parent === dir) return file;
-      rest.unshift(path.basename(dir));
-      dir = parent;
-    }
-  }
-}
-
-/** The real path of an existing file (symlinks followed), else its physical path. */
-export function realPath(file: string): string {
-  try {
-    return fs.realpathSync.native(file);
-  } catch {
-    return physicalPath(file);
-  }
-}
 
 /** What is at a path, without following a symlink there. */
 export type DiskEntry =

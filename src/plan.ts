@@ -9,7 +9,8 @@ import { loadHandlebars, loadHandlebarsRuntime, loadYaml } from './engines.js';
 import { fail, shownWarnings, Warnings, XdfError, type Problem } from './errors.js';
 import { splitList, type CommonFlags, type Io } from './io.js';
 import { CONFIG_LIMIT, findConfig, loadTemplate, readInput } from './load.js';
-import { generatedFilesIn, isInside, physicalPath, readEntry, type DiskEntry } from './disk.js';
+import { generatedFilesIn, readEntry, type DiskEntry } from './disk.js';
+import { isInside, RealPaths } from './real-paths.js';
 import { buildMatrix, sameTagWarnings } from './matrix.js';
 import { MATRIX_FILES, outputTemplates, renderMatrixFiles } from './matrix-formats.js';
 import { assertReadInside, checkPlaces } from './places.js';
@@ -94,7 +95,10 @@ export interface Group {
 }
 
 /** Every output of the run, in memory (render, diff and lock stop here: they write nothing). */
-export async function planRun(options: RunOptions): Promise<Plan & { groups: Group[] }> {
+export async function planRun(
+  options: RunOptions,
+  paths = new RealPaths(), // where this run's paths really are, resolved once each
+): Promise<Plan & { groups: Group[] }> {
   const warnings = new Warnings();
   const requested = options.arches
     ? new Set(options.arches.map((a) => resolveArch(a)?.arch.name ?? a))
@@ -127,9 +131,9 @@ export async function planRun(options: RunOptions): Promise<Plan & { groups: Gro
         : [path.join(options.cwd, 'Dockerfile.tpl')];
     // Inputs that the repository names (not the command line) are read only from inside it.
     if (!lookup.templates.length)
-      for (const file of files) assertReadInside(file, config, 'templates');
+      for (const file of files) assertReadInside(file, config, 'templates', paths);
     for (const [format, file] of Object.entries(config.matrix?.templates ?? {}))
-      assertReadInside(file, config, `matrix.templates.${format}`);
+      assertReadInside(file, config, `matrix.templates.${format}`, paths);
     const plainTexts = files.map((file) => readInput(file, 'template', config.limits.input_bytes));
     if (needsHandlebars(config, options.noTemplate ? [] : plainTexts)) await loadHandlebars();
     const templates = files.map((file, i) =>
@@ -216,12 +220,12 @@ export async function planChanges(
   options: RunOptions,
   extra: (dockerfiles: DockerfileOutput[]) => PlannedFile[] = () => [],
 ): Promise<DiskPlan> {
-  const plan = await planRun(options);
+  const paths = new RealPaths();
+  const plan = await planRun(options, paths);
   const files = [...plan.files, ...extra(plan.dockerfiles)]; // files a command adds (emulators)
   const show = (f: string) => path.relative(options.cwd, f) || '.';
   const outDir = options.out ? path.resolve(options.cwd, options.out) : undefined;
-  const realFolders = new Map<string, string>(); // real paths of the folders seen in this run
-  checkPlaces(plan.groups, files, outDir, show, realFolders);
+  checkPlaces(plan.groups, files, outDir, show, paths);
 
   const templates: TemplateOutputs[] = [];
   const folders = new Set<string>();
@@ -259,11 +263,11 @@ export async function planChanges(
     for (const ref of bakeReferences(p, entry.bytes))
       if (!entries.has(ref)) entries.set(ref, readEntry(ref));
   }
-  const roots = plan.groups.map((g) => physicalPath(outDir ?? g.config.dir, realFolders));
+  const roots = plan.groups.map((g) => paths.physical(outDir ?? g.config.dir));
   const generated = new Map<string, string>();
   for (const folder of folders) {
     // Never look for files to delete outside the project (a symlinked folder).
-    if (!roots.some((root) => isInside(root, physicalPath(folder, realFolders)))) continue;
+    if (!roots.some((root) => isInside(root, paths.physical(folder)))) continue;
     for (const [file, owner] of generatedFilesIn(folder, entries)) generated.set(file, owner);
   }
   const changes = decideChanges({
