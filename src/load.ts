@@ -30,6 +30,7 @@ export function readInput(
   kind: InputKind,
   limit: number,
   namedAt: NamedAt = { file },
+  read?: Map<string, Buffer>, // the run's record of the inputs it read, by path
 ): string {
   const shown = path.basename(file);
   let stat: fs.Stats;
@@ -71,6 +72,7 @@ export function readInput(
       namedAt,
     );
   }
+  read?.set(file, bytes);
   return decodeUtf8(bytes, file);
 }
 
