@@ -240,10 +240,17 @@ export async function planChanges(
   const templates: TemplateOutputs[] = [];
   const folders = new Set<string>();
   const retired: { path: string; format: MatrixFormat }[] = [];
+  // The paths emit already rendered for this run's arches; outputPath only for the others.
+  const emitted = new Map(plan.dockerfiles.map((o) => [`${o.template}\0${o.arch.name}`, o.path]));
   for (const group of plan.groups) {
     for (const template of group.templates) {
       const names = new Set<string>();
       for (const arch of ARCHES) {
+        const known = emitted.get(`${template.file}\0${arch.name}`);
+        if (known !== undefined) {
+          names.add(known);
+          continue;
+        }
         try {
           names.add(outputPath(template.file, arch, group.config, outDir));
         } catch {
