@@ -1,56 +1,9 @@
-// What is on disk where a run's outputs go, read without following a symlink at the last step,
-// and where paths really are: the facts ownership and containment are decided on.
+// What is on disk where a run's outputs go, read without following a symlink at the last step: the
+// facts ownership is decided on. Each output folder is listed once per run, and that listing says
+// which outputs exist, what they are, and which other files to look at; nothing outlives the run.
 import fs from 'node:fs';
 import path from 'node:path';
 import { dockerfileOwner } from './header.js';
-
-/** Is `file` inside `folder` (or the folder itself)? Both absolute. */
-export function isInside(folder: string, file: string): boolean {
-  const rel = path.relative(folder, file);
-  return rel === '' || (!rel.startsWith(`..${path.sep}`) && rel !== '..' && !path.isAbsolute(rel));
-}
-
-export function realFolder(folder: string): string {
-  try {
-    return fs.realpathSync.native(folder);
-  } catch {
-    return path.resolve(folder);
-  }
-}
-
-/**
- * Where a path really is, without following its last part (an output that is a symlink is
- * replaced, never followed): the real path of its deepest existing folder, plus the rest.
- */
-export function physicalPath(file: string, folders?: Map<string, string>): string {
-  const rest: string[] = [path.basename(file)];
-  let dir = path.dirname(file);
-  for (;;) {
-    try {
-      // `folders`: the real paths of folders already resolved in this run (many outputs share one).
-      let real = folders?.get(dir);
-      if (real === undefined) {
-        real = fs.realpathSync.native(dir);
-        folders?.set(dir, real);
-      }
-      return path.join(real, ...rest);
-    } catch {
-      const parent = path.dirname(dir);
-      if (parent === dir) return file;
-      rest.unshift(path.basename(dir));
-      dir = parent;
-    }
-  }
-}
-
-/** The real path of an existing file (symlinks followed), else its physical path. */
-export function realPath(file: string): string {
-  try {
-    return fs.realpathSync.native(file);
-  } catch {
-    return physicalPath(file);
-  }
-}
 
 /** What is at a path, without following a symlink there. */
 export type DiskEntry =
@@ -61,7 +14,90 @@ export type DiskEntry =
   | { kind: 'other' }
   | { kind: 'blocked'; by: string }; // a file where a folder of the path should be
 
-export function readEntry(file: string): DiskEntry {
+type Kind = 'file' | 'symlink' | 'folder' | 'other';
+
+/** A folder's names with what each is (a symlink is not followed), as one readdir saw them. */
+export interface Listing {
+  kinds: Map<string, Kind>;
+  folded: Set<string>; // the names as a case-insensitive file system compares them
+}
+
+// A file system that ignores case or Unicode normalization finds `Dockerfile.AMD64` at
+// `Dockerfile.amd64`: a name listed only in another form is asked of the disk, never assumed
+// absent.
+const fold = (name: string) => name.normalize('NFC').toLowerCase();
+
+/** The listings of one run's output folders; a folder is read the first time it is asked for. */
+export class OutputFolders {
+  private readonly listings = new Map<string, Listing | 'missing' | 'unlisted'>();
+
+  /** The folder's listing; 'missing' when it does not exist, 'unlisted' when it cannot be read. */
+  list(folder: string): Listing | 'missing' | 'unlisted' {
+    let listing = this.listings.get(folder);
+    if (listing === undefined) {
+      listing = readListing(folder);
+      this.listings.set(folder, listing);
+    }
+    return listing;
+  }
+
+  /** The folder's listing if this run has read it, without reading it now. */
+  peek(folder: string): Listing | 'missing' | 'unlisted' | undefined {
+    return this.listings.get(folder);
+  }
+
+  /** What the listing says is at a file, if its folder was listed: undefined means ask the disk. */
+  kindAt(file: string): Kind | 'missing' | undefined {
+    const listing = this.listings.get(path.dirname(file));
+    if (listing === 'missing') return 'missing';
+    if (listing === undefined || listing === 'unlisted') return undefined;
+    const name = path.basename(file);
+    const kind = listing.kinds.get(name);
+    if (kind) return kind;
+    return listing.folded.has(fold(name)) ? undefined : 'missing';
+  }
+}
+
+function readListing(folder: string): Listing | 'missing' | 'unlisted' {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(folder, { withFileTypes: true });
+  } catch (e) {
+    // ENOTDIR: a file on the way, which readEntry reports as such.
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'unlisted';
+  }
+  const kinds = new Map<string, Kind>();
+  const folded = new Set<string>();
+  for (const entry of entries) {
+    kinds.set(
+      entry.name,
+      entry.isFile()
+        ? 'file'
+        : entry.isSymbolicLink()
+          ? 'symlink'
+          : entry.isDirectory()
+            ? 'folder'
+            : 'other',
+    );
+    folded.add(fold(entry.name));
+  }
+  return { kinds, folded };
+}
+
+export function readEntry(file: string, folders?: OutputFolders): DiskEntry {
+  const listed = folders?.kindAt(file);
+  if (listed === 'missing') return { kind: 'missing' };
+  if (listed === 'file') {
+    const bytes = readRegularFile(file);
+    if (bytes) return { kind: 'file', bytes };
+  } else if (listed) {
+    return { kind: listed };
+  }
+  return statEntry(file);
+}
+
+/** What is at a path, asked of the disk itself. */
+function statEntry(file: string): DiskEntry {
   let stat: fs.Stats;
   try {
     stat = fs.lstatSync(file);
@@ -76,6 +112,32 @@ export function readEntry(file: string): DiskEntry {
   return { kind: 'file', bytes: fs.readFileSync(file) };
 }
 
+const READ_FLAGS = fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK;
+
+/**
+ * A file the listing saw as regular, read whole; undefined when it no longer is one (replaced
+ * since: the disk is asked again). Never follows a symlink, never waits on a FIFO.
+ */
+function readRegularFile(file: string): Buffer | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, READ_FLAGS);
+  } catch {
+    return undefined;
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) return undefined;
+    const bytes = Buffer.allocUnsafe(stat.size);
+    let done = 0;
+    for (let n = -1; done < bytes.length && n !== 0; done += n)
+      n = fs.readSync(fd, bytes, done, bytes.length - done, done);
+    return done === bytes.length ? bytes : bytes.subarray(0, done);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 function blockingFile(file: string): string {
   for (let dir = path.dirname(file); path.dirname(dir) !== dir; dir = path.dirname(dir)) {
     try {
@@ -88,48 +150,40 @@ function blockingFile(file: string): string {
 }
 
 const HEAD_BYTES = 4096;
+export const TMP_PREFIX = '.xdf-tmp-';
 
 /**
- * The regular files of a folder that start with a Dockerfile header, with the template each names.
- * Symlinks are never followed; a folder that is missing or unreadable has none.
+ * The regular files of a listed folder that start with a Dockerfile header, with the template each
+ * names. Symlinks are never followed; a folder that is missing or unreadable has none.
  */
 export function generatedFilesIn(
   folder: string,
-  read: Map<string, DiskEntry> = new Map(), // files this run already read whole
+  listing: Listing | 'missing' | 'unlisted',
+  read: (file: string) => Buffer | undefined, // files this run already read whole
 ): Map<string, string> {
   const found = new Map<string, string>();
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(folder, { withFileTypes: true });
-  } catch {
-    return found;
-  }
+  if (typeof listing === 'string') return found;
   const buffer = Buffer.alloc(HEAD_BYTES);
-  for (const entry of entries) {
-    if (!entry.isFile() || entry.name.startsWith('.xdf-tmp-')) continue;
-    const file = path.join(folder, entry.name);
-    const known = read.get(file);
-    if (known?.kind === 'file') {
-      const owner = dockerfileOwner(file, known.bytes.toString('utf8', 0, HEAD_BYTES));
-      if (owner) found.set(file, owner);
-      continue;
-    }
-    let head: string;
-    try {
-      const fd = fs.openSync(
-        file,
-        fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK,
-      );
-      try {
-        head = buffer.toString('utf8', 0, fs.readSync(fd, buffer, 0, HEAD_BYTES, 0));
-      } finally {
-        fs.closeSync(fd);
-      }
-    } catch {
-      continue;
-    }
-    const owner = dockerfileOwner(file, head);
+  for (const [name, kind] of listing.kinds) {
+    if (kind !== 'file' || name.startsWith(TMP_PREFIX)) continue;
+    const file = path.join(folder, name);
+    const known = read(file);
+    const head = known ? known.toString('utf8', 0, HEAD_BYTES) : readHead(file, buffer);
+    const owner = head === undefined ? undefined : dockerfileOwner(file, head);
     if (owner) found.set(file, owner);
   }
   return found;
+}
+
+function readHead(file: string, buffer: Buffer): string | undefined {
+  try {
+    const fd = fs.openSync(file, READ_FLAGS);
+    try {
+      return buffer.toString('utf8', 0, fs.readSync(fd, buffer, 0, HEAD_BYTES, 0));
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
 }

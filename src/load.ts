@@ -6,7 +6,7 @@ import { fail } from './errors.js';
 import type { TemplateSource } from './render.js';
 import { partialReferences } from './template-checks.js';
 import { positionAt } from './text-position.js';
-import { isInside, realFolder } from './disk.js';
+import { isInside, realFolder } from './real-paths.js';
 
 export const CONFIG_NAME = 'xdf.yaml';
 export const CONFIG_LIMIT = 1024 * 1024;
@@ -30,6 +30,7 @@ export function readInput(
   kind: InputKind,
   limit: number,
   namedAt: NamedAt = { file },
+  read?: Map<string, Buffer>, // the run's record of the inputs it read, by path
 ): string {
   const shown = path.basename(file);
   let stat: fs.Stats;
@@ -71,6 +72,7 @@ export function readInput(
       namedAt,
     );
   }
+  read?.set(file, bytes);
   return decodeUtf8(bytes, file);
 }
 
@@ -155,12 +157,13 @@ export function loadTemplate(file: string, text: string, limit: number): Templat
   const root = path.dirname(file);
   const partials = new Map<string, TemplateSource>();
   const pending: TemplateSource[] = [{ file, text }];
-  const realRoot = realFolder(root);
+  let realRoot: string | undefined; // only a template with partials needs it
   while (pending.length) {
     const source = pending.pop()!;
     for (const ref of partialReferences(source)) {
       if (partials.has(ref.name)) continue;
       const at = { file: source.file, line: ref.line, column: ref.column };
+      realRoot ??= realFolder(root);
       const found = findPartial(root, realRoot, ref.name, at, ref.optional);
       if (found === undefined) continue; // a block partial's fallback renders instead
       const partial = { file: found, text: readInput(found, 'partial', limit, at) };

@@ -226,15 +226,14 @@ export function assertDistinct(
   at: (p: Producer) => { file?: string; line?: number; column?: number },
 ): void {
   const byPath = new Map<string, Producer>();
-  const inputAt = new Map<string, string>();
-  for (const input of inputs)
-    for (const p of input.physical) inputAt.set(p, `${input.what} ${show(input.path)}`);
+  const inputAt = new Map<string, (typeof inputs)[number]>();
+  for (const input of inputs) for (const p of input.physical) inputAt.set(p, input);
   for (const out of outputs) {
     const input = inputAt.get(out.physical);
     if (input) {
       fail(
         'XDF051',
-        `output ${show(out.path)} is the ${input}`,
+        `output ${show(out.path)} is the ${input.what} ${show(input.path)}`,
         'choose an output.name that yields new files (the default is Dockerfile.{{arch}})',
         at(out.producer),
       );

@@ -3,7 +3,7 @@
 // the config's folder. Checked before anything is written.
 import path from 'node:path';
 import { fail } from './errors.js';
-import { isInside, physicalPath, realPath } from './disk.js';
+import { isInside, type RealPaths } from './real-paths.js';
 import { LOCK_FILE } from './lock-file.js';
 import { assertDistinct, type PlannedFile, type Producer } from './ownership.js';
 import type { Group } from './plan.js';
@@ -15,13 +15,13 @@ export function checkPlaces(
   files: PlannedFile[],
   outDir: string | undefined,
   show: (f: string) => string,
-  folders: Map<string, string>,
+  paths: RealPaths,
 ): void {
   const configOf = new Map<string, Config>();
   for (const g of groups) for (const o of g.outputs) configOf.set(o.path, g.config);
   const inputs: { path: string; physical: string[]; what: string }[] = [];
   const input = (file: string, what: string) =>
-    inputs.push({ path: file, physical: [physicalPath(file, folders), realPath(file)], what });
+    inputs.push({ path: file, physical: [paths.physical(file), paths.real(file)], what });
   for (const g of groups) {
     if (g.config.file) input(g.config.file, 'config');
     input(path.join(g.config.dir, LOCK_FILE), 'lock file');
@@ -44,14 +44,14 @@ export function checkPlaces(
   };
   const outputs = files.map((f) => ({
     path: f.path,
-    physical: physicalPath(f.path, folders),
+    physical: paths.physical(f.path),
     producer: f.producer,
   }));
   for (const out of outputs) {
     if (out.producer.kind !== 'dockerfile') continue;
     const config = configOf.get(out.path)!;
     const root = outDir ?? config.dir;
-    if (!isInside(physicalPath(root, folders), out.physical) || !isInside(root, out.path)) {
+    if (!isInside(paths.physical(root), out.physical) || !isInside(root, out.path)) {
       const rel = path.relative(root, out.path).split(path.sep).join('/');
       const shown = isInside(root, out.path)
         ? `${rel} (through a symlink to ${path.dirname(out.physical)})`
@@ -64,7 +64,7 @@ export function checkPlaces(
       );
     }
     // Git's own folder holds its config and hooks: a file written there could run commands.
-    if (path.relative(root, out.physical).split(path.sep).includes('.git')) {
+    if (partsBelow(root, out.physical).includes('.git')) {
       fail(
         'XDF050',
         `output ${show(out.path)} is inside a .git folder`,
@@ -76,10 +76,20 @@ export function checkPlaces(
   assertDistinct(outputs, inputs, show, located);
 }
 
+/** The parts of `file`'s path relative to `root` (path.relative's, without its cost when below). */
+function partsBelow(root: string, file: string): string[] {
+  const below = file.startsWith(`${root}/`) && !file.endsWith('/');
+  return (below ? file.slice(root.length + 1) : path.relative(root, file)).split(path.sep);
+}
+
 /** A file the config names must really be inside the config's folder (no symlink out of it). */
-export function assertReadInside(file: string, config: Config, key: string): void {
-  const root = realPath(config.dir);
-  if (isInside(root, realPath(file))) return;
+export function assertReadInside(
+  file: string,
+  config: Config,
+  key: string,
+  paths: RealPaths,
+): void {
+  if (isInside(paths.real(config.dir), paths.real(file))) return;
   fail(
     'XDF050',
     `${path.relative(config.dir, file).split(path.sep).join('/')} is outside the config's ` +

@@ -9,7 +9,8 @@ import { loadHandlebars, loadYaml } from './engines.js';
 import { fail, shownWarnings, Warnings, XdfError, type Problem } from './errors.js';
 import { splitList, type CommonFlags, type Io } from './io.js';
 import { CONFIG_LIMIT, findConfig, loadTemplate, readInput } from './load.js';
-import { generatedFilesIn, isInside, physicalPath, readEntry, type DiskEntry } from './disk.js';
+import { generatedFilesIn, OutputFolders, readEntry, type DiskEntry } from './disk.js';
+import { isInside, RealPaths } from './real-paths.js';
 import { buildMatrix, sameTagWarnings } from './matrix.js';
 import { MATRIX_FILES, outputTemplates, renderMatrixFiles } from './matrix-formats.js';
 import { assertReadInside, checkPlaces } from './places.js';
@@ -50,7 +51,15 @@ export interface Plan {
 /** A plan for a command that writes or checks: what changes on disk. */
 export interface DiskPlan extends Plan {
   changes: Changes;
+  folders: OutputFolders; // the output folders as this run listed them
 }
+
+/** What one run learns of the disk as it reads its inputs; nothing of it outlives the run. */
+interface RunReads {
+  paths: RealPaths;
+  inputs: Map<string, Buffer>; // the bytes of each template read
+}
+const newReads = (): RunReads => ({ paths: new RealPaths(), inputs: new Map() });
 
 export function runOptions(
   io: Io,
@@ -94,7 +103,10 @@ export interface Group {
 }
 
 /** Every output of the run, in memory (render, diff and lock stop here: they write nothing). */
-export async function planRun(options: RunOptions): Promise<Plan & { groups: Group[] }> {
+export async function planRun(
+  options: RunOptions,
+  reads: RunReads = newReads(),
+): Promise<Plan & { groups: Group[] }> {
   const warnings = new Warnings();
   const requested = options.arches
     ? new Set(options.arches.map((a) => resolveArch(a)?.arch.name ?? a))
@@ -127,10 +139,12 @@ export async function planRun(options: RunOptions): Promise<Plan & { groups: Gro
         : [path.join(options.cwd, 'Dockerfile.tpl')];
     // Inputs that the repository names (not the command line) are read only from inside it.
     if (!lookup.templates.length)
-      for (const file of files) assertReadInside(file, config, 'templates');
+      for (const file of files) assertReadInside(file, config, 'templates', reads.paths);
     for (const [format, file] of Object.entries(config.matrix?.templates ?? {}))
-      assertReadInside(file, config, `matrix.templates.${format}`);
-    const plainTexts = files.map((file) => readInput(file, 'template', config.limits.input_bytes));
+      assertReadInside(file, config, `matrix.templates.${format}`, reads.paths);
+    const plainTexts = files.map((file) =>
+      readInput(file, 'template', config.limits.input_bytes, { file }, reads.inputs),
+    );
     if (needsHandlebars(config, options.noTemplate ? [] : plainTexts)) await loadHandlebars();
     const templates = files.map((file, i) =>
       options.noTemplate
@@ -215,20 +229,27 @@ export async function planChanges(
   options: RunOptions,
   extra: (dockerfiles: DockerfileOutput[]) => PlannedFile[] = () => [],
 ): Promise<DiskPlan> {
-  const plan = await planRun(options);
+  const reads = newReads();
+  const plan = await planRun(options, reads);
   const files = [...plan.files, ...extra(plan.dockerfiles)]; // files a command adds (emulators)
   const show = (f: string) => path.relative(options.cwd, f) || '.';
   const outDir = options.out ? path.resolve(options.cwd, options.out) : undefined;
-  const realFolders = new Map<string, string>(); // real paths of the folders seen in this run
-  checkPlaces(plan.groups, files, outDir, show, realFolders);
+  checkPlaces(plan.groups, files, outDir, show, reads.paths);
 
   const templates: TemplateOutputs[] = [];
   const folders = new Set<string>();
   const retired: { path: string; format: MatrixFormat }[] = [];
+  // The paths emit already rendered for this run's arches; outputPath only for the others.
+  const emitted = new Map(plan.dockerfiles.map((o) => [`${o.template}\0${o.arch.name}`, o.path]));
   for (const group of plan.groups) {
     for (const template of group.templates) {
       const names = new Set<string>();
       for (const arch of ARCHES) {
+        const known = emitted.get(`${template.file}\0${arch.name}`);
+        if (known !== undefined) {
+          names.add(known);
+          continue;
+        }
         try {
           names.add(outputPath(template.file, arch, group.config, outDir));
         } catch {
@@ -250,21 +271,30 @@ export async function planChanges(
       }
     }
   }
+  // One listing per output folder answers what is at each output and which files to look into.
+  // Never look for files to delete outside the project (a symlinked folder).
+  const roots = plan.groups.map((g) => reads.paths.physical(outDir ?? g.config.dir));
+  const listed = new OutputFolders();
+  const searched = [...folders].filter((folder) =>
+    roots.some((root) => isInside(root, reads.paths.physical(folder))),
+  );
+  for (const folder of searched) listed.list(folder);
   const entries = new Map<string, DiskEntry>();
   for (const p of [...files.map((f) => f.path), ...retired.map((r) => r.path)])
-    entries.set(p, readEntry(p));
+    entries.set(p, readEntry(p, listed));
   for (const [p, entry] of [...entries]) {
     if (entry.kind !== 'file' || path.basename(p) !== 'docker-bake.json') continue;
     for (const ref of bakeReferences(p, entry.bytes))
-      if (!entries.has(ref)) entries.set(ref, readEntry(ref));
+      if (!entries.has(ref)) entries.set(ref, readEntry(ref, listed));
   }
-  const roots = plan.groups.map((g) => physicalPath(outDir ?? g.config.dir, realFolders));
+  const known = (file: string) => {
+    const entry = entries.get(file);
+    return entry?.kind === 'file' ? entry.bytes : reads.inputs.get(file);
+  };
   const generated = new Map<string, string>();
-  for (const folder of folders) {
-    // Never look for files to delete outside the project (a symlinked folder).
-    if (!roots.some((root) => isInside(root, physicalPath(folder, realFolders)))) continue;
-    for (const [file, owner] of generatedFilesIn(folder, entries)) generated.set(file, owner);
-  }
+  for (const folder of searched)
+    for (const [file, owner] of generatedFilesIn(folder, listed.list(folder), known))
+      generated.set(file, owner);
   const changes = decideChanges({
     files,
     entries,
@@ -275,9 +305,9 @@ export async function planChanges(
     show,
   });
   for (const orphan of changes.remove)
-    if (!entries.has(orphan)) entries.set(orphan, readEntry(orphan)); // for check's diff
+    if (!entries.has(orphan)) entries.set(orphan, readEntry(orphan, listed)); // for check's diff
   plan.warnings = shownWarnings([...plan.warnings, ...changes.warnings], plan.configs);
-  return { ...plan, files, changes };
+  return { ...plan, files, changes, folders: listed };
 }
 
 /** Templates with `{{`, output templates and config snippets beyond plain lookups need the engine.

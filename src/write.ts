@@ -3,6 +3,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { TMP_PREFIX, type DiskEntry, type Listing, type OutputFolders } from './disk.js';
 import { XdfError } from './errors.js';
 
 export interface FileToWrite {
@@ -15,7 +16,12 @@ export interface WriteResult {
   deleted: string[];
 }
 
-export const TMP_PREFIX = '.xdf-tmp-';
+/** What the run's plan already read of the disk: the writer does not ask again. */
+export interface KnownDisk {
+  entries: Map<string, DiskEntry>;
+  folders: OutputFolders;
+}
+
 const bytesOf = (file: FileToWrite) =>
   typeof file.content === 'string' ? Buffer.from(file.content) : file.content;
 
@@ -35,11 +41,15 @@ export function writeFiles(
   files: FileToWrite[],
   remove: string[],
   show: (f: string) => string = (f) => f,
+  known?: KnownDisk,
 ): WriteResult {
-  const changed = files.filter((f) => !isUpToDate(f));
-  const missing = checkDestinations(changed, show);
+  const changed = files.filter((f) => {
+    const entry = known?.entries.get(f.path);
+    return entry ? !(entry.kind === 'file' && entry.bytes.equals(bytesOf(f))) : !isUpToDate(f);
+  });
+  const missing = checkDestinations(changed, show, known);
   const folders = [...new Set(changed.map((f) => path.dirname(f.path)))];
-  for (const folder of folders) sweepTemps(folder);
+  for (const folder of folders) sweepTemps(folder, known?.folders.peek(folder));
   const run = `${TMP_PREFIX}${process.pid}-${crypto.randomBytes(4).toString('hex')}-`;
   const staged: { tmp: string; file: FileToWrite }[] = [];
   const made: string[] = [];
@@ -112,68 +122,93 @@ export function writeFiles(
  * Before anything is written: every destination is a file or nothing, and its folder exists or can
  * be made under a writable folder. Returns the folders to make, parents first.
  */
-function checkDestinations(files: FileToWrite[], show: (f: string) => string): string[] {
+function checkDestinations(
+  files: FileToWrite[],
+  show: (f: string) => string,
+  known?: KnownDisk,
+): string[] {
   const missing = new Set<string>();
-  const fault = (file: string, message: string, hint: string) =>
-    new XdfError({ code: 'XDF052', message, hint, file });
+  const checked = new Map<string, string[]>(); // folder → the folders to make for it
   for (const file of files) {
-    let stat: fs.Stats | undefined;
-    try {
-      stat = fs.lstatSync(file.path);
-    } catch {
-      /* not there yet */
-    }
-    if (stat && (stat.isDirectory() || (!stat.isFile() && !stat.isSymbolicLink()))) {
+    const kind = known?.entries.get(file.path)?.kind ?? kindOnDisk(file.path);
+    if (kind === 'folder' || kind === 'other') {
+      const what = kind === 'folder' ? 'a folder' : 'not a regular file';
       throw new XdfError({
         code: 'XDF005',
-        message:
-          `output ${show(file.path)} is ` +
-          `${stat.isDirectory() ? 'a folder' : 'not a regular file'}`,
+        message: `output ${show(file.path)} is ${what}`,
         hint: 'outputs are regular files: move it, or choose another output.name',
         file: file.path,
       });
     }
-    let dir = path.dirname(file.path);
-    const chain: string[] = [];
-    for (;;) {
-      let dirStat: fs.Stats | undefined;
-      try {
-        dirStat = fs.statSync(dir);
-      } catch {
-        /* to be made */
-      }
-      if (dirStat) {
-        if (!dirStat.isDirectory())
-          throw fault(
-            file.path,
-            `cannot write ${show(file.path)}: ${show(dir)} is not a folder`,
-            'move that file, or choose another output.name',
-          );
-        try {
-          fs.accessSync(dir, fs.constants.W_OK);
-        } catch {
-          throw fault(
-            file.path,
-            `cannot write ${show(file.path)}: ${show(dir)} is not writable`,
-            'make the folder writable, or choose another with --out DIR; nothing was changed',
-          );
-        }
-        break;
-      }
-      chain.unshift(dir);
-      if (path.dirname(dir) === dir) break;
-      dir = path.dirname(dir);
+    const dir = path.dirname(file.path);
+    let chain = checked.get(dir);
+    if (!chain) {
+      chain = foldersToMake(dir, file.path, show, known?.folders.peek(dir));
+      checked.set(dir, chain);
     }
     for (const folder of chain) missing.add(folder);
   }
   return [...missing].sort((a, b) => a.length - b.length);
 }
 
-/** Temp files of runs that were killed mid-write; a live run's temps are its own. */
-function sweepTemps(folder: string): void {
-  let names: string[];
+function kindOnDisk(file: string): DiskEntry['kind'] {
+  let stat: fs.Stats;
   try {
-    names = fs.readdirSync(folder);
+    stat = fs.lstatSync(file);
+  } catch {
+    return 'missing'; // not there yet
+  }
+  if (stat.isSymbolicLink()) return 'symlink';
+  if (stat.isDirectory()) return 'folder';
+  return stat.isFile() ? 'file' : 'other';
+}
+
+/** The missing folders above a destination, once its nearest existing folder is writable. */
+function foldersToMake(
+  start: string,
+  file: string,
+  show: (f: string) => string,
+  listing: Listing | 'missing' | 'unlisted' | undefined,
+): string[] {
+  const fault = (message: string, hint: string) =>
+    new XdfError({ code: 'XDF052', message, hint, file });
+  const chain: string[] = [];
+  // A folder the plan listed is known to be one: only whether it is writable is left to ask.
+  let listed = typeof listing === 'object';
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    let dirStat: fs.Stats | undefined;
+    try {
+      if (!listed) dirStat = fs.statSync(dir);
+    } catch {
+      /* to be made */
+    }
+    if (listed || dirStat) {
+      if (dirStat && !dirStat.isDirectory())
+        throw fault(
+          `cannot write ${show(file)}: ${show(dir)} is not a folder`,
+          'move that file, or choose another output.name',
+        );
+      try {
+        fs.accessSync(dir, fs.constants.W_OK);
+      } catch {
+        throw fault(
+          `cannot write ${show(file)}: ${show(dir)} is not writable`,
+          'make the folder writable, or choose another with --out DIR; nothing was changed',
+        );
+      }
+      return chain;
+    }
+    chain.unshift(dir);
+    if (path.dirname(dir) === dir) return chain;
+    listed = false;
+  }
+}
+
+/** Temp files of runs that were killed mid-write; a live run's temps are its own. */
+function sweepTemps(folder: string, listing?: Listing | 'missing' | 'unlisted'): void {
+  let names: Iterable<string>;
+  try {
+    names = typeof listing === 'object' ? listing.kinds.keys() : fs.readdirSync(folder);
   } catch {
     return;
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkPlan } from '../src/check.js';
-import type { DiskEntry } from '../src/disk.js';
+import { OutputFolders, type DiskEntry } from '../src/disk.js';
 import type { DiskPlan } from '../src/plan.js';
 
 const file = (text: string): DiskEntry => ({ kind: 'file', bytes: Buffer.from(text) });
@@ -21,6 +21,7 @@ function plan(
     configs: [],
     warnings: [],
     changes: { entries: new Map(entries), write, unchanged: [], remove, warnings: [] },
+    folders: new OutputFolders(),
   };
 }
 

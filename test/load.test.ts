@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { firstInvalidUtf8, readInput } from '../src/load.js';
-import { isInside, physicalPath } from '../src/disk.js';
+import { isInside, physicalPath } from '../src/real-paths.js';
 import { problemOf } from './helpers/problems.js';
 
 describe('firstInvalidUtf8', () => {

@@ -24,7 +24,10 @@ export async function generate(io: Io, templates: string[], flags: GenerateFlags
   );
   strictWarnings(plan, flags);
   const show = relative(io);
-  const result = writeFiles(plan.changes.write, plan.changes.remove, show);
+  const result = writeFiles(plan.changes.write, plan.changes.remove, show, {
+    entries: plan.changes.entries,
+    folders: plan.folders,
+  });
   if (flags.json) {
     const warnings = plan.warnings.map(problemJson(io));
     printJson(io, { wrote: result.wrote.map(show), deleted: result.deleted.map(show), warnings });

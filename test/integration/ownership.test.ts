@@ -267,6 +267,78 @@ describe('partials per template folder', () => {
   );
 });
 
+describe('outputs are regular files, read from one listing of their folder', () => {
+  const project = () =>
+    makeProject({
+      'Dockerfile.tpl': T,
+      'xdf.yaml': 'arches: [amd64, arm64v8]\noutput: { name: "out/Dockerfile.{{arch}}" }\n',
+    });
+
+  it.each([
+    ['a FIFO', (f: string) => execFileSync('mkfifo', [f]), /is not a regular file/],
+    ['a folder', (f: string) => fs.mkdirSync(f), /is a folder/],
+  ])(
+    '%s at an output path is XDF005 for generate and check, and nothing is written',
+    async (_what, make, message) => {
+      const dir = project();
+      fs.mkdirSync(path.join(dir, 'out'));
+      make(path.join(dir, 'out', 'Dockerfile.arm64v8'));
+      for (const command of ['generate', 'check']) {
+        const run = await xdf(dir, command);
+        expect(run.code, run.stderr).toBe(2);
+        expect(run.stderr).toMatch(/error XDF005: output out\/Dockerfile\.arm64v8 /);
+        expect(run.stderr).toMatch(message);
+      }
+      expect(fs.readdirSync(path.join(dir, 'out'))).toEqual(['Dockerfile.arm64v8']);
+    },
+  );
+
+  it('a file where the output folder should be is XDF005, and nothing is written', async () => {
+    const dir = project();
+    fs.writeFileSync(path.join(dir, 'out'), 'notes\n');
+    const run = await xdf(dir, 'generate');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('error XDF005: cannot write out/Dockerfile.amd64: out is a file');
+    expect(listFiles(dir)).toEqual(['Dockerfile.tpl', 'out', 'xdf.yaml']);
+  });
+
+  it('a missing output folder is made; a symlinked one inside the project is written through', async () => {
+    const dir = project();
+    expect((await xdf(dir, 'generate')).code).toBe(0);
+    expect(listFiles(dir)).toEqual([
+      'Dockerfile.tpl',
+      'out/Dockerfile.amd64',
+      'out/Dockerfile.arm64v8',
+      'xdf.yaml',
+    ]);
+    fs.renameSync(path.join(dir, 'out'), path.join(dir, 'real-out'));
+    fs.symlinkSync('real-out', path.join(dir, 'out'));
+    const mtime = fs.statSync(path.join(dir, 'real-out', 'Dockerfile.amd64')).mtimeMs;
+    expect((await xdf(dir, 'check')).code).toBe(0);
+    expect((await xdf(dir, 'generate')).stdout).toBe('');
+    expect(fs.statSync(path.join(dir, 'real-out', 'Dockerfile.amd64')).mtimeMs).toBe(mtime);
+    // An arch dropped: its output is found and deleted through the symlinked folder.
+    fs.writeFileSync(
+      path.join(dir, 'xdf.yaml'),
+      'arches: [amd64]\noutput: { name: "out/Dockerfile.{{arch}}" }\n',
+    );
+    expect((await xdf(dir, 'generate')).stdout).toBe('deleted out/Dockerfile.arm64v8\n');
+    expect(fs.readdirSync(path.join(dir, 'real-out'))).toEqual(['Dockerfile.amd64']);
+  });
+
+  it("sweeps a dead run's temps and keeps a live run's, from the listing the plan read", async () => {
+    const dir = project();
+    fs.mkdirSync(path.join(dir, 'out'));
+    const dead = '.xdf-tmp-999999999-0-Dockerfile.amd64'; // no such pid
+    const live = `.xdf-tmp-${process.ppid}-0-Dockerfile.amd64`;
+    for (const name of [dead, live]) fs.writeFileSync(path.join(dir, 'out', name), 'partial');
+    expect((await xdf(dir, 'generate')).code).toBe(0);
+    expect(fs.readdirSync(path.join(dir, 'out')).sort()).toEqual(
+      [live, 'Dockerfile.amd64', 'Dockerfile.arm64v8'].sort(),
+    );
+  });
+});
+
 describe('two runs at once', () => {
   it('both end cleanly, and no temp is left behind', async () => {
     const dir = makeProject({
