@@ -21,7 +21,7 @@ const fixtures = (fs.readdirSync(FIXTURES, { recursive: true }) as string[])
 const files = [...corpus, ...fixtures].sort(([a], [b]) => a.localeCompare(b));
 
 // What the patches touch: JSON forms, ARG properties, heredocs (and texts with a '<' that hold
-// none), ONBUILD triggers, both escape characters, CRLF.
+// none), ONBUILD triggers, both escape characters, CRLF, a byte-order mark, comments.
 const CASES: Record<string, string> = {
   heredoc: 'FROM a\nRUN <<EOF\necho hi\nEOF\nRUN b\n',
   'heredoc tabbed, quoted, two': 'FROM a\nCOPY <<-"A" <<B /x/\n\tone\n\tA\ntwo\nB\n',
@@ -37,6 +37,8 @@ const CASES: Record<string, string> = {
   flags:
     'FROM --platform=$BUILDPLATFORM r:5000/g:1.22@sha256:ab AS b\nCOPY --from=b --chmod=0755 a b\nRUN --mount=type=cache,target=/c x\n',
   'no newline at the end': 'FROM a\nRUN <<EOF',
+  'byte-order mark, directive': '\uFEFF# escape=`\nFROM a\nRUN b `\n  c\n',
+  'byte-order mark, comments': '\uFEFFFROM a\n# one\n  # two\nRUN b \\\n# three\n  c\n',
 };
 
 type Lib = typeof stock;
