@@ -1,6 +1,16 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // The tests run the dockerfile-ast that ships: the build's bundle, with patches/ applied.
+  resolve: {
+    alias: [
+      {
+        find: /^dockerfile-ast$/,
+        replacement: fileURLToPath(new URL('dist/lib/dockerfile-ast.cjs', import.meta.url)),
+      },
+    ],
+  },
   test: {
     setupFiles: ['test/setup.ts'],
     globalSetup: ['test/sandbox.ts'],

@@ -1,7 +1,9 @@
 import { defineConfig } from 'vitest/config';
+import unit from './vitest.config.js';
 
 // The real Docker engine under QEMU: one file at a time, long timeouts.
 export default defineConfig({
+  resolve: unit.resolve, // the shipped dockerfile-ast, as in the unit tests
   test: {
     setupFiles: ['test/setup.ts'],
     globalSetup: ['test/sandbox.ts', 'test/e2e/global-setup.ts'],

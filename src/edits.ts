@@ -15,11 +15,8 @@ export const replaceSpan = (span: { start: number; end: number }, text: string):
 
 export function applyEdits(text: string, edits: Edit[]): string {
   if (edits.length === 0) return text;
-  // Stable by start: insertions at one offset keep the order they were made in.
-  const sorted = edits
-    .map((e, i) => ({ e, i }))
-    .sort((a, b) => a.e.start - b.e.start || a.e.end - b.e.end || a.i - b.i)
-    .map((x) => x.e);
+  // Array sort is stable: insertions at one offset keep the order they were made in.
+  const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
   const parts: string[] = [];
   let at = 0;
   for (const edit of sorted) {

@@ -76,7 +76,7 @@ export function emitDockerfiles(
         ? { file: template.file, line, column }
         : { file: template.file, rendered: `line ${line} of the rendered output for ${arch.name}` };
     const result = transformDockerfile({ parsed, arch, host, config, place, lock: options.lock });
-    warnings.push(...result.warnings);
+    for (const warning of result.warnings) warnings.push(warning); // may be one per stage
     if (result.excludedBy) {
       if (options.requested?.has(arch.name)) {
         warnings.push({

@@ -56,6 +56,15 @@ describe('emitDockerfiles', () => {
 });
 
 describe('outputPath', () => {
+  it('a large file gets as many edits and warnings as it needs (more than fit as arguments)', () => {
+    const runs = 'RUN a\n'.repeat(250_000);
+    const mount = testConfig({ arches: ['arm64v8'], qemu: { mode: 'mount', dest: '/usr/bin/' } });
+    const [output] = emit(`FROM debian:bookworm\n${runs}`, mount, { noTemplate: true }).outputs;
+    expect(output.content.split('RUN --mount=type=bind,').length).toBe(250_001);
+    const stages = 'FROM $NOPE\n'.repeat(250_000);
+    const { warnings } = emit(stages, testConfig({ arches: ['amd64'] }), { noTemplate: true });
+    expect(warnings.length).toBe(250_000);
+  });
   it('renders output.name relative to the template, or to --out', () => {
     const config = testConfig({
       output: { name: '{{arch.debian}}/{{template}}.Dockerfile', header: true },

@@ -1,6 +1,6 @@
 // FROM images in their per-arch form: the image itself, or the ARG default behind `FROM $VAR`.
 import { replaceSpan } from '../edits.js';
-import { fail } from '../errors.js';
+import { fail, type Place } from '../errors.js';
 import { hasVariable, parseImageRef } from '../image-ref.js';
 import { isBuildPlatform, isTargetPlatform, wholeVariable } from '../parse.js';
 import type { MapResult } from '../strategies.js';
@@ -11,6 +11,7 @@ export function rewriteFroms(req: TransformRequest, map: Mapper, result: Transfo
   const { parsed, arch, host } = req;
   const argEdits = new Map<string, string>(); // ARG name → its mapped default
   const argsOfFixedStages = new Map<string, string>(); // ARGs behind FROMs of a fixed platform → it
+  const argPlaces = new Map<string, Place>(); // where each ARG default is: one FROM $VAR or many
   for (const stage of parsed.stages) {
     const image = stage.image;
     if (!image) {
@@ -22,7 +23,8 @@ export function rewriteFroms(req: TransformRequest, map: Mapper, result: Transfo
       );
     }
     if (stage.base !== null || image.text.toLowerCase() === 'scratch') continue;
-    const at = placeOf(req, image.start); // errors about an image point at the image
+    // errors about an image point at the image (placed only when there is one)
+    const at = () => placeOf(req, image.start);
     const platform = stage.platform?.text;
     const varName = wholeVariable(image.text);
     // A cross-compile stage runs on the build host, and a stage of an explicit platform is the
@@ -41,11 +43,13 @@ export function rewriteFroms(req: TransformRequest, map: Mapper, result: Transfo
           hint:
             `give it a literal default before the first FROM (ARG ${varName}=<image>), or ` +
             `write the image in the template`,
-          ...at,
+          ...at(),
         });
         continue;
       }
-      mapped = map(arg.value.text, placeOf(req, arg.value.start));
+      let argAt = argPlaces.get(varName);
+      if (!argAt) argPlaces.set(varName, (argAt = placeOf(req, arg.value.start)));
+      mapped = map(arg.value.text, argAt);
       if (mapped.image !== arg.value.text) argEdits.set(varName, mapped.image);
     } else {
       const ref = parseImageRef(image.text);
@@ -56,11 +60,11 @@ export function rewriteFroms(req: TransformRequest, map: Mapper, result: Transfo
           hint:
             'xdf never guesses: write the repository literally, or put the whole reference ' +
             'in an ARG with a literal default',
-          ...at,
+          ...at(),
         });
         continue;
       }
-      mapped = map(image.text, at);
+      mapped = map(image.text, at());
       if (mapped.image !== image.text) result.edits.push(replaceSpan(image, mapped.image));
     }
     if (mapped.addPlatform) {

@@ -38,7 +38,8 @@ export function transformDockerfile(req: TransformRequest): TransformResult {
   rewriteFlagImages(req, map, result);
   const platforms = stagePlatforms(req);
   warnGoUnderQemu(req, platforms, result.warnings);
-  result.edits.push(...injectQemu(req, platforms, result.warnings));
+  // a loop, not push(...): a large file's edits overflow the stack as arguments
+  for (const edit of injectQemu(req, platforms, result.warnings)) result.edits.push(edit);
   return result;
 }
 

@@ -40,13 +40,26 @@ export function injectQemu(
 ): Edit[] {
   const { parsed, arch, host, config } = req;
   const edits: Edit[] = [];
+  // what a stage gets, by target: the same text for every stage (rendered once)
+  const injected = new Map<string, string>();
+  const injectionFor = (target: Arch) => {
+    let text = injected.get(target.name);
+    if (text === undefined) {
+      text =
+        config.qemu.mode === 'mount'
+          ? qemuFlag(target, host, config)
+          : qemuLine(target, host, config);
+      injected.set(target.name, text);
+    }
+    return text;
+  };
   // the emulator is in the stage's image (copied, or from its base stage)
   const has: boolean[] = [];
   for (const stage of parsed.stages) {
     const target = platforms[stage.index];
     has[stage.index] = (stage.base !== null && has[stage.base]) || stage.qemuCopies.length > 0;
     if (!target || !isEmulated(target, host, config.native)) continue;
-    const wrong = stage.qemuCopies.filter((q) => q !== target.qemu);
+    const wrong = stage.qemuCopies.length ? stage.qemuCopies.filter((q) => q !== target.qemu) : [];
     if (wrong.length && !stage.qemuCopies.includes(target.qemu)) {
       warnings.push({
         code: 'XDFW002',
@@ -64,9 +77,10 @@ export function injectQemu(
       continue;
     if (config.qemu.mode === 'mount') {
       // in no layer: a stage FROM this one mounts its own
-      edits.push(...qemuMounts(stage, target, host, config));
+      const flag = injectionFor(target);
+      for (const at of stage.runs) edits.push({ start: at, end: at, text: flag });
     } else {
-      edits.push(qemuLine(parsed, stage, target, host, config));
+      edits.push(lineEdit(parsed, stage, injectionFor(target)));
       has[stage.index] = true;
     }
   }
@@ -96,28 +110,25 @@ function qemuDest(target: Arch, host: Arch, config: Config): string {
 }
 
 /** qemu.mode mount: the emulator bind-mounted from the context into each RUN (BuildKit). */
-function qemuMounts(stage: Stage, target: Arch, host: Arch, config: Config): Edit[] {
+function qemuFlag(target: Arch, host: Arch, config: Config): string {
   const file = `qemu-${target.qemu}-static`;
   const dest = qemuDest(target, host, config);
   const path = dest.endsWith('/') ? dest + file : dest;
-  const flag = ` --mount=type=bind,source=${file},target=${path}`;
-  return stage.runs.map((at) => ({ start: at, end: at, text: flag }));
+  return ` --mount=type=bind,source=${file},target=${path}`;
 }
 
-function qemuLine(
-  parsed: ParsedDockerfile,
-  stage: Stage,
-  target: Arch,
-  host: Arch,
-  config: Config,
-): Edit {
+/** The emulator copied into the stage's image, on a line of its own. */
+function qemuLine(target: Arch, host: Arch, config: Config): string {
   const file = `qemu-${target.qemu}-static`;
   const dest = qemuDest(target, host, config);
-  const line =
-    config.qemu.mode === 'copy-from'
-      ? `COPY --from=multiarch/qemu-user-static:${host.qemu}-${target.qemu} /usr/bin/${file} ` +
+  return config.qemu.mode === 'copy-from'
+    ? `COPY --from=multiarch/qemu-user-static:${host.qemu}-${target.qemu} /usr/bin/${file} ` +
         `${dest}`
-      : `COPY ${file} ${dest}`;
+    : `COPY ${file} ${dest}`;
+}
+
+/** The line right after the stage's FROM, in the file's own line ending. */
+function lineEdit(parsed: ParsedDockerfile, stage: Stage, line: string): Edit {
   const atEnd = stage.bodyStart === parsed.text.length && !/[\r\n]$/.test(parsed.text);
   return {
     start: stage.bodyStart,
