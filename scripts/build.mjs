@@ -4,6 +4,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { build } from 'esbuild';
 import { patchPackages } from './patch-packages.mjs';
 
@@ -53,12 +54,23 @@ await build({
 const require = createRequire(import.meta.url);
 // Fixes to a library's hot paths, each written to be sent upstream (see the note in each patch).
 const patches = patchPackages('patches');
+// A dependency replaced inside one library's bundle by the little of it that library calls.
+const STAND_INS = {
+  'dockerfile-ast': {
+    module: 'vscode-languageserver-types',
+    file: 'patches/dockerfile-ast/vscode-languageserver-types.cjs',
+    uses: ['Position.create', 'Range.create'],
+  },
+};
 for (const name of LIBS) {
+  const standIn = STAND_INS[name];
+  if (standIn) assertOnlyUses(name, standIn);
   await build({
     ...common,
     entryPoints: [require.resolve(name)],
     outfile: `dist/lib/${name}.cjs`,
     plugins: [patches.plugin],
+    ...(standIn ? { alias: { [standIn.module]: `./${standIn.file}` } } : {}),
   });
 }
 patches.assertAllApplied();
@@ -73,3 +85,24 @@ for (const file of ['xdf.cjs', ...LIBS.map((name) => `lib/${name}.cjs`)]) {
     .digest('hex');
 }
 fs.writeFileSync('dist/hashes.json', `${JSON.stringify(hashes, null, 2)}\n`);
+
+/** The build fails when a library calls more of a replaced dependency than its stand-in has. */
+function assertOnlyUses(name, { module, uses }) {
+  const lib = path.dirname(require.resolve(`${name}/package.json`));
+  const variable = `${module.replace(/[^A-Za-z0-9]/g, '_')}_1`; // how tsc names a require()
+  const declaration = `const ${variable} = require("${module}");`;
+  for (const file of fs.readdirSync(lib, { recursive: true })) {
+    if (!file.endsWith('.js')) continue;
+    const text = fs.readFileSync(path.join(lib, file), 'utf8').replaceAll(declaration, '');
+    // Every other mention of the module or its variable must be a call the stand-in has.
+    const mentions = [...text.matchAll(new RegExp(`${variable}(\\.\\w+\\.\\w+)?`, 'g'))];
+    const beyond = mentions.map((m) => m[1]?.slice(1) ?? m[0]).filter((u) => !uses.includes(u));
+    if (text.includes(module)) beyond.push(`another require("${module}")`);
+    if (beyond.length) {
+      throw new Error(
+        `${name}/${file} uses ${module} beyond its stand-in (${[...new Set(beyond)]}): ` +
+          'extend the stand-in, or drop it',
+      );
+    }
+  }
+}
