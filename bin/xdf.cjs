@@ -66,7 +66,8 @@ function load(file, variant) {
   const module = { exports: {}, filename: file, loaded: false };
   const native = createRequire(file);
   const req = (id) => {
-    if (id.startsWith('./lib/') && id.endsWith('.cjs')) return load(path.join(DIST, id));
+    // Libraries' caches are per command too: `render` runs yaml's parser, `check` its writer too.
+    if (id.startsWith('./lib/') && id.endsWith('.cjs')) return load(path.join(DIST, id), variant);
     return LAZY.has(id) ? lazy(() => native(id)) : native(id);
   };
   req.resolve = native.resolve;
@@ -106,7 +107,7 @@ function saveCodeCache(code) {
   }
 }
 
-// The main bundle's cache is kept per command: `--help` compiles no pipeline code, `check` does.
+// Each cache is kept per command: `--help` compiles no pipeline code, `check` does.
 const COMMANDS = ['generate', 'check', 'render', 'init', 'diff', 'lock', 'doctor', 'arches'];
 const word = process.argv.slice(2).find((a) => !a.startsWith('-'));
 const variant = !word ? 'help' : COMMANDS.includes(word) ? word : 'other';
