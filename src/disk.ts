@@ -112,6 +112,12 @@ function statEntry(file: string): DiskEntry {
   return { kind: 'file', bytes: fs.readFileSync(file) };
 }
 
+/** Does a file's content equal these bytes or this text? The size settles most, without a copy. */
+export function sameBytes(bytes: Buffer, content: string | Buffer): boolean {
+  if (typeof content !== 'string') return bytes.equals(content);
+  return bytes.length === Buffer.byteLength(content) && bytes.equals(Buffer.from(content));
+}
+
 const READ_FLAGS = fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK;
 
 /**

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { fail, XdfError, type Problem } from './errors.js';
 import { dockerfileOwner, hasMatrixHeader } from './header.js';
-import type { DiskEntry } from './disk.js';
+import { sameBytes, type DiskEntry } from './disk.js';
 import type { MatrixFormat } from './types.js';
 
 export type Producer =
@@ -47,9 +47,6 @@ export interface Changes {
   warnings: Problem[];
 }
 
-const bytesOf = (content: string | Buffer) =>
-  typeof content === 'string' ? Buffer.from(content) : content;
-
 export function decideChanges(input: OwnershipInput): Changes {
   const changes: Changes = {
     entries: input.entries,
@@ -66,7 +63,7 @@ export function decideChanges(input: OwnershipInput): Changes {
       problems.push(notRegular(file.path, entry, input.show));
       continue;
     }
-    if (entry.kind === 'file' && entry.bytes.equals(bytesOf(file.content))) {
+    if (entry.kind === 'file' && sameBytes(entry.bytes, file.content)) {
       changes.unchanged.push(file);
       continue;
     }

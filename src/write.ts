@@ -3,7 +3,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { TMP_PREFIX, type DiskEntry, type Listing, type OutputFolders } from './disk.js';
+import { sameBytes, TMP_PREFIX, type DiskEntry, type Listing, type OutputFolders } from './disk.js';
 import { XdfError } from './errors.js';
 
 export interface FileToWrite {
@@ -22,16 +22,15 @@ export interface KnownDisk {
   folders: OutputFolders;
 }
 
-const bytesOf = (file: FileToWrite) =>
-  typeof file.content === 'string' ? Buffer.from(file.content) : file.content;
-
 /** True when the file on disk already has exactly these bytes (a symlink never has). */
 export function isUpToDate(file: FileToWrite): boolean {
-  const bytes = bytesOf(file);
   try {
     const stat = fs.lstatSync(file.path);
+    const size = Buffer.byteLength(file.content);
     // A size that differs settles it without reading the file.
-    return stat.isFile() && stat.size === bytes.length && fs.readFileSync(file.path).equals(bytes);
+    return (
+      stat.isFile() && stat.size === size && sameBytes(fs.readFileSync(file.path), file.content)
+    );
   } catch {
     return false;
   }
@@ -45,7 +44,7 @@ export function writeFiles(
 ): WriteResult {
   const changed = files.filter((f) => {
     const entry = known?.entries.get(f.path);
-    return entry ? !(entry.kind === 'file' && entry.bytes.equals(bytesOf(f))) : !isUpToDate(f);
+    return entry ? !(entry.kind === 'file' && sameBytes(entry.bytes, f.content)) : !isUpToDate(f);
   });
   const missing = checkDestinations(changed, show, known);
   const folders = [...new Set(changed.map((f) => path.dirname(f.path)))];
@@ -66,7 +65,8 @@ export function writeFiles(
         `${run}${staged.length}-${path.basename(file.path).slice(0, 64)}`,
       );
       staged.push({ tmp, file });
-      fs.writeFileSync(tmp, bytesOf(file), { mode: file.mode ?? 0o644, flag: 'wx' });
+      // A string goes to the file as UTF-8 without a copy of its bytes held in memory.
+      fs.writeFileSync(tmp, file.content, { mode: file.mode ?? 0o644, flag: 'wx' });
       if (file.mode) fs.chmodSync(tmp, file.mode); // the umask must not strip the executable bit
     }
   } catch (e) {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { OutputFolders, readEntry } from '../src/disk.js';
+import { OutputFolders, readEntry, sameBytes } from '../src/disk.js';
 
 describe('OutputFolders', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-listing-'));
@@ -51,5 +51,19 @@ describe('OutputFolders', () => {
     fs.rmSync(file);
     execFileSync('mkfifo', [file]);
     expect(readEntry(file, folders)).toEqual({ kind: 'other' });
+  });
+});
+
+describe('sameBytes', () => {
+  it('compares bytes, never decoded text: a bad byte is not the character it decodes to', () => {
+    const text = 'FROM x\nRUN echo \u00e9\n';
+    expect(sameBytes(Buffer.from(text), text)).toBe(true);
+    expect(sameBytes(Buffer.from(text), Buffer.from(text))).toBe(true);
+    expect(sameBytes(Buffer.from('FROM x\n'), 'FROM y\n')).toBe(false);
+    expect(sameBytes(Buffer.from('FROM x\n'), 'FROM x\n\n')).toBe(false);
+    // 0xff decodes to U+FFFD, whose UTF-8 is three bytes: same text, other bytes
+    const bad = Buffer.from([0x41, 0xff, 0x42]);
+    expect(bad.toString('utf8')).toBe('A\ufffdB');
+    expect(sameBytes(bad, 'A\ufffdB')).toBe(false);
   });
 });
