@@ -15,6 +15,7 @@ const npm = (cwd: string, args: string[], env: NodeJS.ProcessEnv) =>
 function sourceCopy(): string {
   const dir = tmp('xdf-pack-src-');
   const names = ['package.json', 'README.md', '.npmrc', 'bin', 'schema', 'templates', 'scripts'];
+  names.push('patches'); // the build applies them to the libraries it bundles
   names.push('src');
   for (const name of names) {
     const filter = (f: string) => !f.includes('.generated.');
