@@ -39,6 +39,13 @@ const EXAMPLES: Record<string, string[]> = {
   ],
 };
 
+const PIPED = {
+  getOutHelpWidth: () => 80, // what commander takes when the stream has no width
+  getErrHelpWidth: () => 80,
+  getOutHasColors: () => false,
+  getErrHasColors: () => false,
+};
+
 function withCommon(cmd: Command): Command {
   return cmd
     .option(
@@ -72,7 +79,13 @@ export async function main(argv: string[], io: Io): Promise<number> {
     )
     .version('0.1.0', '-V, --version')
     .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => {} })
+    .configureOutput({
+      writeOut: io.stdout,
+      writeErr: io.stderr,
+      outputError: () => {},
+      // Without a terminal there is no width or color to ask Node's stream objects about.
+      ...(io.pipedOnly ? PIPED : {}),
+    })
     .showHelpAfterError(false);
   const run = async (fn: () => Promise<number>) => {
     exitCode = await fn();

@@ -8,6 +8,7 @@ export interface Io {
   stderr: (s: string) => void;
   env?: Record<string, string | undefined>;
   isTTY?: boolean;
+  pipedOnly?: boolean; // stdout and stderr are pipes or files: no terminal width or colors
 }
 
 export interface CommonFlags {
