@@ -7,12 +7,7 @@
 const fs = require('node:fs');
 const { createRequire, wrap } = require('node:module');
 const path = require('node:path');
-const v8 = require('node:v8');
 const vm = require('node:vm');
-
-// V8 checks a code cache's version, flags and source length, but its bytes only with this flag
-// (off in release builds): a damaged cache file must be rejected, not crash or run wrong code.
-v8.setFlagsFromString('--verify-snapshot-checksum');
 
 const DIST = path.join(__dirname, '..', 'dist');
 const CACHE = cacheFolder();
@@ -75,12 +70,21 @@ function load(file, variant) {
   return module.exports;
 }
 
+/**
+ * A cache file holds V8's data twice. V8 checks the data's version, flags and source length, but
+ * its bytes only under a flag that costs loading node:v8 (as much as hashing them would): a damaged
+ * file must be rejected, not crash or run wrong code, and damage does not hit two copies alike.
+ */
 function readCache(file) {
   try {
-    return fs.readFileSync(file);
+    const both = fs.readFileSync(file);
+    const half = both.length / 2;
+    if (half && Number.isInteger(half) && both.compare(both, half, both.length, 0, half) === 0)
+      return both.subarray(0, half);
   } catch {
-    return undefined; /* not cached, or unreadable */
+    /* not cached, or unreadable */
   }
+  return undefined;
 }
 
 /**
@@ -94,7 +98,8 @@ function saveCodeCache(code) {
     try {
       fs.mkdirSync(CACHE, { recursive: true });
       const tmp = `${cache}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, script.createCachedData());
+      const data = script.createCachedData();
+      fs.writeFileSync(tmp, Buffer.concat([data, data])); // see readCache
       fs.renameSync(tmp, cache);
       // Caches of older builds or Node versions of the same file are of no further use.
       for (const name of fs.readdirSync(CACHE)) {
