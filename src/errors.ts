@@ -78,8 +78,11 @@ export function shownWarnings(
     .filter((w) => !ignored.has(w.code))
     .sort(
       (a, b) =>
-        (a.file ?? '').localeCompare(b.file ?? '') ||
+        byCodeUnits(a.file ?? '', b.file ?? '') ||
         (a.line ?? 0) - (b.line ?? 0) ||
         (a.column ?? 0) - (b.column ?? 0),
     );
 }
+
+// Not localeCompare: the order must not depend on the machine's locale (and ICU is slow).
+const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -166,7 +166,8 @@ export async function planRun(
     plan.dockerfiles.push(...outputs);
     plan.files.push(...outputs.map((o) => dockerfileFile(o)));
     // One combined matrix per config: only from a run that covers all of its templates and arches.
-    const complete = !options.arches && config.templates.every((t) => files.includes(t));
+    const running = new Set(files);
+    const complete = !options.arches && config.templates.every((t) => running.has(t));
     if (config.matrix && complete) {
       const matrix = buildMatrix(
         config,
