@@ -4,6 +4,7 @@ import { archByName, isEmulated, type Arch } from './arches.js';
 import { applyEdits } from './edits.js';
 import { fail, type Place, type Problem } from './errors.js';
 import { dockerfileHeader } from './header.js';
+import { resolveIn } from './real-paths.js';
 import { parseDockerfile, type ParsedDockerfile } from './parse.js';
 import { renderSnippet, renderTemplate, type TemplateSource } from './render.js';
 import { transformDockerfile } from './transform/index.js';
@@ -118,7 +119,7 @@ export function outputPath(
     { arch, template: base },
     { key: 'output.name', file: config.file, ...config.locate('output.name') },
   );
-  return path.resolve(outDir ?? path.dirname(templateFile), name);
+  return resolveIn(outDir ?? path.dirname(templateFile), name);
 }
 
 function headerLines(

@@ -19,6 +19,19 @@ const DOT_PART = /\/\.\.?(\/|$)/;
 const below = (folder: string, name: string) =>
   folder.endsWith(path.sep) ? folder + name : folder + path.sep + name;
 
+/**
+ * path.resolve(folder, name), without its work (and garbage) in the common case of a plain file
+ * name in an absolute folder that is already normal: thousands of outputs ask for it.
+ */
+export function resolveIn(folder: string, name: string): string {
+  return PLAIN_NAME.test(name) && path.isAbsolute(folder) && !NOT_NORMAL.test(folder)
+    ? below(folder, name)
+    : path.resolve(folder, name);
+}
+const PLAIN_NAME = /^(?!\.\.?$)[^/\\]+$/;
+// `//`, `/./` or `/../` inside, a last part `.` or `..`, or a separator at the end
+const NOT_NORMAL = /[/\\]\.{0,2}[/\\]|[/\\]\.{1,2}$|.[/\\]$/;
+
 interface Resolved {
   real: string; // the real path, or for what does not exist, its physical path
   exists: boolean;
@@ -30,7 +43,9 @@ export class RealPaths {
 
   /** The real path of an existing path (symlinks followed), else its physical path. */
   real(file: string): string {
-    return (this.known.get(file) ?? this.resolve(path.resolve(file))).real;
+    return (
+      this.known.get(file) ?? this.resolve(resolveIn(path.dirname(file), path.basename(file)))
+    ).real;
   }
 
   /**

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RealPaths } from '../src/real-paths.js';
+import fc from 'fast-check';
+import { RealPaths, resolveIn } from '../src/real-paths.js';
 
 /** The C library's answers, part by part from the deepest folder that resolves: the reference. */
 function referencePhysical(file: string): string {
@@ -87,5 +88,34 @@ describe('RealPaths', () => {
     fs.rmdirSync(path.join(dir, 'svc'));
     fs.symlinkSync(outside, path.join(dir, 'svc'));
     expect(new RealPaths().physical(file)).toBe(path.join(outside, 'Dockerfile.amd64'));
+  });
+});
+
+describe('resolveIn', () => {
+  it('is path.resolve(folder, name) for any folder and name', () => {
+    const part = fc.constantFrom('a', 'b.tpl', '.', '..', '', '.x', '..y', 'Dockerfile.arm64v8');
+    const parts = fc.array(part, { maxLength: 5 });
+    const sep = fc.constantFrom('/', '//');
+    const folder = fc
+      .tuple(fc.boolean(), parts, sep, fc.boolean())
+      .map(([abs, ps, s, trailing]) => `${abs ? '/' : ''}${ps.join(s)}${trailing ? '/' : ''}`);
+    const name = fc.oneof(part, folder);
+    fc.assert(
+      fc.property(folder, name, (f, n) => {
+        expect(resolveIn(f, n)).toBe(path.resolve(f, n));
+      }),
+      { numRuns: 2000 },
+    );
+    for (const [f, n] of [
+      ['/', 'x'],
+      ['/p/app', 'Dockerfile.amd64'],
+      ['/p/app/', 'x'],
+      ['/p/./app', 'x'],
+      ['/p/app/..', 'x'],
+      ['/p', '../x'],
+      ['/p', '/abs'],
+      ['rel', 'x'],
+    ])
+      expect(resolveIn(f, n)).toBe(path.resolve(f, n));
   });
 });
