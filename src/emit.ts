@@ -114,13 +114,19 @@ export function outputPath(
   outDir?: string,
 ): string {
   const base = path.basename(templateFile).replace(/\.[^.]*$/, '');
-  const name = renderSnippet(
-    config.output.name,
-    { arch, template: base },
-    { key: 'output.name', file: config.file, ...config.locate('output.name') },
-  );
+  let names = outputNames.get(config);
+  if (!names) outputNames.set(config, (names = new Map()));
+  const key = `${arch.name}/${base}`;
+  let name = names.get(key);
+  if (name === undefined) {
+    const at = { key: 'output.name', file: config.file, ...config.locate('output.name') };
+    names.set(key, (name = renderSnippet(config.output.name, { arch, template: base }, at)));
+  }
   return resolveIn(outDir ?? path.dirname(templateFile), name);
 }
+// output.name depends only on the arch and the template's name: rendered once per run for each
+// (a monorepo's outputs and orphans ask nine times per template). Gone with the run's config.
+const outputNames = new WeakMap<Config, Map<string, string>>();
 
 function headerLines(
   templateFile: string,
