@@ -165,7 +165,7 @@ export function renderSnippet(
 ): string {
   if (!text.includes('{{')) return text;
   try {
-    const simple = substitute(text, data);
+    const simple = substitute(plainSnippet(text), data);
     if (simple !== undefined) return simple;
     const wrapped = Object.fromEntries(
       Object.entries(data).map(([k, v]) => [k, isArch(v) ? archValue(v) : v]),
@@ -204,18 +204,39 @@ const snippets = new Map<string, HandlebarsTemplateDelegate>();
 
 const SIMPLE = /\{\{\s*([A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*)\s*\}\}/g;
 
-/** Text whose every `{{…}}` is a plain lookup (`{{arch.debian}}`): no blocks, helpers, escapes or
- * triple braces. */
-const plainSnippets = new Map<string, boolean>(); // by text: a fact of the text alone
-export function isPlainSnippet(text: string): boolean {
-  let plain = plainSnippets.get(text);
-  if (plain === undefined) {
-    const rest = text.replace(SIMPLE, (_m, p: string) => (/^this\b/.test(p) ? '{{' : ''));
-    plain = !rest.includes('{{') && !text.includes('\\{{') && !text.includes('{{{');
-    if (text.length < 1000) plainSnippets.set(text, plain); // snippets, not whole templates
+/** A text whose every `{{…}}` is a plain lookup (`{{arch.debian}}`), split once into its parts. */
+interface PlainText {
+  literals: string[]; // one more than lookups: the text around them
+  lookups: { path: string[]; offset: number }[];
+}
+
+/** The text's plain parts, or null when it has blocks, helpers, escapes or triple braces. */
+function plainText(text: string): PlainText | null {
+  if (text.includes('\\{{') || text.includes('{{{')) return null;
+  const plain: PlainText = { literals: [], lookups: [] };
+  let last = 0;
+  for (const m of text.matchAll(SIMPLE)) {
+    // `this`, and `}}}` (a parse error for Handlebars), are the engine's to judge
+    if (/^this\b/.test(m[1]) || text[m.index + m[0].length] === '}') return null;
+    plain.literals.push(text.slice(last, m.index));
+    plain.lookups.push({ path: m[1].split('.'), offset: m.index });
+    last = m.index + m[0].length;
   }
+  const rest = text.slice(last);
+  if (plain.literals.some((l) => l.includes('{{')) || rest.includes('{{')) return null;
+  plain.literals.push(rest);
   return plain;
 }
+
+// A fact of the text alone: by text for snippets, by source for whole templates.
+const plainSnippets = new Map<string, PlainText | null>();
+const plainTemplates = new WeakMap<TemplateSource, PlainText | null>();
+function plainSnippet(text: string): PlainText | null {
+  let plain = plainSnippets.get(text);
+  if (plain === undefined) plainSnippets.set(text, (plain = plainText(text)));
+  return plain;
+}
+export const isPlainSnippet = (text: string): boolean => plainSnippet(text) !== null;
 
 class Unknown extends Error {
   constructor(
@@ -231,12 +252,12 @@ class Unknown extends Error {
  * read arch fields). Undefined when a value is no single value, which the engine prints its own
  * way.
  */
-function substitute(text: string, data: Record<string, unknown>): string | undefined {
-  if (!isPlainSnippet(text)) return undefined;
-  let plain = true;
-  const out = text.replace(SIMPLE, (match, path: string, offset: number) => {
+function substitute(plain: PlainText | null, data: Record<string, unknown>): string | undefined {
+  if (!plain) return undefined;
+  let out = plain.literals[0];
+  for (const [i, { path, offset }] of plain.lookups.entries()) {
     let value: unknown = data;
-    for (const part of path.split('.')) {
+    for (const part of path) {
       if (FORBIDDEN.has(part))
         throw new XdfError({
           code: 'XDF024',
@@ -244,24 +265,23 @@ function substitute(text: string, data: Record<string, unknown>): string | undef
           hint: 'templates read only arch, host, emulated, native, pins and vars',
         });
       if (value === null || typeof value !== 'object' || !Object.hasOwn(value, part))
-        throw new Unknown(path, offset);
+        throw new Unknown(path.join('.'), offset);
       value = (value as Record<string, unknown>)[part];
     }
-    if (value !== null && typeof value === 'object') {
-      if (isArch(value)) return value.name;
-      plain = false;
-      return match;
-    }
-    return value === undefined || value === null ? '' : String(value);
-  });
-  return plain ? out : undefined;
+    if (value !== null && typeof value === 'object' && !isArch(value)) return undefined;
+    out += isArch(value) ? value.name : value === undefined || value === null ? '' : String(value);
+    out += plain.literals[i + 1];
+  }
+  return out;
 }
 
 /** A template of plain lookups, rendered without compiling; errors at the template's line and
  * column. */
 function renderPlain(source: TemplateSource, data: Record<string, unknown>): string | undefined {
   try {
-    return substitute(source.text, data);
+    let plain = plainTemplates.get(source);
+    if (plain === undefined) plainTemplates.set(source, (plain = plainText(source.text)));
+    return substitute(plain, data);
   } catch (e) {
     const offset =
       e instanceof Unknown

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { archByName } from '../src/arches.js';
 import { loadTemplate } from '../src/load.js';
@@ -22,6 +23,41 @@ const render = (text: string, c = ctx(), file = '/t/Dockerfile.tpl') =>
   renderTemplate(loadTemplate(file, text, 5 << 20), c);
 
 describe('renderTemplate', () => {
+  // Plain lookups skip Handlebars; an empty block sends the same text through it.
+  it('renders plain lookups exactly as Handlebars does', () => {
+    const lookup = fc.constantFrom(
+      '{{arch}}',
+      '{{ arch.debian }}',
+      '{{arch.qemu}}',
+      '{{arch.variant}}',
+      '{{host}}',
+      '{{host.platform}}',
+      '{{emulated}}',
+      '{{native}}',
+      '{{pins.go}}',
+      '{{vars.version}}',
+    );
+    const literal = fc.string({ unit: fc.constantFrom('a', ' ', '\n', '&', '<', '"', '$', '}') });
+    const text = fc.array(fc.oneof(literal, lookup), { maxLength: 8 }).map((p) => p.join(''));
+    fc.assert(
+      fc.property(text, fc.constantFrom('amd64', 'arm32v7', 'arm64v8', 's390x'), (t, arch) => {
+        // the same text, or the same error at the same place
+        const outcome = (text: string) => {
+          try {
+            return render(text, ctx(arch));
+          } catch {
+            const { code, line, column } = problemOf(() => render(text, ctx(arch)));
+            return { code, line, column };
+          }
+        };
+        // (after a first character: Handlebars adds two leading booleans as numbers, false + false
+        // = "0", where the plain path writes "falsefalse")
+        expect(outcome(`#${t}`)).toEqual(outcome(`#${t}{{#if true}}{{/if}}`));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('fills arch fields, pins and vars without HTML escaping', () => {
     expect(
       render(
