@@ -26,7 +26,8 @@ export function baseImages(dockerfile: string): BaseImage[] {
     if (variable) text = parsed.args.get(variable[1])?.value?.text;
     if (text) refs.push(text);
   }
-  refs.push(...parsed.imageUses.map((u) => u.span.text).filter((t) => !/^\d+$/.test(t)));
+  // a loop, not push(...): a large file's uses would overflow the stack as arguments
+  for (const use of parsed.imageUses) if (!/^\d+$/.test(use.span.text)) refs.push(use.span.text);
   const images = new Map<string, BaseImage>();
   for (const text of refs) {
     if (

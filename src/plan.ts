@@ -161,10 +161,13 @@ export async function planRun(
         lock,
       });
       result.warnings.forEach((w) => warnings.add(w));
-      outputs.push(...result.outputs);
+      for (const output of result.outputs) outputs.push(output);
     }
-    plan.dockerfiles.push(...outputs);
-    plan.files.push(...outputs.map((o) => dockerfileFile(o)));
+    for (const output of outputs) {
+      // one by one, not push(...): a monorepo's outputs would overflow the stack as arguments
+      plan.dockerfiles.push(output);
+      plan.files.push(dockerfileFile(output));
+    }
     // One combined matrix per config: only from a run that covers all of its templates and arches.
     const running = new Set(files);
     const complete = !options.arches && config.templates.every((t) => running.has(t));

@@ -44,6 +44,11 @@ describe('init, text to text', () => {
       ['nginx', true],
     ]);
   });
+  it('reads a large file whose image uses are more than fit as arguments', () => {
+    const copies = 'COPY --from=busybox:1.36 /bin/sh /x\n'.repeat(200_000);
+    const images = baseImages(`FROM debian:bookworm\n${copies}`);
+    expect(images.map((i) => i.key)).toEqual(['debian', 'busybox']);
+  });
   it('writes a config that the schema accepts', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-init-'));
     fs.writeFileSync(
