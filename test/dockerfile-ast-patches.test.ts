@@ -39,6 +39,14 @@ const CASES: Record<string, string> = {
   'no newline at the end': 'FROM a\nRUN <<EOF',
   'byte-order mark, directive': '\uFEFF# escape=`\nFROM a\nRUN b `\n  c\n',
   'byte-order mark, comments': '\uFEFFFROM a\n# one\n  # two\nRUN b \\\n# three\n  c\n',
+  'comments before, between, inside and after stages':
+    '# top\nARG A=1\n# before the first FROM\nFROM a AS one\n# in one\nRUN x \\\n# in a continuation\n' +
+    '  && y\n# between\n\nFROM b\n  # indented\nRUN z\n# last\n# and after it\n',
+  'many stages, some with several comments, some with none': Array.from(
+    { length: 60 },
+    (_, i) =>
+      `${i % 3 ? '' : `# c${i}\n`}FROM s${i}\n${i % 4 ? '' : '# d\nRUN a \\\n# e\n  b\n# f\n'}`,
+  ).join(''),
 };
 
 type Lib = typeof stock;
@@ -89,7 +97,15 @@ function answers(lib: Lib, text: string, order: 'forward' | 'reverse'): unknown 
     }
     return out;
   };
-  return visit(lib.DockerfileParser.parse(text), '');
+  const dockerfile = lib.DockerfileParser.parse(text);
+  // Stages are reached only through a position: the stage (and its comments) at every line.
+  const stages = text.split('\n').map((_, line) => {
+    const image = dockerfile.getContainingImage({ line, character: 0 });
+    return (
+      image && { range: image.getRange(), comments: image.getComments().map((c) => c.getRange()) }
+    );
+  });
+  return { tree: visit(dockerfile, ''), stages };
 }
 
 describe('the shipped dockerfile-ast (patches/dockerfile-ast/) answers as the stock one', () => {
