@@ -65,8 +65,13 @@ export function writeFiles(
         `${run}${staged.length}-${path.basename(file.path).slice(0, 64)}`,
       );
       staged.push({ tmp, file });
-      // A string goes to the file as UTF-8 without a copy of its bytes held in memory.
-      fs.writeFileSync(tmp, file.content, { mode: file.mode ?? 0o644, flag: 'wx' });
+      // A string goes to the file as UTF-8 without a copy of its bytes held in memory: Node takes
+      // its native path only when the options name the encoding.
+      fs.writeFileSync(tmp, file.content, {
+        mode: file.mode ?? 0o644,
+        flag: 'wx',
+        encoding: 'utf8',
+      });
       if (file.mode) fs.chmodSync(tmp, file.mode); // the umask must not strip the executable bit
     }
   } catch (e) {
