@@ -40,8 +40,8 @@ function cacheFile(file, fd, stem) {
 }
 
 // Node's own modules that xdf.cjs requires but few runs use (commander requires child_process
-// for subcommands xdf has none of): loaded on first use, not at start-up.
-const LAZY = new Set(['node:child_process', 'child_process']);
+// for subcommands xdf has none of; v8 serves large inputs only): loaded on first use.
+const LAZY = new Set(['node:child_process', 'child_process', 'node:v8']);
 const lazy = (load) => new Proxy({}, { get: (_, key) => load()[key] });
 
 /**
@@ -94,6 +94,9 @@ function readCache(file) {
  */
 function saveCodeCache(code) {
   if (code === 2) return;
+  // A run that changed V8's flags (src/memory.ts, for a large input) would write caches that
+  // every later run rejects and writes again.
+  if (globalThis[Symbol.for('xdf.v8-flags-changed')]) return;
   for (const { script, cache, stem } of toWrite) {
     try {
       fs.mkdirSync(CACHE, { recursive: true });

@@ -17,6 +17,7 @@ export interface EmitOptions {
   outDir?: string; // absolute: outputs go there instead of beside the template
   requested?: Set<string>; // arches named by --arch, to warn when one is excluded
   lock?: LockView; // xdf.lock's digests for the mapped images
+  parsed?: (text: string) => void; // told of each text parsed (the run may reclaim memory then)
 }
 
 export interface DockerfileOutput {
@@ -59,7 +60,10 @@ export function emitDockerfiles(
           vars: config.vars,
         });
     let parsed = parsedByText.get(rendered);
-    if (!parsed) parsedByText.set(rendered, (parsed = parseDockerfile(rendered)));
+    if (!parsed) {
+      parsedByText.set(rendered, (parsed = parseDockerfile(rendered)));
+      options.parsed?.(rendered);
+    }
     if (parsed.stages.length === 0) {
       const empty = rendered.trim() === '';
       fail(

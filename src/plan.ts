@@ -6,6 +6,7 @@ import { ARCHES, resolveArch } from './arches.js';
 import { loadConfig } from './config.js';
 import { emitDockerfiles, outputPath, type DockerfileOutput } from './emit.js';
 import { loadHandlebars, loadYaml } from './engines.js';
+import { collectGarbage, LARGE_TEXT } from './memory.js';
 import { fail, shownWarnings, Warnings, XdfError, type Problem } from './errors.js';
 import { splitList, type CommonFlags, type Io } from './io.js';
 import { CONFIG_LIMIT, findConfig, loadTemplate, readInput } from './load.js';
@@ -159,6 +160,9 @@ export async function planRun(
         outDir,
         requested,
         lock,
+        parsed: (text) => {
+          if (text.length >= LARGE_TEXT) collectGarbage();
+        },
       });
       result.warnings.forEach((w) => warnings.add(w));
       for (const output of result.outputs) outputs.push(output);

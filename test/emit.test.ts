@@ -55,6 +55,28 @@ describe('emitDockerfiles', () => {
   });
 });
 
+describe('emitDockerfiles and memory', () => {
+  it('tells the run of each distinct text it parsed, once (the run may reclaim memory then)', () => {
+    const seen: string[] = [];
+    const config = testConfig({ arches: ['amd64', 'arm32v7', 'arm64v8', 's390x'] });
+    const template =
+      'FROM python:3.12\nRUN echo {{#arch "s390x"}}big-endian{{else}}little{{/arch}}\n';
+    const { outputs } = emit(template, config, { parsed: (text: string) => seen.push(text) });
+    expect(outputs).toHaveLength(4);
+    expect(seen).toEqual([
+      'FROM python:3.12\nRUN echo little\n',
+      'FROM python:3.12\nRUN echo big-endian\n',
+    ]);
+  });
+
+  it('Node lets the run ask V8 for a full garbage collection (the peak memory of a large file)', async () => {
+    const { collectGarbage } = await import('../src/memory.js');
+    const { runInNewContext } = await import('node:vm');
+    collectGarbage();
+    expect(runInNewContext('typeof gc')).toBe('function');
+  });
+});
+
 describe('outputPath', () => {
   it('a large file gets as many edits and warnings as it needs (more than fit as arguments)', () => {
     const runs = 'RUN a\n'.repeat(250_000);

@@ -99,6 +99,23 @@ describe('the code cache', () => {
     expect(cacheFiles(home).length).toBeGreaterThan(0);
   });
 
+  it('a run on a large input (it asks V8 for a full GC) keeps no cache and spoils none', () => {
+    const home = tmp('xdf-cache-home-');
+    const dir = project();
+    const big = 'FROM python:3.12\n' + 'RUN echo step\n'.repeat(90_000); // over 1 MiB
+    fs.writeFileSync(path.join(dir, 'Dockerfile.tpl'), big);
+    expect(xdf(dir, unusableHome(), 'generate', '--no-template').code).toBe(0);
+    const cold = xdf(dir, unusableHome(), 'check', '--no-template');
+    expect(cold.code).toBe(0);
+    expect(xdf(dir, home, 'check', '--no-template')).toEqual(cold);
+    expect(cacheFiles(home)).toEqual([]); // V8 would reject what it wrote, run after run
+    expect(xdf(dir, home, 'check', '--help').code).toBe(0); // a small run of the same command
+    const kept = cacheFiles(home).map((f) => [f, fs.statSync(f).mtimeMs]);
+    expect(kept.length).toBeGreaterThan(0);
+    expect(xdf(dir, home, 'check', '--no-template')).toEqual(cold);
+    expect(cacheFiles(home).map((f) => [f, fs.statSync(f).mtimeMs])).toEqual(kept);
+  });
+
   it('a read-only or missing cache folder is no error and writes nothing', () => {
     const readOnly = tmp('xdf-cache-ro-');
     fs.chmodSync(readOnly, 0o555);
