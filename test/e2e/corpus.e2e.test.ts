@@ -21,8 +21,11 @@ if (!fs.existsSync(CORPUS) && process.env.CI)
 const PARSE_ERROR =
   /dockerfile parse error|unknown instruction|unknown flag|Unknown flag|failed to process|parse error|not a valid|empty continuation/i;
 
-function build(dockerfile: string, context: string): Promise<{ parsed: boolean; output: string }> {
-  const file = path.join(context, `Dockerfile.${Math.random().toString(36).slice(2)}`);
+// Each build gets a context of its own: docker reads the whole folder, and a file that a parallel
+// build adds or removes meanwhile fails the upload, which the classifier would count as parsed.
+function build(dockerfile: string): Promise<{ parsed: boolean; output: string }> {
+  const context = fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-corpus-ctx-'));
+  const file = path.join(context, 'Dockerfile');
   fs.writeFileSync(file, dockerfile);
   return new Promise((resolve) => {
     const child = spawn(DOCKER, ['build', '-q', '--pull=false', '-f', file, context], {
@@ -36,7 +39,7 @@ function build(dockerfile: string, context: string): Promise<{ parsed: boolean; 
       output += d;
     });
     child.on('close', () => {
-      fs.rmSync(file, { force: true });
+      fs.rmSync(context, { recursive: true, force: true });
       resolve({ parsed: !PARSE_ERROR.test(output), output });
     });
   });
@@ -53,10 +56,9 @@ async function pool<T>(items: T[], size: number, fn: (item: T) => Promise<void>)
 
 describe.skipIf(!ready)('the corpus through docker build', () => {
   it('input parses ⇒ every output parses', async () => {
-    const context = fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-corpus-ctx-'));
     // The classifier itself: a broken file is a parse error, an absent base image is not.
-    expect((await build('FROM alpine\nFROBNICATE x\n', context)).parsed).toBe(false);
-    expect((await build('FROM xdf-absent-image:1\nRUN true\n', context)).parsed).toBe(true);
+    expect((await build('FROM alpine\nFROBNICATE x\n')).parsed).toBe(false);
+    expect((await build('FROM xdf-absent-image:1\nRUN true\n')).parsed).toBe(true);
     const files = fs.readdirSync(CORPUS).sort();
     const jobs: { file: string; input: string; outputs: string[] }[] = [];
     for (const file of files) {
@@ -80,12 +82,12 @@ describe.skipIf(!ready)('the corpus through docker build', () => {
     let inputsParsed = 0;
     let outputsBuilt = 0;
     await pool(jobs, 4, async (job) => {
-      const input = await build(job.input, context);
+      const input = await build(job.input);
       if (!input.parsed) return; // e.g. heredocs or RUN --mount, which the classic builder rejects
       inputsParsed++;
       for (const output of job.outputs) {
         outputsBuilt++;
-        const r = await build(output, context);
+        const r = await build(output);
         if (!r.parsed) failures.push(`${job.file}: ${r.output.trim().split('\n').slice(-1)[0]}`);
       }
     });
