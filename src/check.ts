@@ -1,7 +1,7 @@
 // `xdf check`: what a run would change, as unified diffs, from what the plan read. Never writes.
 import path from 'node:path';
 import type { DiskEntry } from './disk.js';
-import type { DiskPlan } from './plan.js';
+import type { DiskPlan } from './plan-changes.js';
 
 export type Staleness = 'missing' | 'stale' | 'orphaned';
 export interface CheckFinding {

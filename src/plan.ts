@@ -1,27 +1,20 @@
-// A run in data-flow order: read the inputs (load.ts), compute every output in memory (emit,
-// matrix), then, for commands that write, read what is on disk there and decide what may change
-// (ownership.ts). Nothing here writes.
+// A run in data-flow order: read the inputs (load.ts), then compute every output in memory (emit,
+// matrix). What that would change on disk is plan-changes.ts's. Nothing here writes.
 import path from 'node:path';
-import { ARCHES, resolveArch } from './arches.js';
+import { resolveArch } from './arches.js';
 import { loadConfig } from './config.js';
-import { emitDockerfiles, outputPath, type DockerfileOutput } from './emit.js';
+import { emitDockerfiles, type DockerfileOutput } from './emit.js';
 import { loadHandlebars, loadYaml } from './engines.js';
 import { collectGarbage, LARGE_TEXT } from './memory.js';
 import { fail, shownWarnings, Warnings, XdfError, type Problem } from './errors.js';
 import { splitList, type CommonFlags, type Io } from './io.js';
 import { CONFIG_LIMIT, findConfig, loadTemplate, readInput } from './load.js';
-import { generatedFilesIn, OutputFolders, readEntry, type DiskEntry } from './disk.js';
-import { isInside, RealPaths } from './real-paths.js';
+import { readEntry } from './disk.js';
+import { RealPaths } from './real-paths.js';
 import { buildMatrix, sameTagWarnings } from './matrix.js';
-import { MATRIX_FILES, outputTemplates, renderMatrixFiles } from './matrix-formats.js';
-import { assertReadInside, checkPlaces } from './places.js';
-import {
-  bakeReferences,
-  decideChanges,
-  type Changes,
-  type PlannedFile,
-  type TemplateOutputs,
-} from './ownership.js';
+import { outputTemplates, renderMatrixFiles } from './matrix-formats.js';
+import { assertReadInside } from './places.js';
+import type { PlannedFile } from './ownership.js';
 import { isPlainSnippet, type TemplateSource } from './render.js';
 import type { Config, MatrixFormat } from './types.js';
 import { LOCK_FILE, lockedImages, parseLockFile, type LockView } from './lock-file.js';
@@ -49,18 +42,12 @@ export interface Plan {
   warnings: Problem[];
 }
 
-/** A plan for a command that writes or checks: what changes on disk. */
-export interface DiskPlan extends Plan {
-  changes: Changes;
-  folders: OutputFolders; // the output folders as this run listed them
-}
-
 /** What one run learns of the disk as it reads its inputs; nothing of it outlives the run. */
-interface RunReads {
+export interface RunReads {
   paths: RealPaths;
   inputs: Map<string, Buffer>; // the bytes of each template read
 }
-const newReads = (): RunReads => ({ paths: new RealPaths(), inputs: new Map() });
+export const newReads = (): RunReads => ({ paths: new RealPaths(), inputs: new Map() });
 
 export function runOptions(
   io: Io,
@@ -231,92 +218,6 @@ const dockerfileFile = (o: DockerfileOutput): PlannedFile => ({
   content: o.content,
   producer: { kind: 'dockerfile', template: o.template, arch: o.arch.name },
 });
-
-/** The run of `generate` and `check`: every output, and what it would change on disk. */
-export async function planChanges(
-  options: RunOptions,
-  extra: (dockerfiles: DockerfileOutput[]) => PlannedFile[] = () => [],
-): Promise<DiskPlan> {
-  const reads = newReads();
-  const plan = await planRun(options, reads);
-  const files = [...plan.files, ...extra(plan.dockerfiles)]; // files a command adds (emulators)
-  const show = (f: string) => path.relative(options.cwd, f) || '.';
-  const outDir = options.out ? path.resolve(options.cwd, options.out) : undefined;
-  checkPlaces(plan.groups, files, outDir, show, reads.paths);
-
-  const templates: TemplateOutputs[] = [];
-  const folders = new Set<string>();
-  const retired: { path: string; format: MatrixFormat }[] = [];
-  // The paths emit already rendered for this run's arches; outputPath only for the others.
-  const emitted = new Map(plan.dockerfiles.map((o) => [`${o.template}\0${o.arch.name}`, o.path]));
-  for (const group of plan.groups) {
-    for (const template of group.templates) {
-      const names = new Set<string>();
-      for (const arch of ARCHES) {
-        const known = emitted.get(`${template.file}\0${arch.name}`);
-        if (known !== undefined) {
-          names.add(known);
-          continue;
-        }
-        try {
-          names.add(outputPath(template.file, arch, group.config, outDir));
-        } catch {
-          /* a name this arch cannot render */
-        }
-      }
-      for (const name of names) folders.add(path.dirname(name));
-      templates.push({ template: template.file, names, complete: !options.arches });
-    }
-    if (group.complete) {
-      const configured = new Set(group.config.matrix?.formats ?? []);
-      for (const [format, specs] of Object.entries(MATRIX_FILES) as [
-        MatrixFormat,
-        { file: string }[],
-      ][]) {
-        if (!configured.has(format))
-          for (const spec of specs)
-            retired.push({ path: path.join(group.config.dir, spec.file), format });
-      }
-    }
-  }
-  // One listing per output folder answers what is at each output and which files to look into.
-  // Never look for files to delete outside the project (a symlinked folder).
-  const roots = plan.groups.map((g) => reads.paths.physical(outDir ?? g.config.dir));
-  const listed = new OutputFolders();
-  const searched = [...folders].filter((folder) =>
-    roots.some((root) => isInside(root, reads.paths.physical(folder))),
-  );
-  for (const folder of searched) listed.list(folder);
-  const entries = new Map<string, DiskEntry>();
-  for (const p of [...files.map((f) => f.path), ...retired.map((r) => r.path)])
-    entries.set(p, readEntry(p, listed));
-  for (const [p, entry] of [...entries]) {
-    if (entry.kind !== 'file' || path.basename(p) !== 'docker-bake.json') continue;
-    for (const ref of bakeReferences(p, entry.bytes))
-      if (!entries.has(ref)) entries.set(ref, readEntry(ref, listed));
-  }
-  const known = (file: string) => {
-    const entry = entries.get(file);
-    return entry?.kind === 'file' ? entry.bytes : reads.inputs.get(file);
-  };
-  const generated = new Map<string, string>();
-  for (const folder of searched)
-    for (const [file, owner] of generatedFilesIn(folder, listed.list(folder), known))
-      generated.set(file, owner);
-  const changes = decideChanges({
-    files,
-    entries,
-    generated,
-    templates,
-    retired,
-    force: !!options.force,
-    show,
-  });
-  for (const orphan of changes.remove)
-    if (!entries.has(orphan)) entries.set(orphan, readEntry(orphan, listed)); // for check's diff
-  plan.warnings = shownWarnings([...plan.warnings, ...changes.warnings], plan.configs);
-  return { ...plan, files, changes, folders: listed };
-}
 
 /** Templates with `{{`, output templates and config snippets beyond plain lookups need the engine.
  * */

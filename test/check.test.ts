@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkPlan } from '../src/check.js';
 import { OutputFolders, type DiskEntry } from '../src/disk.js';
-import type { DiskPlan } from '../src/plan.js';
+import type { DiskPlan } from '../src/plan-changes.js';
 
 const file = (text: string): DiskEntry => ({ kind: 'file', bytes: Buffer.from(text) });
 const out = (p: string, content: string) => ({

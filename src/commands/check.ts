@@ -7,7 +7,8 @@ import {
   type Io,
   printJson,
 } from '../io.js';
-import { planChanges, runOptions, strictWarnings } from '../plan.js';
+import { planChanges } from '../plan-changes.js';
+import { runOptions, strictWarnings } from '../plan.js';
 
 export async function check(io: Io, templates: string[], flags: CommonFlags): Promise<number> {
   const plan = await planChanges(runOptions(io, templates, flags));

@@ -9,7 +9,8 @@ import {
   type Io,
   printJson,
 } from '../io.js';
-import { planChanges, runOptions, strictWarnings, type PlannedFile } from '../plan.js';
+import { planChanges } from '../plan-changes.js';
+import { runOptions, strictWarnings, type PlannedFile } from '../plan.js';
 import { writeFiles } from '../write.js';
 
 export interface GenerateFlags extends CommonFlags {
