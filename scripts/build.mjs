@@ -46,9 +46,6 @@ await build({
   entryPoints: ['src/index.ts'],
   outfile: 'dist/xdf.cjs',
   plugins: [libsAsFiles],
-  // dist/xdf.cjs is one folder below templates/, as src/matrix-formats.ts is.
-  define: { 'import.meta.url': '__xdfUrl' },
-  banner: { js: "const __xdfUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
 
 const require = createRequire(import.meta.url);

@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import Handlebars from 'handlebars';
 
-// The helpers of src/matrix-formats.ts (outputHelpers): the compiled code calls them by name.
+// The helpers of src/output-helpers.ts (outputHelpers): the compiled code calls them by name.
 const HELPERS = new Set(['json', 'yaml', 'str', 'gl', 'sh', 'mk', 'mkfile', 'concat']);
 const BLOCK_HELPERS = new Set(['scalar']);
 
@@ -136,7 +136,7 @@ fs.writeFileSync(
 );
 fs.writeFileSync(
   'src/output-templates.generated.d.ts',
-  "import type { OutputHelpers } from './matrix-formats.js';\n" +
+  "import type { OutputHelpers } from './output-helpers.js';\n" +
     '/** Each built-in output template as a function of the template data and the helpers. */\n' +
     'type Render = (data: unknown, helpers: OutputHelpers) => string;\n' +
     'declare const templates: Record<string, Render>;\n' +

@@ -1,13 +1,12 @@
 // Serializes the matrix per format through output templates: the built-in ones of templates/,
 // compiled into plain functions at build time, or the user's own, rendered by Handlebars.
-import type Handlebars from 'handlebars';
 import BUILTIN from './output-templates.generated.js';
 import { handlebars, NO_PROTOTYPES, yaml } from './engines.js';
 import path from 'node:path';
 import { archByName } from './arches.js';
 import { fail, XdfError } from './errors.js';
+import { handlebarsHelpers, outputHelpers, type OutputHelpers } from './output-helpers.js';
 import { CONFIG_NAME } from './load.js';
-import { makeQuote, shellQuote } from './shell-quote.js';
 import type { Config, Matrix, MatrixFormat } from './types.js';
 
 /** One matrix file to write: an absolute path in the config's folder. */
@@ -89,74 +88,6 @@ export function renderMatrixFiles(
     }
   }
   return files;
-}
-
-/** The helpers that output templates quote with, as plain functions of their arguments. */
-export type OutputHelpers = ReturnType<typeof outputHelpers>;
-
-/** One helper per target language, so that no template splices raw values. */
-export function outputHelpers(config: Config) {
-  const yamlText = (value: unknown) =>
-    yaml().stringify(value, { lineWidth: 0, version: '1.1', blockQuote: false }).trimEnd();
-  return {
-    json: (value: unknown) => JSON.stringify(value, null, 2),
-    // YAML 1.1 quoting also quotes `yes`/`on`/`no`, which 1.1 readers (GitLab, PyYAML) would take
-    // for booleans.
-    yaml: (value: unknown) => yamlText(value),
-    str: (value: unknown) => JSON.stringify(String(value)), // a double-quoted YAML scalar
-    // GitLab expands `$VAR` inside variable values; `$$` is its literal dollar.
-    gl: (value: unknown) => JSON.stringify(String(value).replace(/\$/g, '$$$$')),
-    // The block's rendered body as one YAML scalar, quoted only when plain would not read back
-    // the same.
-    scalar: (body: string) => yamlText(body),
-    sh: (value: unknown) => shellQuote(String(value)),
-    mk: (value: unknown) => {
-      const text = String(value);
-      // make ends a recipe line at a line break, inside quotes or not.
-      if (text.includes('\n')) {
-        fail(
-          'XDF012',
-          `matrix value ${JSON.stringify(text)} has a line break, which a Makefile recipe ` +
-            `cannot carry`,
-          'remove the line break from matrix.image, matrix.tag or matrix.build_args, or drop ' +
-            'make from matrix.formats',
-          { file: config.file, ...config.locate('matrix') },
-        );
-      }
-      return makeQuote(text);
-    },
-    // A file name in a rule's targets or prerequisites: make has no quoting there.
-    mkfile: (value: unknown) => {
-      const text = String(value);
-      if (/[\s:#%;|*?[\]\\"'`=]/.test(text)) {
-        fail(
-          'XDF012',
-          `path ${JSON.stringify(text)} cannot be a make target or prerequisite`,
-          'rename the template, its folder or output.name without spaces and ' +
-            ': # % ; | * ? [ ] \\ quotes or =, or drop make from matrix.formats',
-          { file: config.file, ...config.locate('matrix') },
-        );
-      }
-      return text.replace(/\$/g, '$$$$');
-    },
-    concat: (...args: unknown[]) => args.join(''),
-  };
-}
-
-/** The helpers as Handlebars calls them: the arguments, then its options (a block's body). */
-function handlebarsHelpers(helpers: OutputHelpers): Handlebars.HelperDeclareSpec {
-  const { scalar, ...plain } = helpers;
-  return {
-    ...Object.fromEntries(
-      Object.entries(plain).map(([name, fn]) => [
-        name,
-        (...args: unknown[]) => (fn as (...a: unknown[]) => string)(...args.slice(0, -1)),
-      ]),
-    ),
-    scalar(this: unknown, options: Handlebars.HelperOptions) {
-      return scalar(String(options.fn(this)));
-    },
-  };
 }
 
 /** A user's output template; one with a mistake is a located template error, not a crash. */

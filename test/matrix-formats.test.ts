@@ -9,12 +9,12 @@ import { XdfError } from '../src/errors.js';
 import { buildMatrix, type MatrixOutput } from '../src/matrix.js';
 import {
   gitlabJobNames,
-  outputHelpers,
   outputTemplates,
   renderMatrixFiles,
   renderOwnTemplate,
   templateData,
 } from '../src/matrix-formats.js';
+import { outputHelpers } from '../src/output-helpers.js';
 import BUILTIN from '../src/output-templates.generated.js';
 import { readInput } from '../src/load.js';
 import type { Config, MatrixConfig, MatrixFormat } from '../src/types.js';
