@@ -132,13 +132,7 @@ function readRegularFile(file: string): Buffer | undefined {
     return undefined;
   }
   try {
-    const stat = fs.fstatSync(fd);
-    if (!stat.isFile()) return undefined;
-    const bytes = Buffer.allocUnsafe(stat.size);
-    let done = 0;
-    for (let n = -1; done < bytes.length && n !== 0; done += n)
-      n = fs.readSync(fd, bytes, done, bytes.length - done, done);
-    return done === bytes.length ? bytes : bytes.subarray(0, done);
+    return fs.fstatSync(fd).isFile() ? fs.readFileSync(fd) : undefined;
   } finally {
     fs.closeSync(fd);
   }
