@@ -4,15 +4,14 @@ import fs from 'node:fs';
 
 export async function run(): Promise<void> {
   const { main } = await import('./cli.js');
-  const devices = [isCharacterDevice(1), isCharacterDevice(2)];
-  const terminal = devices[0] && process.stdout.isTTY;
-  const stdout = writerTo(1, () => process.stdout);
-  const stderr = writerTo(2, () => process.stderr);
+  const [outDevice, errDevice] = [isCharacterDevice(1), isCharacterDevice(2)];
+  const stdout = outDevice ? streamWriter(() => process.stdout) : fdWriter(1);
+  const stderr = errDevice ? streamWriter(() => process.stderr) : fdWriter(2);
   process.exitCode = await main(process.argv.slice(2), {
     cwd: process.cwd(),
     env: process.env,
-    isTTY: terminal,
-    pipedOnly: !devices[0] && !devices[1],
+    isTTY: outDevice && process.stdout.isTTY,
+    pipedOnly: !outDevice && !errDevice,
     stdout: (s) => {
       if (s) stdout(s);
     },
@@ -31,13 +30,14 @@ function isCharacterDevice(fd: number): boolean {
   }
 }
 
+// A terminal, or any other device, keeps Node's stream (made on first write), which knows its ways.
+const streamWriter = (stream: () => NodeJS.WriteStream) => (s: string) => void stream().write(s);
+
 /**
- * Writes to a standard stream. A pipe or a file (what CI, pre-commit and make give) is written
- * synchronously through its descriptor: setting up Node's stream objects would be most of a short
- * run's own time. A terminal, or any other device, keeps Node's stream.
+ * A pipe or a file (what CI, pre-commit and make give) is written synchronously through its
+ * descriptor: setting up Node's stream objects would be most of a short run's own time.
  */
-function writerTo(fd: 1 | 2, stream: () => NodeJS.WriteStream): (s: string) => void {
-  if (isCharacterDevice(fd)) return (s) => void stream().write(s);
+function fdWriter(fd: 1 | 2): (s: string) => void {
   return (s) => {
     const bytes = Buffer.from(s);
     for (let done = 0; done < bytes.length;) {
