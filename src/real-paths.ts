@@ -101,9 +101,3 @@ export function realFolder(folder: string): string {
     return path.resolve(folder);
   }
 }
-
-/** The real path of one file, outside a run. */
-export const realPath = (file: string) => new RealPaths().real(file);
-
-/** The physical path of one file, outside a run. */
-export const physicalPath = (file: string) => new RealPaths().physical(file);

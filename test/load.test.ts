@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { firstInvalidUtf8, readInput } from '../src/load.js';
-import { isInside, physicalPath } from '../src/real-paths.js';
+import { isInside, RealPaths } from '../src/real-paths.js';
+
+const physicalPath = (file: string) => new RealPaths().physical(file);
 import { problemOf } from './helpers/problems.js';
 
 describe('firstInvalidUtf8', () => {
