@@ -2,10 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planChanges } from '../src/plan-changes.js';
-import { makeProject, xdf } from './helpers/project.js';
-
-const names = (dir: string, list: { path: string }[] | string[]) =>
-  list.map((f) => path.relative(dir, typeof f === 'string' ? f : f.path)).sort();
+import { makeProject, relativeNames, xdf } from './helpers/project.js';
 
 describe('planChanges', () => {
   it('sorts every output into write or unchanged, and finds what to delete, without writing', async () => {
@@ -22,13 +19,13 @@ describe('planChanges', () => {
     fs.appendFileSync(path.join(dir, 'Dockerfile.tpl'), 'RUN true\n');
     const before = fs.readdirSync(dir).sort();
     const { changes } = await planChanges({ cwd: dir, templates: [] });
-    expect(names(dir, changes.write)).toEqual([
+    expect(relativeNames(dir, changes.write)).toEqual([
       'Dockerfile.amd64',
       'Dockerfile.arm64v8',
       'xdf-matrix.json',
     ]);
-    expect(names(dir, changes.unchanged)).toEqual([]);
-    expect(names(dir, changes.remove)).toEqual(['Dockerfile.s390x', 'xdf.mk']);
+    expect(relativeNames(dir, changes.unchanged)).toEqual([]);
+    expect(relativeNames(dir, changes.remove)).toEqual(['Dockerfile.s390x', 'xdf.mk']);
     expect(fs.readdirSync(dir).sort()).toEqual(before);
   });
   it('with --arch: only those arches, no matrix files, nothing to delete', async () => {
@@ -40,7 +37,7 @@ describe('planChanges', () => {
     await xdf(dir, 'generate');
     fs.writeFileSync(path.join(dir, 'xdf.yaml'), 'arches: [amd64]\n');
     const { files, changes } = await planChanges({ cwd: dir, templates: [], arches: ['arm64v8'] });
-    expect(names(dir, files)).toEqual(['Dockerfile.arm64v8']);
+    expect(relativeNames(dir, files)).toEqual(['Dockerfile.arm64v8']);
     expect(changes.remove).toEqual([]);
   });
 });

@@ -1,11 +1,7 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planRun } from '../src/plan.js';
-import { makeProject } from './helpers/project.js';
-
-const names = (dir: string, list: { path: string }[] | string[]) =>
-  list.map((f) => path.relative(dir, typeof f === 'string' ? f : f.path)).sort();
+import { makeProject, relativeNames } from './helpers/project.js';
 
 describe('planRun', () => {
   it('computes every output in memory and reads no output folder', async () => {
@@ -14,7 +10,7 @@ describe('planRun', () => {
       'xdf.yaml': 'arches: [amd64, arm64v8]\nmatrix: { formats: [json], image: myorg/app }\n',
     });
     const plan = await planRun({ cwd: dir, templates: [] });
-    expect(names(dir, plan.files)).toEqual([
+    expect(relativeNames(dir, plan.files)).toEqual([
       'Dockerfile.amd64',
       'Dockerfile.arm64v8',
       'xdf-matrix.json',

@@ -48,3 +48,7 @@ export function listFiles(dir: string, base = dir): string[] {
     })
     .sort();
 }
+
+/** The paths of planned files (or plain paths), relative to dir and sorted. */
+export const relativeNames = (dir: string, list: { path: string }[] | string[]) =>
+  list.map((f) => path.relative(dir, typeof f === 'string' ? f : f.path)).sort();
