@@ -94,7 +94,7 @@ function readCache(file) {
  */
 function saveCodeCache(code) {
   if (code === 2) return;
-  // A run that changed V8's flags (src/memory.ts, for a large input) would write caches that
+  // A run that changed V8's flags (src/core/memory.ts, for a large input) would write caches that
   // every later run rejects and writes again.
   if (globalThis[Symbol.for('xdf.v8-flags-changed')]) return;
   for (const { script, cache, stem } of toWrite) {

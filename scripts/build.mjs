@@ -8,7 +8,7 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { patchPackages } from './patch-packages.mjs';
 
-// Loaded on first need (see src/engines.ts); commander and ajv's runtime stay in xdf.cjs.
+// Loaded on first need (see src/core/libs.ts); commander and ajv's runtime stay in xdf.cjs.
 const LIBS = ['handlebars', 'yaml', 'dockerfile-ast', 'diff', 'undici'];
 const common = {
   bundle: true,
@@ -43,7 +43,7 @@ await import('./gen-output-templates.mjs');
 
 await build({
   ...common,
-  entryPoints: ['src/index.ts'],
+  entryPoints: ['src/cli/index.ts'],
   outfile: 'dist/xdf.cjs',
   plugins: [libsAsFiles],
 });

@@ -3,10 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DockerfileParser } from 'dockerfile-ast';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ARCH_NAMES } from '../src/arches.js';
-import { emitDockerfiles } from '../src/emit.js';
-import { XdfError } from '../src/errors.js';
-import type { Strategy } from '../src/types.js';
+import { ARCH_NAMES } from '../src/arches/table.js';
+import { emitDockerfiles } from '../src/emit/dockerfiles.js';
+import { XdfError } from '../src/core/errors.js';
+import type { Strategy } from '../src/config/types.js';
 import { testConfig } from './helpers/config.js';
 
 const CORPUS = path.resolve(__dirname, '../../shared/corpus/public');

@@ -1,10 +1,10 @@
 // Property-based: random Dockerfile-like text and templates never crash xdf, and output is deterministic.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ARCH_NAMES } from '../src/arches.js';
-import { emitDockerfiles } from '../src/emit.js';
-import { XdfError } from '../src/errors.js';
-import type { Strategy } from '../src/types.js';
+import { ARCH_NAMES } from '../src/arches/table.js';
+import { emitDockerfiles } from '../src/emit/dockerfiles.js';
+import { XdfError } from '../src/core/errors.js';
+import type { Strategy } from '../src/config/types.js';
 import { testConfig } from './helpers/config.js';
 
 const RUNS = Number(process.env.XDF_PROPERTY_RUNS ?? (process.env.CI ? 10_000 : 1_000));

@@ -163,7 +163,7 @@ describe('README before/after', () => {
 
 describe('README configuration example', () => {
   it('is a valid xdf.yaml', async () => {
-    const { loadConfig } = await import('../src/config.js');
+    const { loadConfig } = await import('../src/config/load.js');
     const os = await import('node:os');
     const example = blocks(section('Configuration'), 'yaml')[0];
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-readme-'));
@@ -216,19 +216,19 @@ describe('README pinning base images', () => {
 
 describe('README error table', () => {
   it('is the table of codes the source raises from, row for row', async () => {
-    const { CODES } = await import('../src/codes.js');
+    const { CODES } = await import('../src/core/codes.js');
     const readme = fs.readFileSync(path.resolve(__dirname, '../README.md'), 'utf8');
     const rows = [...readme.matchAll(/^\| (XDFW?\d{3}) \| (.*) \|$/gm)].map((m) => [m[1], m[2]]);
     expect(rows).toEqual(Object.entries(CODES));
   });
 
   it('every code the source names is in the table', async () => {
-    const { CODES } = await import('../src/codes.js');
+    const { CODES } = await import('../src/core/codes.js');
     const src = path.resolve(__dirname, '../src');
     const files = fs
       .readdirSync(src, { recursive: true })
       .map(String)
-      .filter((f) => f.endsWith('.ts') && f !== 'codes.ts');
+      .filter((f) => f.endsWith('.ts') && f !== 'core/codes.ts');
     const used = new Set(
       files.flatMap((f) => fs.readFileSync(path.join(src, f), 'utf8').match(/XDFW?\d{3}/g) ?? []),
     );

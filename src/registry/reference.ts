@@ -1,5 +1,5 @@
 // Image references as a registry sees them: the host to ask, the repository, the tag or digest.
-import { parseImageRef } from '../image-ref.js';
+import { parseImageRef } from '../reference/reference.js';
 
 export interface RemoteRef {
   domain: string; // as docker names it: `docker.io`, `127.0.0.1:5000`

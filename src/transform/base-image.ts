@@ -1,9 +1,9 @@
 // One base image reference in its per-arch form: the image's rule (strategy, pins, exclude), the
 // note a pin's reason adds to the header, and the digest xdf.lock holds for it.
-import type { Place } from '../errors.js';
-import { parseImageRef } from '../image-ref.js';
-import { findRule, mapImage, type MapResult } from '../strategies.js';
-import type { ImageRule } from '../types.js';
+import type { Place } from '../core/errors.js';
+import { parseImageRef } from '../reference/reference.js';
+import { findRule, mapImage, type MapResult } from './strategies.js';
+import type { ImageRule } from '../config/types.js';
 import type { TransformRequest, TransformResult } from './index.js';
 
 /** Maps a reference as written; `flag` for an image in a `--from` flag rather than a FROM. */

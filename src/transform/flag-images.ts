@@ -1,6 +1,6 @@
 // Images in `COPY --from=` and `RUN --mount=…,from=` (not stages) are mapped like a FROM.
-import { replaceSpan } from '../edits.js';
-import { hasVariable, parseImageRef } from '../image-ref.js';
+import { replaceSpan } from '../dockerfile/edits.js';
+import { hasVariable, parseImageRef } from '../reference/reference.js';
 import type { Mapper } from './base-image.js';
 import { placeOf, type TransformRequest, type TransformResult } from './index.js';
 

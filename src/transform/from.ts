@@ -1,9 +1,9 @@
 // FROM images in their per-arch form: the image itself, or the ARG default behind `FROM $VAR`.
-import { replaceSpan } from '../edits.js';
-import { fail, type Place } from '../errors.js';
-import { hasVariable, parseImageRef } from '../image-ref.js';
-import { isBuildPlatform, isTargetPlatform, wholeVariable } from '../parse.js';
-import type { MapResult } from '../strategies.js';
+import { replaceSpan } from '../dockerfile/edits.js';
+import { fail, type Place } from '../core/errors.js';
+import { hasVariable, parseImageRef } from '../reference/reference.js';
+import { isBuildPlatform, isTargetPlatform, wholeVariable } from '../dockerfile/parse.js';
+import type { MapResult } from './strategies.js';
 import type { Mapper } from './base-image.js';
 import { placeOf, type TransformRequest, type TransformResult } from './index.js';
 

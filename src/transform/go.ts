@@ -1,11 +1,11 @@
 // XDFW001: a Go toolchain in an emulated stage with no pin for its arch (golang/go#24656 and
 // later).
-import { isEmulated, type Arch } from '../arches.js';
-import type { Problem } from '../errors.js';
-import { parseImageRef } from '../image-ref.js';
-import { wholeVariable, type ParsedDockerfile, type Stage } from '../parse.js';
-import { findRule } from '../strategies.js';
-import type { Config } from '../types.js';
+import { isEmulated, type Arch } from '../arches/table.js';
+import type { Problem } from '../core/errors.js';
+import { parseImageRef } from '../reference/reference.js';
+import { wholeVariable, type ParsedDockerfile, type Stage } from '../dockerfile/parse.js';
+import { findRule } from './strategies.js';
+import type { Config } from '../config/types.js';
 import type { TransformRequest } from './index.js';
 
 export function warnGoUnderQemu(

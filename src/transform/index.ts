@@ -1,11 +1,11 @@
 // Step 4: the per-arch edits of a parsed Dockerfile, one converter per feature (as BuildKit's
 // frontend has one per instruction feature): FROM images, images in flags, the emulator, Go.
-import type { Arch } from '../arches.js';
-import type { Edit } from '../edits.js';
-import type { Place, Problem } from '../errors.js';
-import type { LockView } from '../lock-file.js';
-import type { ParsedDockerfile } from '../parse.js';
-import type { Config } from '../types.js';
+import type { Arch } from '../arches/table.js';
+import type { Edit } from '../dockerfile/edits.js';
+import type { Place, Problem } from '../core/errors.js';
+import type { LockView } from '../lock/file.js';
+import type { ParsedDockerfile } from '../dockerfile/parse.js';
+import type { Config } from '../config/types.js';
 import { imageMapper } from './base-image.js';
 import { rewriteFlagImages } from './flag-images.js';
 import { rewriteFroms } from './from.js';

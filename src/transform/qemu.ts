@@ -1,12 +1,17 @@
 // §6: the emulator in each emulated stage that runs something: a COPY after its FROM, or a mount
 // on each RUN (BuildKit), unless the stage already has it.
-import { isEmulated, resolveArch, type Arch } from '../arches.js';
-import type { Edit } from '../edits.js';
-import { fail, type Problem } from '../errors.js';
-import { hasVariable } from '../image-ref.js';
-import { isBuildPlatform, isTargetPlatform, type ParsedDockerfile, type Stage } from '../parse.js';
-import { renderSnippet } from '../render.js';
-import type { Config } from '../types.js';
+import { isEmulated, resolveArch, type Arch } from '../arches/table.js';
+import type { Edit } from '../dockerfile/edits.js';
+import { fail, type Problem } from '../core/errors.js';
+import { hasVariable } from '../reference/reference.js';
+import {
+  isBuildPlatform,
+  isTargetPlatform,
+  type ParsedDockerfile,
+  type Stage,
+} from '../dockerfile/parse.js';
+import { renderSnippet } from '../template/render.js';
+import type { Config } from '../config/types.js';
 import type { TransformRequest } from './index.js';
 
 /**

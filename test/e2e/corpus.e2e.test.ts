@@ -5,10 +5,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { ARCH_NAMES } from '../../src/arches.js';
-import { emitDockerfiles } from '../../src/emit.js';
-import { XdfError } from '../../src/errors.js';
-import type { Strategy } from '../../src/types.js';
+import { ARCH_NAMES } from '../../src/arches/table.js';
+import { emitDockerfiles } from '../../src/emit/dockerfiles.js';
+import { XdfError } from '../../src/core/errors.js';
+import type { Strategy } from '../../src/config/types.js';
 import { testConfig } from '../helpers/config.js';
 
 const CORPUS = path.resolve(__dirname, '../../../shared/corpus/public');

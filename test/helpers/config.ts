@@ -1,6 +1,6 @@
 // A complete default Config for unit tests, with overrides.
 import fs from 'node:fs';
-import type { Config, MatrixConfig } from '../../src/types.js';
+import type { Config, MatrixConfig } from '../../src/config/types.js';
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return {

@@ -1,5 +1,5 @@
 // What a step threw, for tests of its errors: the typed problems, or a failure when it did not throw.
-import { XdfError, type Problem } from '../../src/errors.js';
+import { XdfError, type Problem } from '../../src/core/errors.js';
 
 export function problemsOf(fn: () => unknown): Problem[] {
   try {

@@ -1,0 +1,57 @@
+// `xdf check`: what a run would change, as unified diffs, from what the plan read. Never writes.
+import path from 'node:path';
+import type { DiskEntry } from '../../fs/disk.js';
+import type { DiskPlan } from '../../plan/changes.js';
+
+export type Staleness = 'missing' | 'stale' | 'orphaned';
+export interface CheckFinding {
+  path: string;
+  status: Staleness;
+  diff: string;
+}
+
+export async function checkPlan(plan: DiskPlan, cwd: string): Promise<CheckFinding[]> {
+  const { write, remove, entries } = plan.changes;
+  if (write.length === 0 && remove.length === 0) return [];
+  // the diff library only when there is a diff
+  const { unifiedDiff } = await import('../../core/unified-diff.js');
+  const show = (p: string) => path.relative(cwd, p) || p;
+  const findings: CheckFinding[] = [];
+  const textOf = (entry: DiskEntry | undefined) =>
+    entry?.kind === 'file' ? entry.bytes.toString('utf8') : '';
+  for (const file of write) {
+    const entry = entries.get(file.path) ?? { kind: 'missing' as const };
+    const name = show(file.path);
+    const status = entry.kind === 'missing' ? 'missing' : 'stale';
+    const onDisk =
+      entry.kind === 'file'
+        ? 'on disk'
+        : entry.kind === 'missing'
+          ? 'missing'
+          : `on disk: a ${entry.kind}`;
+    findings.push({
+      path: file.path,
+      status,
+      diff: unifiedDiff(
+        textOf(entry),
+        String(file.content),
+        `${name} (${onDisk})`,
+        `${name} (expected)`,
+      ),
+    });
+  }
+  for (const orphan of remove) {
+    const name = show(orphan);
+    findings.push({
+      path: orphan,
+      status: 'orphaned',
+      diff: unifiedDiff(
+        textOf(entries.get(orphan)),
+        '',
+        `${name} (on disk)`,
+        `${name} (orphaned: no longer generated)`,
+      ),
+    });
+  }
+  return findings;
+}

@@ -1,0 +1,341 @@
+// Step 1: parse, validate and normalize xdf.yaml's text (load.ts reads it); every problem reported
+// with its line.
+import path from 'node:path';
+import { ARCH_NAMES, resolveArch } from '../arches/table.js';
+import { XdfError, type Problem, type Warnings } from '../core/errors.js';
+import { isValidDigest, isValidTag, referenceProblem } from '../reference/reference.js';
+import { schemaProblems } from './schema.js';
+import { readYaml, type Locate } from '../core/yaml.js';
+import type { Arch } from '../arches/table.js';
+import type {
+  Config,
+  ConfigOverrides,
+  Engine,
+  ImageRule,
+  MatrixConfig,
+  MatrixFormat,
+  Pin,
+  QemuMode,
+  Strategy,
+} from './types.js';
+
+const DEFAULT_ARCHES = ['amd64', 'arm32v7', 'arm64v8'];
+const IMAGE_KEYS = new Set(['strategy', 'rewrite', 'exclude']);
+
+export interface LoadOptions {
+  source?: { file: string; text: string }; // xdf.yaml as load.ts read it; none: the defaults
+  templateDir: string;
+  overrides?: ConfigOverrides;
+  warnings?: Warnings;
+}
+
+export function loadConfig(options: LoadOptions): Config {
+  const file = options.source?.file;
+  const { data, locate } = options.source
+    ? readYaml(options.source.file, options.source.text)
+    : { data: {}, locate: (() => undefined) as Locate };
+  const problems = file ? schemaProblems(data, file, locate) : [];
+  const dir = file ? path.dirname(file) : options.templateDir;
+  const context = {
+    file,
+    dir,
+    locate,
+    overrides: options.overrides ?? {},
+    warnings: options.warnings,
+  };
+  if (problems.length) {
+    // Every problem in one pass: the rules after the schema, on data that may not fit it.
+    try {
+      normalize(data as RawConfig, context);
+    } catch (e) {
+      if (e instanceof XdfError) problems.push(...e.problems);
+    }
+    throw new XdfError(
+      problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0)),
+    );
+  }
+  return normalize(data as RawConfig, context);
+}
+
+interface RawConfig {
+  templates?: string[];
+  arches?: string[];
+  host?: string;
+  strategy?: Strategy;
+  images?: Record<string, Record<string, unknown>>;
+  qemu?: { mode?: QemuMode; dest?: string };
+  pins?: Record<string, Record<string, string>>;
+  vars?: Record<string, unknown>;
+  output?: { name?: string; header?: boolean };
+  limits?: { input_bytes?: number };
+  matrix?: {
+    formats?: MatrixFormat[];
+    image?: string;
+    tag?: string;
+    list_tag?: string;
+    runner?: string;
+    engine?: Engine;
+    build_args?: Record<string, string>;
+    templates?: Partial<Record<MatrixFormat, string>>;
+  };
+  native?: Record<string, { runner?: string }>;
+  warnings?: { ignore?: string[] };
+  registries?: Record<string, { insecure?: boolean }>;
+  lock?: { host?: boolean };
+}
+
+interface NormalizeContext {
+  file?: string;
+  dir: string;
+  locate: Locate;
+  overrides: ConfigOverrides;
+  warnings?: Warnings;
+}
+
+function normalize(raw: RawConfig, ctx: NormalizeContext): Config {
+  const located = new Map<string, ReturnType<Locate>>();
+  const problems: Problem[] = [];
+  const at = (dotPath: string, which: 'key' | 'value' = 'value') => ({
+    file: ctx.file,
+    ...(ctx.file ? ctx.locate(dotPath, which) : undefined),
+  });
+  // An arch name written as a map key (images.x.<arch>, pins.x.<arch>, native.<arch>) is located at
+  // the key.
+  const arch = (name: string, dotPath: string, fromCli = false, isKey = false): string => {
+    const resolved = resolveArch(String(name));
+    if (!resolved) {
+      problems.push({
+        code: 'XDF001',
+        message: `unknown architecture "${name}"${fromCli ? '' : ` at ${dotPath}`}`,
+        hint:
+          `use one of ${ARCH_NAMES.join(', ')} (or another scheme's name: aarch64, ` +
+          `linux/arm/v7, armhf; see xdf arches)`,
+        ...(fromCli ? {} : at(dotPath, isKey ? 'key' : 'value')),
+      });
+      return String(name);
+    }
+    if (resolved.ambiguous) {
+      ctx.warnings?.add({
+        code: 'XDFW003',
+        message: `"${name}" is ambiguous: read as ${resolved.arch.name} (Debian's meaning)`,
+        hint: `write ${resolved.arch.name} to say so`,
+        ...(fromCli ? {} : at(dotPath, isKey ? 'key' : 'value')),
+      });
+    }
+    return resolved.arch.name;
+  };
+  const archKeyed = <T>(
+    obj: Record<string, T> | undefined,
+    base: string,
+    skip: Set<string> = new Set(),
+  ) => {
+    const out: Record<string, T> = {};
+    for (const [k, v] of Object.entries(obj ?? {}))
+      out[skip.has(k) ? k : arch(k, `${base}.${k}`, false, true)] = v;
+    return out;
+  };
+
+  const arches = ctx.overrides.arches
+    ? ctx.overrides.arches.map((a) => arch(a, 'arches', true))
+    : (raw.arches ?? DEFAULT_ARCHES).map((a, i) => arch(a, `arches.${i}`));
+  const host = ctx.overrides.host
+    ? arch(ctx.overrides.host, 'host', true)
+    : arch(raw.host ?? 'amd64', 'host');
+
+  const images: ImageRule[] = Object.entries(raw.images ?? {}).map(([key, value]) => {
+    const pins: Record<string, Pin> = {};
+    for (const [k, v] of Object.entries(value))
+      if (!IMAGE_KEYS.has(k))
+        pins[arch(k, `images.${key}.${k}`, false, true)] = oneLineReason(v as Pin);
+    checkImageRule(key, value, problems, at);
+    const rule: ImageRule = {
+      key,
+      strategy: value.strategy as Strategy | undefined,
+      rewrite: value.rewrite as string | undefined,
+      exclude: ((value.exclude as string[]) ?? []).map((a, i) =>
+        arch(a, `images.${key}.exclude.${i}`),
+      ),
+      pins,
+    };
+    if (rule.strategy === 'pattern' && !rule.rewrite)
+      problems.push({
+        code: 'XDF011',
+        message: `images.${key}: the pattern strategy needs a rewrite`,
+        hint:
+          'add rewrite: "myorg/base:{{tag}}-{{arch}}" (variables: registry, name, tag, ' +
+          'digest, arch.*)',
+        ...at(`images.${key}`),
+      });
+    return rule;
+  });
+  if (raw.strategy === 'pattern' && !images.some((r) => r.rewrite)) {
+    problems.push({
+      code: 'XDF011',
+      message: 'strategy: pattern needs a rewrite per image',
+      hint: 'set strategy: pattern with a rewrite: on each image under images:',
+      ...at('strategy'),
+    });
+  }
+
+  for (const [name, values] of Object.entries(raw.pins ?? {})) {
+    for (const [k, v] of Object.entries(values ?? {})) {
+      if (typeof v === 'string' && /[\r\n]/.test(v))
+        problems.push(lineBreak(`pins.${name}.${k}`, at(`pins.${name}.${k}`)));
+    }
+  }
+  const dest = raw.qemu?.dest;
+  if (dest !== undefined && /[\s\p{Cc}]/u.test(dest)) {
+    problems.push({
+      code: 'XDF013',
+      message: `qemu.dest: ${JSON.stringify(dest)} contains a space or a line break`,
+      hint:
+        'qemu.dest is an absolute path without spaces: /usr/bin/ or ' +
+        '/usr/libexec/qemu-binfmt/{{arch.qemu}}-binfmt-P',
+      ...at('qemu.dest'),
+    });
+  }
+
+  let matrix: MatrixConfig | undefined;
+  if (raw.matrix?.formats?.length) {
+    if (!raw.matrix.image)
+      problems.push({
+        code: 'XDF011',
+        message: 'matrix.image is required when matrix.formats is set',
+        hint: 'add image: myorg/app under matrix:',
+        ...at('matrix'),
+      });
+    matrix = {
+      formats: raw.matrix.formats,
+      image: raw.matrix.image ?? '',
+      tag: raw.matrix.tag ?? '{{arch}}',
+      list_tag: raw.matrix.list_tag ?? 'latest',
+      runner: raw.matrix.runner ?? 'ubuntu-latest',
+      engine: raw.matrix.engine ?? 'docker',
+      build_args: raw.matrix.build_args ?? {},
+      templates: Object.fromEntries(
+        Object.entries(raw.matrix.templates ?? {}).map(([k, v]) => [k, path.resolve(ctx.dir, v)]),
+      ),
+    };
+  }
+
+  const config: Config = {
+    file: ctx.file,
+    dir: ctx.dir,
+    templates: (raw.templates ?? []).map((t) => path.resolve(ctx.dir, t)),
+    arches: [...new Set(arches)],
+    host,
+    strategy: raw.strategy ?? 'namespace',
+    images,
+    qemu: { mode: raw.qemu?.mode ?? 'copy', dest: raw.qemu?.dest ?? '/usr/bin/' },
+    pins: Object.fromEntries(
+      Object.entries(raw.pins ?? {}).map(([name, values]) => [
+        name,
+        archKeyed(values, `pins.${name}`, new Set(['default'])),
+      ]),
+    ),
+    vars: raw.vars ?? {},
+    output: { name: raw.output?.name ?? 'Dockerfile.{{arch}}', header: raw.output?.header ?? true },
+    limits: { input_bytes: raw.limits?.input_bytes ?? 5 * 1024 * 1024 },
+    matrix,
+    native: archKeyed(raw.native, 'native'),
+    registries: Object.fromEntries(
+      Object.entries(raw.registries ?? {}).map(([host, r]) => [
+        host,
+        { insecure: r.insecure ?? false },
+      ]),
+    ),
+    lock: { host: raw.lock?.host ?? false },
+    warnings: { ignore: raw.warnings?.ignore ?? [] },
+    // Memoized: a template's every arch asks for the same keys (output.name, qemu.dest).
+    locate: (dotPath, at = 'key') => {
+      if (!ctx.file) return undefined;
+      const key = `${at}:${dotPath}`;
+      if (!located.has(key)) located.set(key, ctx.locate(dotPath, at));
+      return located.get(key);
+    },
+  };
+  if (problems.length) throw new XdfError(problems);
+  return config;
+}
+
+type At = (
+  dotPath: string,
+  which?: 'key' | 'value',
+) => { file?: string; line?: number; column?: number };
+
+const lineBreak = (key: string, where: ReturnType<At>): Problem => ({
+  code: 'XDF013',
+  message: `${key}: a line break here would reach the Dockerfile as a new instruction`,
+  hint: 'write the value on one line',
+  ...where,
+});
+
+/** DESIGN.md §11: every value of an image rule that reaches a Dockerfile, against docker's grammar.
+ * */
+function checkImageRule(
+  key: string,
+  raw: Record<string, unknown>,
+  problems: Problem[],
+  at: At,
+): void {
+  // Globs may stand anywhere, a port included (127.0.0.1:*/team/app): check the literal rest.
+  const slash = key.indexOf('/');
+  const first = slash === -1 ? '' : key.slice(0, slash);
+  const registry = /[.:*?]|^localhost$/.test(first) ? first : '';
+  const name = registry ? key.slice(slash + 1) : key;
+  const keyProblem = /[:@]/.test(name)
+    ? 'a key names a repository, without tag or digest'
+    : referenceProblem(
+        `${registry ? `${registry.replace(/[*?]/g, '0')}/` : ''}${name.replace(/[*?]/g, 'x')}`,
+      );
+  if (keyProblem) {
+    problems.push({
+      code: 'XDF013',
+      message: `images.${key}: not an image name: ${keyProblem}`,
+      hint:
+        'key images: by repository (python, myorg/app, registry.example.com:5000/base) or a ' +
+        'glob (myorg/*)',
+      ...at(`images.${key}`, 'key'),
+    });
+  }
+  for (const [archKey, pin] of Object.entries(raw)) {
+    if (['strategy', 'rewrite', 'exclude'].includes(archKey) || !pin || typeof pin !== 'object')
+      continue;
+    const p = pin as Pin;
+    const base = `images.${key}.${archKey}`;
+    if (typeof p.tag === 'string' && !isValidTag(p.tag)) {
+      problems.push({
+        code: 'XDF013',
+        message: `${base}.tag: ${JSON.stringify(p.tag)} is not a docker tag`,
+        hint:
+          'a tag is letters, digits, _ . - (at most 128, not starting with . or -): ' +
+          '"1.10-alpine3.7"',
+        ...at(`${base}.tag`),
+      });
+    }
+    if (typeof p.digest === 'string' && !isValidDigest(p.digest)) {
+      problems.push({
+        code: 'XDF013',
+        message: `${base}.digest: ${JSON.stringify(p.digest)} is not a digest`,
+        hint: 'write the digest as sha256:<64 hex digits>',
+        ...at(`${base}.digest`),
+      });
+    }
+    if (typeof p.reason === 'string' && /[\r\n]/.test(p.reason.trimEnd()))
+      problems.push(lineBreak(`${base}.reason`, at(`${base}.reason`)));
+  }
+}
+
+// A folded YAML scalar (`reason: >`) ends with a line break that is no part of the reason.
+const oneLineReason = (pin: Pin): Pin =>
+  typeof pin.reason === 'string' ? { ...pin, reason: pin.reason.trimEnd() } : pin;
+
+/** Pins resolved for one arch: its own value, else the default. */
+export function pinsFor(config: Config, arch: Arch): Record<string, string> {
+  const pins: Record<string, string> = {};
+  for (const [name, values] of Object.entries(config.pins)) {
+    const value = values[arch.name] ?? values.default;
+    if (value !== undefined) pins[name] = value;
+  }
+  return pins;
+}

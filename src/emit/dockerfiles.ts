@@ -1,0 +1,160 @@
+// Step 5: one template's final Dockerfile per arch, from text to text (no file system here).
+import path from 'node:path';
+import { archByName, isEmulated, type Arch } from '../arches/table.js';
+import { applyEdits } from '../dockerfile/edits.js';
+import { fail, type Place, type Problem } from '../core/errors.js';
+import { dockerfileHeader } from './header.js';
+import { resolveIn } from '../fs/real-paths.js';
+import { parseDockerfile, type ParsedDockerfile } from '../dockerfile/parse.js';
+import { renderSnippet, renderTemplate, type TemplateSource } from '../template/render.js';
+import { transformDockerfile } from '../transform/index.js';
+import { pinsFor } from '../config/load.js';
+import type { Config } from '../config/types.js';
+import type { LockView } from '../lock/file.js';
+
+export interface EmitOptions {
+  noTemplate?: boolean; // the input is a plain Dockerfile: no Handlebars
+  outDir?: string; // absolute: outputs go there instead of beside the template
+  requested?: Set<string>; // arches named by --arch, to warn when one is excluded
+  lock?: LockView; // xdf.lock's digests for the mapped images
+  parsed?: (text: string) => void; // told of each text parsed (the run may reclaim memory then)
+}
+
+export interface DockerfileOutput {
+  template: string; // absolute
+  arch: Arch;
+  path: string; // absolute
+  rendered: string; // the template rendered for the arch, before xdf's edits
+  content: string; // the final Dockerfile
+  emulated: boolean;
+}
+
+export interface EmitResult {
+  outputs: DockerfileOutput[];
+  warnings: Problem[];
+}
+
+export function emitDockerfiles(
+  template: TemplateSource,
+  config: Config,
+  options: EmitOptions = {},
+): EmitResult {
+  const host = archByName(config.host);
+  const warnings: Problem[] = [];
+  const outputs: DockerfileOutput[] = [];
+  // most arches render the same text: parse it once
+  const parsedByText = new Map<string, ParsedDockerfile>();
+  const mappedLines = lineCountKeptUpTo(options.noTemplate ? '' : template.text);
+
+  for (const name of config.arches) {
+    const arch = archByName(name);
+    const emulated = isEmulated(arch, host, config.native);
+    const rendered = options.noTemplate
+      ? template.text
+      : renderTemplate(template, {
+          arch,
+          host,
+          emulated,
+          native: !!config.native[arch.name],
+          pins: pinsFor(config, arch),
+          vars: config.vars,
+        });
+    let parsed = parsedByText.get(rendered);
+    if (!parsed) {
+      parsedByText.set(rendered, (parsed = parseDockerfile(rendered)));
+      options.parsed?.(rendered);
+    }
+    if (parsed.stages.length === 0) {
+      const empty = rendered.trim() === '';
+      fail(
+        'XDF031',
+        empty
+          ? `the Dockerfile for ${arch.name} is empty`
+          : `the Dockerfile for ${arch.name} has no FROM`,
+        'a Dockerfile starts its first stage with FROM <image>; check the template (and its ' +
+          '{{#if}} blocks)',
+        { file: template.file, ...(empty ? {} : { line: 1, column: 1 }) },
+      );
+    }
+    const place = (line: number, column: number): Place =>
+      line <= mappedLines
+        ? { file: template.file, line, column }
+        : { file: template.file, rendered: `line ${line} of the rendered output for ${arch.name}` };
+    const result = transformDockerfile({ parsed, arch, host, config, place, lock: options.lock });
+    for (const warning of result.warnings) warnings.push(warning); // may be one per stage
+    if (result.excludedBy) {
+      if (options.requested?.has(arch.name)) {
+        warnings.push({
+          code: 'XDFW007',
+          message:
+            `${arch.name} is excluded by images.${result.excludedBy}.exclude: no ` +
+            `Dockerfile for it`,
+          hint: `drop ${arch.name} from --arch, or from the exclude list in xdf.yaml`,
+          file: config.file,
+        });
+      }
+      continue;
+    }
+    const file = outputPath(template.file, arch, config, options.outDir);
+    const edits = result.edits;
+    if (config.output.header)
+      edits.push(headerEdit(parsed, headerLines(template.file, file, arch, result.notes)));
+    outputs.push({
+      template: template.file,
+      arch,
+      path: file,
+      rendered,
+      content: applyEdits(rendered, edits),
+      emulated,
+    });
+  }
+  return { outputs, warnings };
+}
+
+export function outputPath(
+  templateFile: string,
+  arch: Arch,
+  config: Config,
+  outDir?: string,
+): string {
+  const base = path.basename(templateFile).replace(/\.[^.]*$/, '');
+  let names = outputNames.get(config);
+  if (!names) outputNames.set(config, (names = new Map()));
+  const key = `${arch.name}/${base}`;
+  let name = names.get(key);
+  if (name === undefined) {
+    const at = { key: 'output.name', file: config.file, ...config.locate('output.name') };
+    names.set(key, (name = renderSnippet(config.output.name, { arch, template: base }, at)));
+  }
+  return resolveIn(outDir ?? path.dirname(templateFile), name);
+}
+// output.name depends only on the arch and the template's name: rendered once per run for each
+// (a monorepo's outputs and orphans ask nine times per template). Gone with the run's config.
+const outputNames = new WeakMap<Config, Map<string, string>>();
+
+function headerLines(
+  templateFile: string,
+  outputFile: string,
+  arch: Arch,
+  notes: string[],
+): string[] {
+  return [dockerfileHeader(templateFile, outputFile, arch), ...notes];
+}
+
+/** The header goes right after the parser directives, in the file's own line ending. */
+function headerEdit(parsed: ParsedDockerfile, lines: string[]) {
+  const block = lines.join(parsed.eol);
+  const text = parsed.directivesEndWithoutEol ? `${parsed.eol}${block}` : `${block}${parsed.eol}`;
+  return { start: parsed.headerAt, end: parsed.headerAt, text };
+}
+
+/** Rendered lines keep their template line numbers up to the first block, partial or comment tag.
+ * */
+function lineCountKeptUpTo(template: string): number {
+  const m = /\{\{~?\s*(?:[#^/>!]|else\b)/.exec(template);
+  if (!m) return Number.POSITIVE_INFINITY;
+  let line = 1;
+  for (let i = template.indexOf('\n'); i !== -1 && i < m.index; i = template.indexOf('\n', i + 1))
+    line++;
+  return line;
+}

@@ -1,0 +1,189 @@
+// What is on disk where a run's outputs go, read without following a symlink at the last step: the
+// facts ownership is decided on. Each output folder is listed once per run, and that listing says
+// which outputs exist, what they are, and which other files to look at; nothing outlives the run.
+import fs from 'node:fs';
+import path from 'node:path';
+import { dockerfileOwner } from '../emit/header.js';
+
+/** What is at a path, without following a symlink there. */
+export type DiskEntry =
+  | { kind: 'missing' }
+  | { kind: 'file'; bytes: Buffer }
+  | { kind: 'symlink' }
+  | { kind: 'folder' }
+  | { kind: 'other' }
+  | { kind: 'blocked'; by: string }; // a file where a folder of the path should be
+
+type Kind = 'file' | 'symlink' | 'folder' | 'other';
+
+/** A folder's names with what each is (a symlink is not followed), as one readdir saw them. */
+export interface Listing {
+  kinds: Map<string, Kind>;
+  folded: Set<string>; // the names as a case-insensitive file system compares them
+}
+
+// A file system that ignores case or Unicode normalization finds `Dockerfile.AMD64` at
+// `Dockerfile.amd64`: a name listed only in another form is asked of the disk, never assumed
+// absent.
+const fold = (name: string) => name.normalize('NFC').toLowerCase();
+
+/** The listings of one run's output folders; a folder is read the first time it is asked for. */
+export class OutputFolders {
+  private readonly listings = new Map<string, Listing | 'missing' | 'unlisted'>();
+
+  /** The folder's listing; 'missing' when it does not exist, 'unlisted' when it cannot be read. */
+  list(folder: string): Listing | 'missing' | 'unlisted' {
+    let listing = this.listings.get(folder);
+    if (listing === undefined) {
+      listing = readListing(folder);
+      this.listings.set(folder, listing);
+    }
+    return listing;
+  }
+
+  /** The folder's listing if this run has read it, without reading it now. */
+  peek(folder: string): Listing | 'missing' | 'unlisted' | undefined {
+    return this.listings.get(folder);
+  }
+
+  /** What the listing says is at a file, if its folder was listed: undefined means ask the disk. */
+  kindAt(file: string): Kind | 'missing' | undefined {
+    const listing = this.listings.get(path.dirname(file));
+    if (listing === 'missing') return 'missing';
+    if (listing === undefined || listing === 'unlisted') return undefined;
+    const name = path.basename(file);
+    const kind = listing.kinds.get(name);
+    if (kind) return kind;
+    return listing.folded.has(fold(name)) ? undefined : 'missing';
+  }
+}
+
+function readListing(folder: string): Listing | 'missing' | 'unlisted' {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(folder, { withFileTypes: true });
+  } catch (e) {
+    // ENOTDIR: a file on the way, which readEntry reports as such.
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'unlisted';
+  }
+  const kinds = new Map<string, Kind>();
+  const folded = new Set<string>();
+  for (const entry of entries) {
+    kinds.set(
+      entry.name,
+      entry.isFile()
+        ? 'file'
+        : entry.isSymbolicLink()
+          ? 'symlink'
+          : entry.isDirectory()
+            ? 'folder'
+            : 'other',
+    );
+    folded.add(fold(entry.name));
+  }
+  return { kinds, folded };
+}
+
+export function readEntry(file: string, folders?: OutputFolders): DiskEntry {
+  const listed = folders?.kindAt(file);
+  if (listed === 'missing') return { kind: 'missing' };
+  if (listed === 'file') {
+    const bytes = readRegularFile(file);
+    if (bytes) return { kind: 'file', bytes };
+  } else if (listed) {
+    return { kind: listed };
+  }
+  return statEntry(file);
+}
+
+/** What is at a path, asked of the disk itself. */
+function statEntry(file: string): DiskEntry {
+  let stat: fs.Stats;
+  try {
+    stat = fs.lstatSync(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOTDIR')
+      return { kind: 'blocked', by: blockingFile(file) };
+    return { kind: 'missing' };
+  }
+  if (stat.isSymbolicLink()) return { kind: 'symlink' };
+  if (stat.isDirectory()) return { kind: 'folder' };
+  if (!stat.isFile()) return { kind: 'other' };
+  return { kind: 'file', bytes: fs.readFileSync(file) };
+}
+
+/** Does a file's content equal these bytes or this text? The size settles most, without a copy. */
+export function sameBytes(bytes: Buffer, content: string | Buffer): boolean {
+  if (typeof content !== 'string') return bytes.equals(content);
+  return bytes.length === Buffer.byteLength(content) && bytes.equals(Buffer.from(content));
+}
+
+const READ_FLAGS = fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK;
+
+/**
+ * A file the listing saw as regular, read whole; undefined when it no longer is one (replaced
+ * since: the disk is asked again). Never follows a symlink, never waits on a FIFO.
+ */
+function readRegularFile(file: string): Buffer | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, READ_FLAGS);
+  } catch {
+    return undefined;
+  }
+  try {
+    return fs.fstatSync(fd).isFile() ? fs.readFileSync(fd) : undefined;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function blockingFile(file: string): string {
+  for (let dir = path.dirname(file); path.dirname(dir) !== dir; dir = path.dirname(dir)) {
+    try {
+      if (!fs.statSync(dir).isDirectory()) return dir;
+    } catch {
+      /* not there yet */
+    }
+  }
+  return path.dirname(file);
+}
+
+const HEAD_BYTES = 4096;
+export const TMP_PREFIX = '.xdf-tmp-';
+
+/**
+ * The regular files of a listed folder that start with a Dockerfile header, with the template each
+ * names. Symlinks are never followed; a folder that is missing or unreadable has none.
+ */
+export function generatedFilesIn(
+  folder: string,
+  listing: Listing | 'missing' | 'unlisted',
+  read: (file: string) => Buffer | undefined, // files this run already read whole
+): Map<string, string> {
+  const found = new Map<string, string>();
+  if (typeof listing === 'string') return found;
+  const buffer = Buffer.alloc(HEAD_BYTES);
+  for (const [name, kind] of listing.kinds) {
+    if (kind !== 'file' || name.startsWith(TMP_PREFIX)) continue;
+    const file = path.join(folder, name);
+    const known = read(file);
+    const head = known ? known.toString('utf8', 0, HEAD_BYTES) : readHead(file, buffer);
+    const owner = head === undefined ? undefined : dockerfileOwner(file, head);
+    if (owner) found.set(file, owner);
+  }
+  return found;
+}
+
+function readHead(file: string, buffer: Buffer): string | undefined {
+  try {
+    const fd = fs.openSync(file, READ_FLAGS);
+    try {
+      return buffer.toString('utf8', 0, fs.readSync(fd, buffer, 0, HEAD_BYTES, 0));
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,237 @@
+// The only step that changes the disk: every destination checked, then temp files beside their
+// targets, renamed into place once all are written; then deletions. Unchanged files never reach it.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { sameBytes, TMP_PREFIX, type DiskEntry, type Listing, type OutputFolders } from './disk.js';
+import { XdfError } from '../core/errors.js';
+
+export interface FileToWrite {
+  path: string;
+  content: string | Buffer;
+  mode?: number;
+}
+export interface WriteResult {
+  wrote: string[];
+  deleted: string[];
+}
+
+/** What the run's plan already read of the disk: the writer does not ask again. */
+export interface KnownDisk {
+  entries: Map<string, DiskEntry>;
+  folders: OutputFolders;
+}
+
+/** True when the file on disk already has exactly these bytes (a symlink never has). */
+export function isUpToDate(file: FileToWrite): boolean {
+  try {
+    const stat = fs.lstatSync(file.path);
+    const size = Buffer.byteLength(file.content);
+    // A size that differs settles it without reading the file.
+    return (
+      stat.isFile() && stat.size === size && sameBytes(fs.readFileSync(file.path), file.content)
+    );
+  } catch {
+    return false;
+  }
+}
+
+export function writeFiles(
+  files: FileToWrite[],
+  remove: string[],
+  show: (f: string) => string = (f) => f,
+  known?: KnownDisk,
+): WriteResult {
+  const changed = files.filter((f) => {
+    const entry = known?.entries.get(f.path);
+    return entry ? !(entry.kind === 'file' && sameBytes(entry.bytes, f.content)) : !isUpToDate(f);
+  });
+  const missing = checkDestinations(changed, show, known);
+  const folders = [...new Set(changed.map((f) => path.dirname(f.path)))];
+  for (const folder of folders) sweepTemps(folder, known?.folders.peek(folder));
+  const run = `${TMP_PREFIX}${process.pid}-${crypto.randomBytes(4).toString('hex')}-`;
+  const staged: { tmp: string; file: FileToWrite }[] = [];
+  const made: string[] = [];
+  try {
+    for (const folder of missing) {
+      fs.mkdirSync(folder);
+      made.push(folder);
+    }
+    for (const file of changed) {
+      // Temps live beside their target (a rename never crosses file systems), named for this run
+      // only.
+      const tmp = path.join(
+        path.dirname(file.path),
+        `${run}${staged.length}-${path.basename(file.path).slice(0, 64)}`,
+      );
+      staged.push({ tmp, file });
+      // A string goes to the file as UTF-8 without a copy of its bytes held in memory: Node takes
+      // its native path only when the options name the encoding.
+      fs.writeFileSync(tmp, file.content, {
+        mode: file.mode ?? 0o644,
+        flag: 'wx',
+        encoding: 'utf8',
+      });
+      if (file.mode) fs.chmodSync(tmp, file.mode); // the umask must not strip the executable bit
+    }
+  } catch (e) {
+    for (const { tmp } of staged) fs.rmSync(tmp, { force: true });
+    for (const folder of made.reverse()) fs.rmSync(folder, { recursive: false, force: true });
+    const err = e as NodeJS.ErrnoException;
+    throw new XdfError({
+      code: 'XDF052',
+      message:
+        `cannot write ${err.path ? show(err.path) : 'an output'}: ` + `${err.code ?? err.message}`,
+      hint:
+        'make the output folder writable, or choose another with --out DIR; nothing was ' +
+        'changed',
+      file: err.path,
+    });
+  }
+  const replaced: string[] = [];
+  for (const [i, { tmp, file }] of staged.entries()) {
+    try {
+      fs.renameSync(tmp, file.path);
+      replaced.push(file.path);
+    } catch (e) {
+      for (const rest of staged.slice(i)) fs.rmSync(rest.tmp, { force: true });
+      const err = e as NodeJS.ErrnoException;
+      throw new XdfError({
+        code: 'XDF052',
+        message: `cannot replace ${show(file.path)}: ${err.code ?? err.message}`,
+        hint:
+          `already replaced: ${replaced.map(show).join(', ') || 'none'}; run xdf generate ` +
+          `again once the cause is fixed`,
+        file: file.path,
+      });
+    }
+  }
+  const deleted: string[] = [];
+  for (const file of remove) {
+    try {
+      fs.rmSync(file, { force: true });
+      deleted.push(file);
+    } catch (e) {
+      throw new XdfError({
+        code: 'XDF052',
+        message: `cannot delete ${show(file)}: ${(e as NodeJS.ErrnoException).code}`,
+        hint: 'make its folder writable, then run xdf generate again',
+        file,
+      });
+    }
+  }
+  return { wrote: replaced, deleted };
+}
+
+/**
+ * Before anything is written: every destination is a file or nothing, and its folder exists or can
+ * be made under a writable folder. Returns the folders to make, parents first.
+ */
+function checkDestinations(
+  files: FileToWrite[],
+  show: (f: string) => string,
+  known?: KnownDisk,
+): string[] {
+  const missing = new Set<string>();
+  const checked = new Map<string, string[]>(); // folder → the folders to make for it
+  for (const file of files) {
+    const kind = known?.entries.get(file.path)?.kind ?? kindOnDisk(file.path);
+    if (kind === 'folder' || kind === 'other') {
+      const what = kind === 'folder' ? 'a folder' : 'not a regular file';
+      throw new XdfError({
+        code: 'XDF005',
+        message: `output ${show(file.path)} is ${what}`,
+        hint: 'outputs are regular files: move it, or choose another output.name',
+        file: file.path,
+      });
+    }
+    const dir = path.dirname(file.path);
+    let chain = checked.get(dir);
+    if (!chain) {
+      chain = foldersToMake(dir, file.path, show, known?.folders.peek(dir));
+      checked.set(dir, chain);
+    }
+    for (const folder of chain) missing.add(folder);
+  }
+  return [...missing].sort((a, b) => a.length - b.length);
+}
+
+function kindOnDisk(file: string): DiskEntry['kind'] {
+  let stat: fs.Stats;
+  try {
+    stat = fs.lstatSync(file);
+  } catch {
+    return 'missing'; // not there yet
+  }
+  if (stat.isSymbolicLink()) return 'symlink';
+  if (stat.isDirectory()) return 'folder';
+  return stat.isFile() ? 'file' : 'other';
+}
+
+/** The missing folders above a destination, once its nearest existing folder is writable. */
+function foldersToMake(
+  start: string,
+  file: string,
+  show: (f: string) => string,
+  listing: Listing | 'missing' | 'unlisted' | undefined,
+): string[] {
+  const fault = (message: string, hint: string) =>
+    new XdfError({ code: 'XDF052', message, hint, file });
+  const chain: string[] = [];
+  // A folder the plan listed is known to be one: only whether it is writable is left to ask.
+  let listed = typeof listing === 'object';
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    let dirStat: fs.Stats | undefined;
+    try {
+      if (!listed) dirStat = fs.statSync(dir);
+    } catch {
+      /* to be made */
+    }
+    if (listed || dirStat) {
+      if (dirStat && !dirStat.isDirectory())
+        throw fault(
+          `cannot write ${show(file)}: ${show(dir)} is not a folder`,
+          'move that file, or choose another output.name',
+        );
+      try {
+        fs.accessSync(dir, fs.constants.W_OK);
+      } catch {
+        throw fault(
+          `cannot write ${show(file)}: ${show(dir)} is not writable`,
+          'make the folder writable, or choose another with --out DIR; nothing was changed',
+        );
+      }
+      return chain;
+    }
+    chain.unshift(dir);
+    if (path.dirname(dir) === dir) return chain;
+    listed = false;
+  }
+}
+
+/** Temp files of runs that were killed mid-write; a live run's temps are its own. */
+function sweepTemps(folder: string, listing?: Listing | 'missing' | 'unlisted'): void {
+  let names: Iterable<string>;
+  try {
+    names = typeof listing === 'object' ? listing.kinds.keys() : fs.readdirSync(folder);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    // Only xdf's own temp names (`.xdf-tmp-<pid>-…`), only files, only of runs no longer alive.
+    const pid = Number(/^\.xdf-tmp-(\d+)-/.exec(name)?.[1]);
+    if (!pid || isAlive(pid)) continue;
+    const file = path.join(folder, name);
+    if (fs.lstatSync(file, { throwIfNoEntry: false })?.isFile()) fs.rmSync(file, { force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,270 @@
+// Serializes the matrix per format through output templates: the built-in ones of templates/,
+// compiled into plain functions at build time, or the user's own, rendered by Handlebars.
+import BUILTIN from './output-templates.generated.js';
+import { handlebars, NO_PROTOTYPES, yaml } from '../core/libs.js';
+import path from 'node:path';
+import { archByName } from '../arches/table.js';
+import { fail, XdfError } from '../core/errors.js';
+import { handlebarsHelpers, outputHelpers, type OutputHelpers } from './quote-helpers.js';
+import { CONFIG_NAME } from '../fs/read.js';
+import type { Config, Matrix, MatrixFormat } from '../config/types.js';
+
+/** One matrix file to write: an absolute path in the config's folder. */
+export interface MatrixFile {
+  path: string;
+  content: string;
+  mode?: number;
+  format: MatrixFormat;
+}
+
+// File names are fixed (DESIGN.md §7); `manifest` writes two files, and a user template replaces
+// the script.
+export const MATRIX_FILES: Record<
+  MatrixFormat,
+  { file: string; template: string; mode?: number }[]
+> = {
+  json: [{ file: 'xdf-matrix.json', template: 'json.hbs' }],
+  yaml: [{ file: 'xdf-matrix.yaml', template: 'yaml.hbs' }],
+  gitlab: [{ file: 'xdf-gitlab.yml', template: 'gitlab.hbs' }],
+  bake: [{ file: 'docker-bake.json', template: 'bake.hbs' }],
+  make: [{ file: 'xdf.mk', template: 'make.hbs' }],
+  manifest: [
+    { file: 'xdf-manifest.yaml', template: 'manifest-tool.hbs' },
+    { file: 'xdf-manifest.sh', template: 'manifest.sh.hbs', mode: 0o755 },
+  ],
+};
+const ORDER: MatrixFormat[] = ['json', 'yaml', 'gitlab', 'bake', 'make', 'manifest'];
+
+/** An output template to read: the user's own (`matrix.templates`), else the built-in one. */
+export interface OutputTemplate {
+  format: MatrixFormat;
+  file: string;
+  own?: string;
+  builtin: string;
+}
+
+/** Every output template the configured formats need, in the order their files are written. */
+export function outputTemplates(config: Config): OutputTemplate[] {
+  return ORDER.filter((f) => config.matrix!.formats.includes(f)).flatMap((format) =>
+    MATRIX_FILES[format].map((spec, i) => ({
+      format,
+      file: spec.file,
+      builtin: spec.template,
+      // A user template replaces the format's last file (the script, for manifest).
+      own: i === MATRIX_FILES[format].length - 1 ? config.matrix!.templates[format] : undefined,
+    })),
+  );
+}
+
+/**
+ * The matrix files: xdf's own output templates (compiled at build time), the user's own
+ * (`matrix.templates`, read by load.ts, Handlebars loaded by the plan) by file name.
+ */
+export function renderMatrixFiles(
+  matrix: Matrix,
+  config: Config,
+  texts: Map<string, string>,
+  inputs: string[] = [], // more files the Dockerfiles come from (partials, xdf.lock): the stamp's
+): MatrixFile[] {
+  const helpers = outputHelpers(config);
+  const data = templateData(matrix, config, inputs);
+  const files: MatrixFile[] = [];
+  for (const format of ORDER.filter((f) => config.matrix!.formats.includes(f))) {
+    for (const [i, spec] of MATRIX_FILES[format].entries()) {
+      const own =
+        i === MATRIX_FILES[format].length - 1 ? config.matrix!.templates[format] : undefined;
+      const text =
+        own === undefined
+          ? BUILTIN[spec.template](data, helpers)
+          : renderOwnTemplate(texts.get(spec.file)!, data, helpers, own, format);
+      if (format === 'gitlab')
+        checkGitlabJobNames(own === undefined ? gitlabJobNames(data) : jobNamesIn(text), config);
+      files.push({
+        path: path.join(config.dir, spec.file),
+        content: text.endsWith('\n') ? text : `${text}\n`,
+        format,
+        ...(spec.mode ? { mode: spec.mode } : {}),
+      });
+    }
+  }
+  return files;
+}
+
+/** A user's output template; one with a mistake is a located template error, not a crash. */
+export function renderOwnTemplate(
+  source: string,
+  data: unknown,
+  helpers: OutputHelpers,
+  file: string,
+  format: MatrixFormat,
+): string {
+  try {
+    const hb = handlebars().create();
+    hb.registerHelper(handlebarsHelpers(helpers));
+    return hb.compile(source, { noEscape: true, strict: true })(data, NO_PROTOTYPES);
+  } catch (e) {
+    if (e instanceof XdfError) throw e;
+    const err = e as Error & { lineNumber?: number; column?: number };
+    const line =
+      err.lineNumber ?? (Number(/on line (\d+)/.exec(err.message)?.[1] ?? 0) || undefined);
+    const reason = err.message
+      .split('\n')
+      .slice(-1)[0]
+      .replace(/ - \d+:\d+$/, '');
+    fail(
+      'XDF020',
+      `output template for ${format}: ${reason}`,
+      'check the {{…}} expression at this place; the matrix data is described in the README',
+      { file, line, column: err.column !== undefined ? err.column + 1 : line ? 1 : undefined },
+    );
+  }
+}
+
+/**
+ * What output templates see: `targets` (each with `name`, `entry`, `ref` = image:tag, the
+ * manifest platform `os`/`architecture`/`variant`, and `qemuFile`: the emulator to stage,
+ * relative to the config, "" when none), `lists` (one manifest list per image, with its
+ * targets), `include` (GitHub's shape), `bake`, `build_args`, the engine (`engine`, `podman`),
+ * and for make the stamp's inputs and outputs (`stampInputs`, `dockerfiles`, `qemuFiles`,
+ * `generateArgs`).
+ */
+export function templateData(matrix: Matrix, config: Config, inputs: string[] = []) {
+  const argVars = gitlabArgVariables(Object.keys(config.matrix!.build_args));
+  const stages = config.qemu.mode === 'copy' || config.qemu.mode === 'mount';
+  const targets = matrix.targets.map(({ name, entry }) => {
+    const arch = archByName(entry.arch);
+    return {
+      name,
+      entry,
+      ref: `${entry.image}:${entry.tag}`,
+      os: arch.os,
+      architecture: arch.arch, // GOARCH, as manifests name it
+      variant: arch.variant,
+      qemuFile: stages && entry.qemu ? path.posix.join(entry.context, entry.qemu) : '',
+      args: argVars.map(({ key, variable }) => ({
+        key,
+        variable,
+        value: entry.build_args[key] ?? '',
+      })),
+    };
+  });
+  const byName = new Map(targets.map((t) => [t.name, t]));
+  const templates = [...new Set(targets.map((t) => t.entry.template))];
+  const configName = config.file ? path.basename(config.file) : '';
+  const unique = (list: string[]) => [...new Set(list.filter(Boolean))];
+  const relative = (file: string) => path.relative(config.dir, file).split(path.sep).join('/');
+  const engine = config.matrix!.engine;
+  return {
+    engine,
+    podman: engine === 'podman',
+    buildkit: config.qemu.mode === 'mount' && engine === 'docker',
+    qemuMode: config.qemu.mode,
+    stages,
+    lists: matrix.lists.map((l) => ({ ...l, targets: l.targets.map((n) => byName.get(n)!) })),
+    targets,
+    emulated: targets.filter((t) => !config.native[t.entry.arch]),
+    native: targets.filter((t) => config.native[t.entry.arch]),
+    build_args: argVars,
+    include: { include: targets.map((t) => t.entry) },
+    bake: literalForBake(bakeFile(targets)),
+    stampInputs: unique([
+      ...templates,
+      configName,
+      ...Object.values(config.matrix!.templates).map(relative),
+      ...inputs.map(relative),
+    ]),
+    dockerfiles: targets.map((t) => t.entry.dockerfile),
+    qemuFiles: unique(targets.map((t) => t.qemuFile)),
+    qemuMore: unique(targets.map((t) => t.qemuFile)).slice(1),
+    // `xdf generate` from the config's folder finds this config and its templates.
+    generateArgs: [
+      ...(configName && configName !== CONFIG_NAME ? ['--config', configName] : []),
+      ...(config.templates.length ? [] : templates),
+    ],
+  };
+}
+
+// GitLab names a parallel:matrix job `job: [value, value, …]`, and refuses a name over 255
+// characters.
+function checkGitlabJobNames(names: string[], config: Config): void {
+  for (const name of names) {
+    if (name.length > 255) {
+      fail(
+        'XDF013',
+        `the GitLab job ${name.slice(0, 60)}… would be named with ${name.length} ` +
+          "characters, over GitLab's 255",
+        'shorten matrix.image, matrix.tag, matrix.build_args or the template paths',
+        { file: config.file, ...config.locate('matrix') },
+      );
+    }
+  }
+}
+
+/** The job names of the built-in xdf-gitlab.yml: its matrix variables, in its order. */
+export function gitlabJobNames(data: ReturnType<typeof templateData>): string[] {
+  const name = (job: string, values: string[]) =>
+    `${job}: [${values.map((v) => v.replace(/\$/g, '$$$$')).join(', ')}]`;
+  const values = ({ name, entry, args }: (typeof data.targets)[number]) => [
+    ...[name, entry.arch, entry.platform, entry.dockerfile, entry.context, entry.image],
+    ...[entry.tag, entry.qemu, ...args.map((a) => a.value)],
+  ];
+  return [
+    ...data.emulated.map((t) => name('xdf-build', values(t))),
+    ...data.native.map((t) => name('xdf-build-native', [...values(t), t.entry.runner])),
+  ];
+}
+
+/** The job names of a user's own GitLab template, read back from what it rendered. */
+function jobNamesIn(text: string): string[] {
+  type Job = { parallel?: { matrix?: Record<string, string>[] } };
+  const doc = yaml().parse(text) as Record<string, Job>;
+  return Object.entries(doc ?? {}).flatMap(([job, body]) =>
+    (body?.parallel?.matrix ?? []).map((entry) => `${job}: [${Object.values(entry).join(', ')}]`),
+  );
+}
+
+function bakeFile(
+  targets: { name: string; entry: Matrix['targets'][number]['entry']; ref: string }[],
+) {
+  return {
+    group: { default: { targets: targets.map((t) => t.name) } },
+    target: Object.fromEntries(
+      targets.map(({ name, entry, ref }) => [
+        name,
+        {
+          context: entry.context,
+          // bake reads it relative to the context
+          dockerfile: path.posix.relative(entry.context, entry.dockerfile),
+          platforms: [entry.platform],
+          tags: [ref],
+          ...(Object.keys(entry.build_args).length ? { args: entry.build_args } : {}),
+        },
+      ]),
+    ),
+  };
+}
+
+// Bake evaluates `${…}` and `%{…}` in every string of a JSON file as HCL; doubling the sigil keeps
+// it literal.
+function literalForBake<T>(value: T): T {
+  if (typeof value === 'string') return value.replace(/([$%])\{/g, '$1$1{') as T;
+  if (Array.isArray(value)) return value.map(literalForBake) as T;
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [literalForBake(k), literalForBake(v)]),
+    ) as T;
+  return value;
+}
+
+/** A GitLab variable name per build arg (`DEB_ARCH` → `XDF_ARG_DEB_ARCH`), unique even when two
+ * keys look alike. */
+function gitlabArgVariables(keys: string[]): { key: string; variable: string }[] {
+  const used = new Set<string>();
+  return keys.map((key, i) => {
+    const base = `XDF_ARG_${key.replace(/[^A-Za-z0-9_]/g, '_')}`;
+    let variable = base;
+    for (let n = i; used.has(variable); n++) variable = `${base}_${n}`;
+    used.add(variable);
+    return { key, variable };
+  });
+}

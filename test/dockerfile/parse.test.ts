@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { parseDockerfile } from '../../src/dockerfile/parse.js';
+
+describe('parseDockerfile', () => {
+  it('finds stages, images, platforms, names, RUNs and hand-written emulators', () => {
+    const p = parseDockerfile(
+      [
+        'ARG BASE="debian:stretch"',
+        'from --platform=$BUILDPLATFORM golang:1.22 AS Build',
+        'RUN go build',
+        'FROM $BASE',
+        'COPY qemu-aarch64-static /usr/bin/',
+        'COPY --from=build /x /x',
+        'RUN --mount=type=bind,from=alpine:3.19,target=/a true',
+        'ONBUILD RUN echo',
+        'FROM scratch',
+        'ONBUILD RUN echo',
+        '',
+      ].join('\n'),
+    );
+    expect(
+      p.stages.map((s) => [
+        s.image?.text,
+        s.platform?.text ?? null,
+        s.name,
+        s.hasRun,
+        s.qemuCopies,
+      ]),
+    ).toEqual([
+      ['golang:1.22', '$BUILDPLATFORM', 'build', true, []],
+      ['$BASE', null, null, true, ['aarch64']],
+      ['scratch', null, null, false, []],
+    ]);
+    expect(p.args.get('BASE')?.value?.text).toBe('debian:stretch');
+    expect(p.imageUses.map((u) => [u.kind, u.span.text, u.stage])).toEqual([
+      ['copy', 'build', 1],
+      ['mount', 'alpine:3.19', 1],
+    ]);
+    const text = p.text;
+    expect(text.slice(p.args.get('BASE')!.value!.start, p.args.get('BASE')!.value!.end)).toBe(
+      'debian:stretch',
+    );
+  });
+
+  it("puts the insertion point after a FROM's continuation lines", () => {
+    const text = 'FROM \\\n  --platform=$TARGETPLATFORM \\\n  alpine:3.19\nRUN true\n';
+    const [stage] = parseDockerfile(text).stages;
+    expect(text.slice(stage.bodyStart)).toBe('RUN true\n');
+    expect(stage.image?.text).toBe('alpine:3.19');
+  });
+
+  it('puts the header after the parser directives and detects CRLF', () => {
+    const text =
+      '# syntax=docker/dockerfile:1\r\n# escape=`\r\n# check=skip=all\r\n# a comment\r\nFROM x\r\n';
+    const p = parseDockerfile(text);
+    expect(p.eol).toBe('\r\n');
+    expect(text.slice(p.headerAt)).toBe('# a comment\r\nFROM x\r\n');
+  });
+
+  it('a directive after a comment is only a comment', () => {
+    const p = parseDockerfile('# hello\n# syntax=docker/dockerfile:1\nFROM x\n');
+    expect(p.headerAt).toBe(0);
+  });
+
+  it('handles the backtick escape and heredocs', () => {
+    const text =
+      '# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022 `\n  AS base\nRUN <<EOF\nFROM evil\nEOF\n';
+    const p = parseDockerfile(text);
+    expect(p.stages.map((s) => [s.image?.text, s.name])).toEqual([
+      ['mcr.microsoft.com/windows/servercore:ltsc2022', 'base'],
+    ]);
+  });
+});
+
+describe('ARGs before the first FROM', () => {
+  it('reads every name of a multi-name ARG, and a later ARG of the same name wins', () => {
+    const p = parseDockerfile(
+      "ARG BASE=alpine:3.19 GO='golang:1.22'\nARG BASE=debian:12\nFROM $BASE\n",
+    );
+    expect(p.args.get('GO')?.value?.text).toBe('golang:1.22');
+    expect(p.args.get('BASE')?.value?.text).toBe('debian:12');
+  });
+});
+
+describe('a byte-order mark', () => {
+  it('stays first: the header goes after it, and after the directives it precedes', () => {
+    expect(parseDockerfile('\uFEFFFROM x\n').headerAt).toBe(1);
+    const text = '\uFEFF# syntax=docker/dockerfile:1\nFROM x\n';
+    expect(text.slice(parseDockerfile(text).headerAt)).toBe('FROM x\n');
+  });
+});

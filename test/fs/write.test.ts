@@ -1,0 +1,136 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { XdfError } from '../../src/core/errors.js';
+import { writeFiles } from '../../src/fs/write.js';
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-write-'));
+
+describe('writeFiles', () => {
+  it('writes only what changed, keeps the mtime of the rest, and creates missing folders', () => {
+    const dir = tmp();
+    const same = path.join(dir, 'Dockerfile.amd64');
+    fs.writeFileSync(same, 'FROM a\n');
+    const old = new Date('2020-01-01T00:00:00Z');
+    fs.utimesSync(same, old, old);
+    const result = writeFiles(
+      [
+        { path: same, content: 'FROM a\n' },
+        { path: path.join(dir, 'sub', 'Dockerfile.arm64v8'), content: 'FROM b\n' },
+      ],
+      [],
+    );
+    expect(result.wrote).toEqual([path.join(dir, 'sub', 'Dockerfile.arm64v8')]);
+    expect(fs.statSync(same).mtime.getTime()).toBe(old.getTime());
+    expect(fs.readdirSync(dir).filter((n) => n.startsWith('.xdf-tmp-'))).toEqual([]);
+  });
+
+  it('sweeps temp files left by a killed run and deletes orphans', () => {
+    const dir = tmp();
+    fs.writeFileSync(path.join(dir, '.xdf-tmp-123-0-Dockerfile.amd64'), 'partial');
+    fs.writeFileSync(path.join(dir, 'Dockerfile.s390x'), 'old');
+    const result = writeFiles(
+      [{ path: path.join(dir, 'Dockerfile.amd64'), content: 'x' }],
+      [path.join(dir, 'Dockerfile.s390x')],
+    );
+    expect(result.deleted).toEqual([path.join(dir, 'Dockerfile.s390x')]);
+    expect(fs.readdirSync(dir).sort()).toEqual(['Dockerfile.amd64']);
+  });
+
+  it('sweeps only its own temp names, of runs no longer alive, and never a folder', () => {
+    const dir = tmp();
+    const live = `.xdf-tmp-${process.ppid}-0-Dockerfile.arm64v8`; // a run still alive
+    for (const name of [live, '.xdf-tmp-notes.md']) fs.writeFileSync(path.join(dir, name), 'x');
+    fs.mkdirSync(path.join(dir, '.xdf-tmp-123-folder'));
+    writeFiles([{ path: path.join(dir, 'Dockerfile.amd64'), content: 'x' }], []);
+    expect(fs.readdirSync(dir).sort()).toEqual(
+      ['.xdf-tmp-123-folder', live, '.xdf-tmp-notes.md', 'Dockerfile.amd64'].sort(),
+    );
+  });
+
+  it('a read-only folder is a clear error and nothing changes', () => {
+    if (process.getuid?.() === 0) {
+      // root ignores permissions: make the target a file where a folder is needed instead
+      const dir = tmp();
+      fs.writeFileSync(path.join(dir, 'blocker'), '');
+      const before = fs.readdirSync(dir);
+      let err: unknown;
+      try {
+        writeFiles(
+          [
+            { path: path.join(dir, 'a'), content: 'A' },
+            { path: path.join(dir, 'blocker', 'x'), content: 'x' },
+          ],
+          [],
+        );
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(XdfError);
+      expect((err as XdfError).problems[0].code).toBe('XDF052');
+      expect(fs.readdirSync(dir)).toEqual(before);
+      return;
+    }
+    const dir = tmp();
+    fs.chmodSync(dir, 0o555);
+    expect(() => writeFiles([{ path: path.join(dir, 'a'), content: 'A' }], [])).toThrow(XdfError);
+  });
+
+  it('a run killed mid-write leaves every file old or new, never partial', async () => {
+    const count = 400;
+    const oldText = (i: number) => `old ${i}\n`.repeat(1000);
+    const newText = (i: number) => `new ${i}\n`.repeat(20_000);
+    // The child is frozen (SIGSTOP) once it is visibly mid-run, so the kill lands there for sure;
+    // a child that finished first is no verdict, and the run is tried again.
+    const killMidRun = async (dir: string): Promise<boolean> => {
+      const script = `
+        import { writeFiles } from ${JSON.stringify(path.resolve(__dirname, '../../src/fs/write.ts'))};
+        const files = Array.from({ length: ${count} }, (_, i) => ({ path: ${JSON.stringify(dir)} + '/Dockerfile.' + i, content: ('new ' + i + '\\n').repeat(20000) }));
+        process.stdout.write('start\\n');
+        writeFiles(files, []);`;
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', '--input-type=module', '-e', script],
+        { cwd: path.resolve(__dirname, '../..'), stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      let exited = false;
+      child.on('exit', () => {
+        exited = true;
+      });
+      await new Promise<void>((resolve) =>
+        child.stdout.on('data', (d: Buffer) => {
+          if (d.toString().includes('start')) resolve();
+        }),
+      );
+      while (
+        !exited &&
+        fs.readdirSync(dir).filter((n) => n.startsWith('.xdf-tmp-')).length < count / 4
+      )
+        await new Promise((r) => setImmediate(r));
+      child.kill('SIGSTOP');
+      const midRun = !exited && fs.readdirSync(dir).some((n) => n.startsWith('.xdf-tmp-'));
+      child.kill('SIGKILL');
+      await new Promise((r) => child.on('close', r));
+      return midRun;
+    };
+    let dir = '';
+    for (let attempt = 0; attempt < 5; attempt++) {
+      dir = tmp();
+      for (let i = 0; i < count; i++)
+        fs.writeFileSync(path.join(dir, `Dockerfile.${i}`), oldText(i));
+      if (await killMidRun(dir)) break;
+      dir = '';
+    }
+    expect(dir, 'the kill landed mid-run in one of 5 tries').not.toBe('');
+    for (let i = 0; i < count; i++) {
+      const text = fs.readFileSync(path.join(dir, `Dockerfile.${i}`), 'utf8');
+      expect(text === oldText(i) || text === newText(i), `Dockerfile.${i} is old or new`).toBe(
+        true,
+      );
+    }
+    writeFiles([{ path: path.join(dir, 'Dockerfile.0'), content: newText(0) }], []); // the next run sweeps the dead run's temps
+    expect(fs.readdirSync(dir).filter((n) => n.startsWith('.xdf-tmp-'))).toEqual([]);
+  }, 120_000);
+});

@@ -1,0 +1,94 @@
+// Credentials found as docker finds them; the helper is a real script speaking the
+// docker-credential-<name> protocol (`get`, server URL on stdin, JSON on stdout).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { dockerConfigPath, findCredentials } from '../../src/registry/credentials.js';
+
+function dockerConfig(config: object, helpers: Record<string, string> = {}) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-docker-config-'));
+  fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(config));
+  const bin = path.join(dir, 'bin');
+  fs.mkdirSync(bin);
+  for (const [name, script] of Object.entries(helpers))
+    fs.writeFileSync(path.join(bin, `docker-credential-${name}`), script, { mode: 0o755 });
+  return { DOCKER_CONFIG: dir, PATH: `${bin}:${process.env.PATH}`, HOME: dir };
+}
+
+// Answers only for the server URL it was asked about, and records what it read on stdin.
+const HELPER = `#!/bin/sh
+[ "$1" = get ] || exit 3
+read -r server
+echo "$server" >> "$(dirname "$0")/asked"
+case "$server" in
+  127.0.0.1:5103) printf '{"ServerURL":"%s","Username":"helper-user","Secret":"helper-secret"}' "$server" ;;
+  https://index.docker.io/v1/) printf '{"ServerURL":"%s","Username":"hub-user","Secret":"hub-secret"}' "$server" ;;
+  *) echo "credentials not found in native keychain"; exit 1 ;;
+esac
+`;
+
+describe('findCredentials', () => {
+  it("reads auths (base64 user:password), keyed by host, URL or Docker Hub's v1 URL", async () => {
+    const env = dockerConfig({
+      auths: {
+        '127.0.0.1:5102': { auth: Buffer.from('alice:s3cr:et').toString('base64') },
+        'https://ghcr.io': { auth: Buffer.from('bob:pw').toString('base64') },
+        'https://index.docker.io/v1/': { auth: Buffer.from('carol:hub').toString('base64') },
+      },
+    });
+    expect(await findCredentials('127.0.0.1:5102', { env })).toEqual({
+      username: 'alice',
+      password: 's3cr:et',
+    });
+    expect(await findCredentials('ghcr.io', { env })).toEqual({ username: 'bob', password: 'pw' });
+    expect(await findCredentials('docker.io', { env })).toEqual({
+      username: 'carol',
+      password: 'hub',
+    });
+    expect(await findCredentials('quay.io', { env })).toBeUndefined();
+  });
+
+  it('asks the credHelpers helper for its registry through the real protocol', async () => {
+    const env = dockerConfig(
+      {
+        credHelpers: { '127.0.0.1:5103': 'xdftest' },
+        auths: { '127.0.0.1:5103': { auth: Buffer.from('no:no').toString('base64') } },
+      },
+      { xdftest: HELPER },
+    );
+    expect(await findCredentials('127.0.0.1:5103', { env })).toEqual({
+      username: 'helper-user',
+      password: 'helper-secret',
+    });
+    expect(fs.readFileSync(path.join(env.DOCKER_CONFIG, 'bin', 'asked'), 'utf8')).toBe(
+      '127.0.0.1:5103\n',
+    );
+  });
+
+  it('asks credsStore for every registry, Docker Hub by its v1 URL; "not found" means none', async () => {
+    const env = dockerConfig({ credsStore: 'xdftest' }, { xdftest: HELPER });
+    expect(await findCredentials('docker.io', { env })).toEqual({
+      username: 'hub-user',
+      password: 'hub-secret',
+    });
+    expect(await findCredentials('quay.io', { env })).toBeUndefined();
+  });
+
+  it('a missing helper, a missing or broken config mean no credentials, not an error', async () => {
+    expect(
+      await findCredentials('x.io', { env: dockerConfig({ credsStore: 'absent-helper' }) }),
+    ).toBeUndefined();
+    const broken = dockerConfig({});
+    fs.writeFileSync(path.join(broken.DOCKER_CONFIG, 'config.json'), '{not json');
+    expect(await findCredentials('x.io', { env: broken })).toBeUndefined();
+    expect(
+      await findCredentials('x.io', { env: { DOCKER_CONFIG: '/nonexistent' } }),
+    ).toBeUndefined();
+  });
+
+  it('DOCKER_CONFIG, else ~/.docker', () => {
+    expect(dockerConfigPath({ DOCKER_CONFIG: '/cfg' })).toBe('/cfg/config.json');
+    expect(dockerConfigPath({ HOME: '/home/u' })).toBe('/home/u/.docker/config.json');
+  });
+});

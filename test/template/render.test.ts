@@ -1,0 +1,152 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { archByName } from '../../src/arches/table.js';
+import { loadTemplate } from '../../src/fs/read.js';
+import { renderTemplate, type RenderContext } from '../../src/template/render.js';
+import { TEMPLATE_LIMITS } from '../../src/template/checks.js';
+import { problemOf } from '../helpers/problems.js';
+
+const ctx = (arch = 'arm64v8', extra: Partial<RenderContext> = {}): RenderContext => ({
+  arch: archByName(arch),
+  host: archByName('amd64'),
+  emulated: arch !== 'amd64',
+  native: false,
+  pins: { go: '1.10' },
+  vars: { version: '2.8.1' },
+  ...extra,
+});
+// Partials are read the way a run reads them: by load.ts, from the template's folder tree.
+const render = (text: string, c = ctx(), file = '/t/Dockerfile.tpl') =>
+  renderTemplate(loadTemplate(file, text, 5 << 20), c);
+
+describe('renderTemplate', () => {
+  // Plain lookups skip Handlebars; an empty block sends the same text through it.
+  it('renders plain lookups exactly as Handlebars does', () => {
+    const lookup = fc.constantFrom(
+      '{{arch}}',
+      '{{ arch.debian }}',
+      '{{arch.qemu}}',
+      '{{arch.variant}}',
+      '{{host}}',
+      '{{host.platform}}',
+      '{{emulated}}',
+      '{{native}}',
+      '{{pins.go}}',
+      '{{vars.version}}',
+    );
+    const literal = fc.string({ unit: fc.constantFrom('a', ' ', '\n', '&', '<', '"', '$', '}') });
+    const text = fc.array(fc.oneof(literal, lookup), { maxLength: 8 }).map((p) => p.join(''));
+    fc.assert(
+      fc.property(text, fc.constantFrom('amd64', 'arm32v7', 'arm64v8', 's390x'), (t, arch) => {
+        // the same text, or the same error at the same place
+        const outcome = (text: string) => {
+          try {
+            return render(text, ctx(arch));
+          } catch {
+            const { code, line, column } = problemOf(() => render(text, ctx(arch)));
+            return { code, line, column };
+          }
+        };
+        // (after a first character: Handlebars adds two leading booleans as numbers, false + false
+        // = "0", where the plain path writes "falsefalse")
+        expect(outcome(`#${t}`)).toEqual(outcome(`#${t}{{#if true}}{{/if}}`));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('fills arch fields, pins and vars without HTML escaping', () => {
+    expect(
+      render(
+        '{{arch}} {{arch.debian}} {{arch.platform}} {{host}} {{pin "go"}} {{vars.version}} && <a> "q"',
+      ),
+    ).toBe('arm64v8 arm64 linux/arm64 amd64 1.10 2.8.1 && <a> "q"');
+  });
+  it('selects arches with the arch block and compares arches by name', () => {
+    const t =
+      '{{#arch "arm64v8" "arm32v7"}}arm{{else}}other{{/arch}} {{#if (eq arch "amd64")}}x86{{/if}}{{#if emulated}}qemu{{/if}}';
+    expect(render(t)).toBe('arm qemu');
+    expect(render(t, ctx('amd64'))).toBe('other x86');
+  });
+  it('and/or/not/ne', () => {
+    expect(
+      render(
+        '{{#if (and emulated (ne arch "arm32v7") (not native))}}y{{/if}}{{#if (or native (eq arch "s390x"))}}n{{/if}}',
+      ),
+    ).toBe('y');
+  });
+  it('returns a plain Dockerfile unchanged, and \\{{ gives a literal Go template', () => {
+    expect(render('FROM x\nRUN docker inspect -f "{{.State}}"\n'.replace('{{', '\\{{'))).toBe(
+      'FROM x\nRUN docker inspect -f "{{.State}}"\n',
+    );
+    expect(render('FROM x\n')).toBe('FROM x\n');
+  });
+  it('an unknown variable fails at its line and column', () => {
+    const p = problemOf(() => render('FROM x\nRUN echo {{nope}}\n'));
+    expect(p).toMatchObject({ code: 'XDF021', file: '/t/Dockerfile.tpl', line: 2, column: 12 });
+  });
+  it('an unescaped Go template says how to escape it', () => {
+    const p = problemOf(() => render('FROM x\nRUN docker inspect -f "{{.State}}"\n'));
+    expect(p).toMatchObject({ code: 'XDF022', line: 2, column: 24 });
+    expect(p.hint).toContain('\\{{.State}}');
+  });
+  it('an unclosed block is a syntax error at the template', () => {
+    expect(problemOf(() => render('FROM x\n{{#if emulated}}\nRUN y\n'))).toMatchObject({
+      code: 'XDF020',
+      file: '/t/Dockerfile.tpl',
+    });
+  });
+  it('prototype access is an error, not an empty string', () => {
+    expect(problemOf(() => render('{{constructor}}'))).toMatchObject({ code: 'XDF024', line: 1 });
+    expect(problemOf(() => render('{{vars.__proto__}}'))).toMatchObject({ code: 'XDF024' });
+  });
+  it('partials come from the template folder tree only', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-render-'));
+    fs.mkdirSync(path.join(dir, 'parts'));
+    fs.writeFileSync(path.join(dir, 'parts', 'apt.hbs'), 'RUN apt-get install {{arch.debian}}\n');
+    expect(render('{{> parts/apt}}', ctx(), path.join(dir, 'Dockerfile.tpl'))).toBe(
+      'RUN apt-get install arm64\n',
+    );
+    expect(
+      problemOf(() => render('{{> ../etc/passwd}}', ctx(), path.join(dir, 'Dockerfile.tpl'))),
+    ).toMatchObject({ code: 'XDF023', line: 1 });
+  });
+  it('nesting renders up to a limit, then fails clearly instead of blowing the stack', () => {
+    const nested = (depth: number) =>
+      '{{#if emulated}}'.repeat(depth) + 'deep' + '{{/if}}'.repeat(depth);
+    expect(render(nested(TEMPLATE_LIMITS.nesting))).toBe('deep');
+    expect(problemOf(() => render(nested(TEMPLATE_LIMITS.nesting + 1)))).toMatchObject({
+      code: 'XDF025',
+      line: 1,
+    });
+    expect(problemOf(() => render(nested(100_000)))).toMatchObject({ code: 'XDF025', line: 1 });
+  });
+});
+
+describe('block partials', () => {
+  it('render the fallback when the partial is missing, and @partial-block inside one', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-block-'));
+    fs.writeFileSync(path.join(dir, 'wrap.hbs'), 'RUN set -e; {{> @partial-block}}\n');
+    const file = path.join(dir, 'Dockerfile.tpl');
+    expect(render('{{#> missing}}RUN echo fallback\n{{/missing}}', ctx(), file)).toBe(
+      'RUN echo fallback\n',
+    );
+    expect(render('{{#> wrap}}make {{arch}}{{/wrap}}', ctx(), file)).toBe(
+      'RUN set -e; make arm64v8\n',
+    );
+    expect(problemOf(() => render('{{> missing}}', ctx(), file))).toMatchObject({ code: 'XDF023' });
+  });
+});
+
+describe('errors in partials', () => {
+  it('point at the partial file and its line', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-partial-err-'));
+    fs.writeFileSync(path.join(dir, 'apt.hbs'), 'RUN true\nRUN echo {{nope}}\n');
+    expect(
+      problemOf(() => render('FROM x\n{{> apt}}', ctx(), path.join(dir, 'Dockerfile.tpl'))),
+    ).toMatchObject({ code: 'XDF021', file: path.join(dir, 'apt.hbs'), line: 2 });
+  });
+});
