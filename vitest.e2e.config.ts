@@ -5,7 +5,6 @@ import unit from './vitest.config.js';
 export default defineConfig({
   resolve: unit.resolve, // the shipped dockerfile-ast, as in the unit tests
   test: {
-    setupFiles: ['test/setup.ts'],
     globalSetup: ['test/sandbox.ts', 'test/e2e/global-setup.ts'],
     include: ['test/e2e/**/*.e2e.test.ts'],
     fileParallelism: false,

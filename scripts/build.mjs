@@ -8,7 +8,8 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { patchPackages } from './patch-packages.mjs';
 
-// Loaded on first need (see src/core/libs.ts); commander and ajv's runtime stay in xdf.cjs.
+// Loaded on first use (src/core/libs.ts; dockerfile-ast by the parser, whose module is loaded only
+// by the commands that parse); commander and ajv's runtime stay in xdf.cjs.
 const LIBS = ['handlebars', 'yaml', 'dockerfile-ast', 'diff', 'undici'];
 const common = {
   bundle: true,
@@ -34,6 +35,23 @@ const libsAsFiles = {
       contents: `module.exports = require(${JSON.stringify(`./lib/${a.path}.cjs`)});`,
       loader: 'js',
     }));
+    // src/core/libs.ts requires each library by name through node_modules under test; in the
+    // bundle, a literal require per library, which the rule above turns into its own lib file.
+    b.onLoad({ filter: /[\\/]src[\\/]core[\\/]libs\.ts$/ }, (a) => {
+      const source = fs.readFileSync(a.path, 'utf8');
+      const line = /^const requireLib[^\n]*createRequire\(import\.meta\.url\);$/m;
+      if (!line.test(source)) throw new Error(`${a.path}: the requireLib line to replace is gone`);
+      const cases = LIBS.map(
+        (n) => `case ${JSON.stringify(n)}: return require(${JSON.stringify(n)});`,
+      );
+      const replacement =
+        `const requireLib = (name: string): unknown => { switch (name) { ${cases.join(' ')} ` +
+        'default: throw new Error(`not a bundled library: ${name}`); } };';
+      return {
+        contents: source.replace(line, replacement).replace(/^import \{ createRequire \}.*$/m, ''),
+        loader: 'ts',
+      };
+    });
   },
 };
 

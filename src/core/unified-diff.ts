@@ -1,5 +1,5 @@
 // The one way xdf shows a difference: a unified diff from the `diff` package, labelled per side.
-import { createTwoFilesPatch } from 'diff';
+import { diff } from './libs.js';
 
 export function unifiedDiff(
   before: string,
@@ -9,7 +9,8 @@ export function unifiedDiff(
   context = 3,
 ): string {
   // The package's first line is a ==== separator, which neither `check` nor `diff` prints.
-  return createTwoFilesPatch(oldLabel, newLabel, before, after, undefined, undefined, { context })
+  return diff()
+    .createTwoFilesPatch(oldLabel, newLabel, before, after, undefined, undefined, { context })
     .split('\n')
     .slice(1)
     .join('\n');

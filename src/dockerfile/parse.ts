@@ -1,16 +1,11 @@
 // Step 3: parse rendered Dockerfile text once into the few facts the transforms need, as offsets.
 import { DockerfileParser, type Arg, type Property } from 'dockerfile-ast';
-
-type Range = NonNullable<ReturnType<Arg['getRange']>>;
-import { DIRECTIVE } from '../emit/header.js';
 import { LineIndex, type Position } from '../core/source.js';
-import { flagOptions, flagValue, instructionWords } from './words.js';
+import { DIRECTIVE } from './directives.js';
+import { flagOptions, flagValue, instructionWords, type Span } from './words.js';
 
-export interface Span {
-  start: number;
-  end: number;
-  text: string;
-}
+export type { Span };
+type Range = NonNullable<ReturnType<Arg['getRange']>>;
 
 export interface Stage {
   index: number;

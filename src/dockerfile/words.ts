@@ -1,6 +1,11 @@
 // The words of one instruction with their offsets, reading line continuations as Docker does.
 // (The parser's own argument getters rescan the document per call, which is slow on large files.)
-import type { Span } from './parse.js';
+/** A piece of the text, by offsets. */
+export interface Span {
+  start: number;
+  end: number;
+  text: string;
+}
 
 /** Words after the keyword of the instruction in text[start, end); with flagsOnly, the leading
  * `--flags`. */

@@ -10,7 +10,7 @@ import { renderSnippet, renderTemplate, type TemplateSource } from '../template/
 import { transformDockerfile } from '../transform/index.js';
 import { pinsFor } from '../config/load.js';
 import type { Config } from '../config/types.js';
-import type { LockView } from '../lock/file.js';
+import type { LockView } from '../transform/request.js';
 
 export interface EmitOptions {
   noTemplate?: boolean; // the input is a plain Dockerfile: no Handlebars

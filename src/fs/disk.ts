@@ -3,7 +3,6 @@
 // which outputs exist, what they are, and which other files to look at; nothing outlives the run.
 import fs from 'node:fs';
 import path from 'node:path';
-import { dockerfileOwner } from '../emit/header.js';
 
 /** What is at a path, without following a symlink there. */
 export type DiskEntry =
@@ -149,37 +148,14 @@ function blockingFile(file: string): string {
   return path.dirname(file);
 }
 
-const HEAD_BYTES = 4096;
 export const TMP_PREFIX = '.xdf-tmp-';
 
-/**
- * The regular files of a listed folder that start with a Dockerfile header, with the template each
- * names. Symlinks are never followed; a folder that is missing or unreadable has none.
- */
-export function generatedFilesIn(
-  folder: string,
-  listing: Listing | 'missing' | 'unlisted',
-  read: (file: string) => Buffer | undefined, // files this run already read whole
-): Map<string, string> {
-  const found = new Map<string, string>();
-  if (typeof listing === 'string') return found;
-  const buffer = Buffer.alloc(HEAD_BYTES);
-  for (const [name, kind] of listing.kinds) {
-    if (kind !== 'file' || name.startsWith(TMP_PREFIX)) continue;
-    const file = path.join(folder, name);
-    const known = read(file);
-    const head = known ? known.toString('utf8', 0, HEAD_BYTES) : readHead(file, buffer);
-    const owner = head === undefined ? undefined : dockerfileOwner(file, head);
-    if (owner) found.set(file, owner);
-  }
-  return found;
-}
-
-function readHead(file: string, buffer: Buffer): string | undefined {
+/** The first bytes of a regular file, without following a symlink or waiting on a FIFO. */
+export function readHead(file: string, buffer: Buffer): string | undefined {
   try {
     const fd = fs.openSync(file, READ_FLAGS);
     try {
-      return buffer.toString('utf8', 0, fs.readSync(fd, buffer, 0, HEAD_BYTES, 0));
+      return buffer.toString('utf8', 0, fs.readSync(fd, buffer, 0, buffer.length, 0));
     } finally {
       fs.closeSync(fd);
     }

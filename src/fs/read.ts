@@ -1,79 +1,143 @@
-// Every read of a run's inputs (config, templates, partials, output templates): regular files,
-// within their limits, in UTF-8. What is on disk where outputs go is disk.ts's.
+// The one reader (docs/architecture.md, "One reader"): every file xdf reads, for every command,
+// comes through here and gets the same rules: regular files only (a folder, FIFO or device is an
+// error, never a hang), a size bound counted on the bytes read, containment on the real path of
+// the file opened when the project names it, and UTF-8 where text is expected.
 import fs from 'node:fs';
 import path from 'node:path';
-import { fail } from '../core/errors.js';
-import type { TemplateSource } from '../template/render.js';
-import { partialReferences } from '../template/checks.js';
-import { positionAt } from '../core/source.js';
+import { fail, type Place } from '../core/errors.js';
+import { decodeUtf8 } from '../core/utf8.js';
 import { isInside, realFolder } from './real-paths.js';
 
-export const CONFIG_NAME = 'xdf.yaml';
-export const CONFIG_LIMIT = 1024 * 1024;
-
 export type InputKind =
-  'template' | 'config' | 'partial' | 'output template' | 'Dockerfile' | 'lock file';
+  | 'template'
+  | 'config'
+  | 'partial'
+  | 'output template'
+  | 'Dockerfile'
+  | 'lock file'
+  | 'emulator'
+  | 'Docker config'
+  | 'binfmt_misc entry'
+  | 'build file';
 
-/** Where an input was named, for errors about it (a partial is named in its template). */
-export interface NamedAt {
-  file?: string;
-  line?: number;
-  column?: number;
+/** Where a file must really be: inside `root` on real paths; `refuse` raises the caller's error. */
+export interface Containment {
+  root: string;
+  refuse: () => never;
 }
 
-/**
- * A regular file read whole as UTF-8: a folder, FIFO or device is an error (never a hang), and
- * so are a size over the limit and bytes that are not UTF-8 (at the first bad byte).
- */
-export function readInput(
-  file: string,
-  kind: InputKind,
-  limit: number,
-  namedAt: NamedAt = { file },
-  read?: Map<string, Buffer>, // the run's record of the inputs it read, by path
-): string {
+export interface ReadRule {
+  kind: InputKind;
+  limit: number; // bytes
+  namedAt?: Place; // where the file was named, for errors about it (default: the file)
+  inside?: Containment;
+  record?: Map<string, Buffer>; // the run's record of what it read, by path
+}
+
+const OPEN_FLAGS = fs.constants.O_RDONLY | fs.constants.O_NONBLOCK; // a FIFO must not block open
+
+/** A regular file's bytes, by the rules; every refusal is a typed error at `namedAt`. */
+export function readBytes(file: string, rule: ReadRule): Buffer {
+  const namedAt = rule.namedAt ?? { file };
   const shown = path.basename(file);
-  let stat: fs.Stats;
+  let fd: number;
   try {
-    stat = fs.statSync(file);
+    fd = fs.openSync(file, OPEN_FLAGS);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') {
-      fail('XDF003', `${kind} ${shown} not found`, hintNotFound(kind), namedAt);
-    }
+    if (code === 'ENOENT' || code === 'ENOTDIR')
+      fail('XDF003', `${rule.kind} ${shown} not found`, hintNotFound(rule.kind), namedAt);
     fail(
       'XDF005',
-      `cannot read ${kind} ${shown}: ${code}`,
+      `cannot read ${rule.kind} ${shown}: ${code}`,
       'check the permissions of the file and its folder',
       namedAt,
     );
   }
-  if (!stat.isFile()) {
-    const what = stat.isDirectory() ? 'a folder' : 'not a regular file';
-    fail('XDF005', `${kind} ${shown} is ${what}`, `name a regular file as the ${kind}`, namedAt);
-  }
-  if (stat.size > limit) {
-    const code = kind === 'config' ? 'XDF010' : 'XDF053';
-    const hint =
-      kind === 'config'
-        ? `xdf.yaml is limited to ${limit} bytes: keep data out of it`
-        : 'raise limits.input_bytes in xdf.yaml if this input is right';
-    fail(code, `${kind} is ${stat.size} bytes, over the limit of ${limit}`, hint, { file });
-  }
-  let bytes: Buffer;
   try {
-    bytes = fs.readFileSync(file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    fail(
-      'XDF005',
-      `cannot read ${kind} ${shown}: ${code}`,
-      'check the permissions of the file',
-      namedAt,
-    );
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) {
+      const what = stat.isDirectory() ? 'a folder' : 'not a regular file';
+      fail(
+        'XDF005',
+        `${rule.kind} ${shown} is ${what}`,
+        `name a regular file as the ${rule.kind}`,
+        namedAt,
+      );
+    }
+    if (rule.inside) assertInside(file, fd, rule.inside);
+    if (stat.size > rule.limit) tooLarge(file, stat.size, rule);
+    const bytes = readBounded(fd, stat.size, rule, file);
+    rule.record?.set(file, bytes);
+    return bytes;
+  } finally {
+    fs.closeSync(fd);
   }
-  read?.set(file, bytes);
-  return decodeUtf8(bytes, file);
+}
+
+/** A regular file's text, by the rules, in UTF-8 (XDF004 at the first byte that is not). */
+export function readText(file: string, rule: ReadRule): string {
+  return decodeUtf8(readBytes(file, rule), file);
+}
+
+/** What is at a path, following symlinks: what optional inputs (xdf.lock, a partial) ask first. */
+export function probe(file: string): 'missing' | 'file' | 'folder' | 'other' {
+  try {
+    const stat = fs.statSync(file);
+    return stat.isFile() ? 'file' : stat.isDirectory() ? 'folder' : 'other';
+  } catch {
+    return 'missing';
+  }
+}
+
+/** The names in a folder, sorted; none when it cannot be listed. */
+export function listNames(folder: string): string[] {
+  try {
+    return fs.readdirSync(folder).sort();
+  } catch {
+    return [];
+  }
+}
+
+// A stat's size is a hint (a /proc file says 0, a file may grow): the bound is on the bytes read.
+function readBounded(fd: number, size: number, rule: ReadRule, file: string): Buffer {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(
+      Math.min(Math.max(size - total, 0) + 1, rule.limit + 1 - total),
+    );
+    const n = fs.readSync(fd, chunk, 0, chunk.length, null);
+    if (n === 0) break;
+    total += n;
+    chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
+    if (total > rule.limit) tooLarge(file, total, rule);
+  }
+  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
+}
+
+function tooLarge(file: string, size: number, rule: ReadRule): never {
+  const config = rule.kind === 'config';
+  fail(
+    config ? 'XDF010' : 'XDF053',
+    `${rule.kind} is ${size} bytes${size > rule.limit ? '' : ' or more'}, over the limit of ` +
+      `${rule.limit}`,
+    config
+      ? `xdf.yaml is limited to ${rule.limit} bytes: keep data out of it`
+      : 'raise limits.input_bytes in xdf.yaml if this input is right',
+    { file },
+  );
+}
+
+/** Decided on the file actually opened: no symlink, on the way or at the end, leads out. */
+function assertInside(file: string, fd: number, inside: Containment): void {
+  let real: string;
+  try {
+    real = fs.readlinkSync(`/proc/self/fd/${fd}`);
+  } catch {
+    real = fs.realpathSync.native(file);
+  }
+  if (!isInside(realFolder(inside.root), real)) inside.refuse();
 }
 
 function hintNotFound(kind: InputKind): string {
@@ -86,127 +150,4 @@ function hintNotFound(kind: InputKind): string {
   if (kind === 'config') return 'check the --config path';
   if (kind === 'output template') return 'check matrix.templates in xdf.yaml';
   return 'check the name';
-}
-
-const decoder = new TextDecoder('utf-8', { fatal: true });
-
-/** UTF-8 text, or XDF004 at the first byte that is not UTF-8 (never a silent U+FFFD). */
-export function decodeUtf8(bytes: Buffer, file: string): string {
-  try {
-    return decoder.decode(bytes);
-  } catch {
-    const bad = firstInvalidUtf8(bytes);
-    const before = bytes.subarray(0, bad).toString('utf8'); // valid up to the bad byte
-    const { line, column } = positionAt(`${before}.`, before.length);
-    fail(
-      'XDF004',
-      `not UTF-8: byte 0x${bytes[bad].toString(16).padStart(2, '0')} at offset ${bad}`,
-      "save the file as UTF-8 (iconv -f latin1 -t utf-8, or your editor's encoding menu)",
-      { file, line, column },
-    );
-  }
-}
-
-/** The offset of the first byte that does not belong to a well-formed UTF-8 sequence. */
-export function firstInvalidUtf8(b: Buffer): number {
-  let i = 0;
-  while (i < b.length) {
-    const c = b[i];
-    const need =
-      c < 0x80
-        ? 0
-        : c >= 0xc2 && c <= 0xdf
-          ? 1
-          : c >= 0xe0 && c <= 0xef
-            ? 2
-            : c >= 0xf0 && c <= 0xf4
-              ? 3
-              : -1;
-    if (need < 0) return i;
-    for (let k = 1; k <= need; k++) {
-      const next = b[i + k];
-      let lo = 0x80;
-      let hi = 0xbf;
-      if (k === 1 && c === 0xe0) lo = 0xa0;
-      if (k === 1 && c === 0xed) hi = 0x9f;
-      if (k === 1 && c === 0xf0) lo = 0x90;
-      if (k === 1 && c === 0xf4) hi = 0x8f;
-      if (next === undefined || next < lo || next > hi) return i;
-    }
-    i += need + 1;
-  }
-  return b.length;
-}
-
-/** The xdf.yaml governing a folder: there or above, up to the folder that holds .git. */
-export function findConfig(startDir: string): string | undefined {
-  for (let dir = path.resolve(startDir); ; dir = path.dirname(dir)) {
-    const file = path.join(dir, CONFIG_NAME);
-    if (fs.existsSync(file)) return file;
-    if (fs.existsSync(path.join(dir, '.git')) || path.dirname(dir) === dir) return undefined;
-  }
-}
-
-const PARTIAL_EXTENSIONS = ['', '.hbs', '.tpl'];
-
-/**
- * A template with every partial it uses, found from its parsed text (`{{> p}}`, `{{#> p}}`,
- * `{{~> p}}`, in partials too) and resolved in the template's own folder tree on real paths.
- */
-export function loadTemplate(file: string, text: string, limit: number): TemplateSource {
-  const root = path.dirname(file);
-  const partials = new Map<string, TemplateSource>();
-  const pending: TemplateSource[] = [{ file, text }];
-  let realRoot: string | undefined; // only a template with partials needs it
-  while (pending.length) {
-    const source = pending.pop()!;
-    for (const ref of partialReferences(source)) {
-      if (partials.has(ref.name)) continue;
-      const at = { file: source.file, line: ref.line, column: ref.column };
-      realRoot ??= realFolder(root);
-      const found = findPartial(root, realRoot, ref.name, at, ref.optional);
-      if (found === undefined) continue; // a block partial's fallback renders instead
-      const partial = { file: found, text: readInput(found, 'partial', limit, at) };
-      partials.set(ref.name, partial);
-      pending.push(partial);
-    }
-  }
-  return { file, text, partials };
-}
-
-function findPartial(
-  root: string,
-  realRoot: string,
-  name: string,
-  at: NamedAt,
-  optional: boolean,
-): string | undefined {
-  const outside = () =>
-    fail(
-      'XDF023',
-      `partial "${name}" is outside the template's folder`,
-      "partials come only from the template's own folder tree",
-      at,
-    );
-  if (path.isAbsolute(name)) outside();
-  for (const ext of PARTIAL_EXTENSIONS) {
-    const file = path.resolve(root, `${name}${ext}`);
-    if (!isInside(root, file)) outside();
-    let stat: fs.Stats;
-    try {
-      stat = fs.statSync(file);
-    } catch {
-      continue;
-    }
-    // Decided on the real path: a symlinked folder or file must not lead out of the tree.
-    if (!isInside(realRoot, fs.realpathSync.native(file))) outside();
-    if (stat.isFile()) return file;
-  }
-  if (optional) return undefined;
-  return fail(
-    'XDF023',
-    `partial "${name}" not found`,
-    `put it at ${name}, ${name}.hbs or ${name}.tpl beside the template`,
-    at,
-  );
 }

@@ -1,6 +1,8 @@
 // xdf.lock: the digest of each mapped base image per platform. Text to data and back (pure), and
 // the pin it gives generate, check and render, which never use the network.
-import type { Place } from '../core/errors.js';
+import type { LockView } from '../transform/request.js';
+
+export type { LockView };
 import { XdfError } from '../core/errors.js';
 import { yaml } from '../core/libs.js';
 
@@ -79,11 +81,6 @@ export function parseLockFile(text: string, file: string): Map<string, LockEntry
     entries.set(lockKey(entry.ref, entry.platform), entry);
   }
   return entries;
-}
-
-/** What the transform asks of the lock for each mapped image: the image to write instead. */
-export interface LockView {
-  pin(image: string, platform: string, at: Place): string;
 }
 
 /** An image with a variable, or a digest already, stays as it is. */

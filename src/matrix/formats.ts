@@ -6,7 +6,7 @@ import path from 'node:path';
 import { archByName } from '../arches/table.js';
 import { fail, XdfError } from '../core/errors.js';
 import { handlebarsHelpers, outputHelpers, type OutputHelpers } from './quote-helpers.js';
-import { CONFIG_NAME } from '../fs/read.js';
+import { CONFIG_NAME } from '../config/find.js';
 import type { Config, Matrix, MatrixFormat } from '../config/types.js';
 
 /** One matrix file to write: an absolute path in the config's folder. */

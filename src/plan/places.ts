@@ -6,7 +6,7 @@ import { fail } from '../core/errors.js';
 import { isInside, type RealPaths } from '../fs/real-paths.js';
 import { LOCK_FILE } from '../lock/file.js';
 import { assertDistinct, type PlannedFile, type Producer } from './ownership.js';
-import type { Group } from './run.js';
+import type { Group } from './types.js';
 import type { Config } from '../config/types.js';
 
 /** Outputs stay inside their root on real paths, and never land on an input or on each other. */
@@ -80,21 +80,4 @@ export function checkPlaces(
 function partsBelow(root: string, file: string): string[] {
   const below = file.startsWith(`${root}/`) && !file.endsWith('/');
   return (below ? file.slice(root.length + 1) : path.relative(root, file)).split(path.sep);
-}
-
-/** A file the config names must really be inside the config's folder (no symlink out of it). */
-export function assertReadInside(
-  file: string,
-  config: Config,
-  key: string,
-  paths: RealPaths,
-): void {
-  if (isInside(paths.real(config.dir), paths.real(file))) return;
-  fail(
-    'XDF050',
-    `${path.relative(config.dir, file).split(path.sep).join('/')} is outside the config's ` +
-      `folder${isInside(config.dir, file) ? ' (through a symlink)' : ''}`,
-    `${key} names files inside the config's folder; name a template outside it on the command line`,
-    { file: config.file, ...config.locate(key, 'value') },
-  );
 }

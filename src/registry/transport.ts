@@ -1,6 +1,7 @@
 // One HTTP request to a registry, with the manners of §12: a timeout per request, at most N in
 // flight, retries with backoff on 429/5xx/reset honouring Retry-After, proxies from the env.
 import type { Dispatcher } from 'undici';
+import { undici } from '../core/libs.js';
 import { proxyFor } from './proxy.js';
 
 export interface TransportOptions {
@@ -33,7 +34,6 @@ export type Fetch = (
 export class Transport {
   private inFlight = 0;
   private readonly queue: (() => void)[] = [];
-  private undici?: typeof import('undici');
   private readonly dispatchers = new Map<string, Dispatcher>(); // by proxy URL, "" for none
 
   constructor(private readonly options: TransportOptions) {}
@@ -42,7 +42,7 @@ export class Transport {
     url: string,
     init: { method: 'GET' | 'HEAD'; headers: Record<string, string> },
   ): Promise<Answer> {
-    const fetch = (await this.load()).fetch as unknown as Fetch;
+    const fetch = undici().fetch as unknown as Fetch;
     const dispatcher = this.dispatcher(proxyFor(url, this.options.env) ?? '');
     const retries = this.options.retries ?? 3;
     for (let attempt = 0; ; attempt++) {
@@ -98,23 +98,12 @@ export class Transport {
     }
   }
 
-  private async load(): Promise<typeof import('undici')> {
-    if (!this.undici) {
-      // undici is CommonJS: its exports arrive as the namespace or its default, by loader.
-      const mod = (await import('undici')) as typeof import('undici') & {
-        default?: typeof import('undici');
-      };
-      this.undici = typeof mod.Agent === 'function' ? mod : mod.default!;
-    }
-    return this.undici;
-  }
-
   private dispatcher(proxy: string): Dispatcher {
     let d = this.dispatchers.get(proxy);
     if (!d)
       this.dispatchers.set(
         proxy,
-        (d = proxy ? new this.undici!.ProxyAgent(proxy) : new this.undici!.Agent()),
+        (d = proxy ? new (undici().ProxyAgent)(proxy) : new (undici().Agent)()),
       );
     return d;
   }

@@ -4,7 +4,7 @@ import type { Place } from '../core/errors.js';
 import { parseImageRef } from '../reference/reference.js';
 import { findRule, mapImage, type MapResult } from './strategies.js';
 import type { ImageRule } from '../config/types.js';
-import type { TransformRequest, TransformResult } from './index.js';
+import type { TransformRequest, TransformResult } from './request.js';
 
 /** Maps a reference as written; `flag` for an image in a `--from` flag rather than a FROM. */
 export type Mapper = (text: string, at: Place, flag?: boolean) => MapResult;

@@ -2,7 +2,7 @@
 import { replaceSpan } from '../dockerfile/edits.js';
 import { hasVariable, parseImageRef } from '../reference/reference.js';
 import type { Mapper } from './base-image.js';
-import { placeOf, type TransformRequest, type TransformResult } from './index.js';
+import { placeOf, type TransformRequest, type TransformResult } from './request.js';
 
 export function rewriteFlagImages(
   req: TransformRequest,

@@ -5,7 +5,7 @@ import { hasVariable, parseImageRef } from '../reference/reference.js';
 import { isBuildPlatform, isTargetPlatform, wholeVariable } from '../dockerfile/parse.js';
 import type { MapResult } from './strategies.js';
 import type { Mapper } from './base-image.js';
-import { placeOf, type TransformRequest, type TransformResult } from './index.js';
+import { placeOf, type TransformRequest, type TransformResult } from './request.js';
 
 export function rewriteFroms(req: TransformRequest, map: Mapper, result: TransformResult): void {
   const { parsed, arch, host } = req;

@@ -6,7 +6,7 @@ import { parseImageRef } from '../reference/reference.js';
 import { wholeVariable, type ParsedDockerfile, type Stage } from '../dockerfile/parse.js';
 import { findRule } from './strategies.js';
 import type { Config } from '../config/types.js';
-import type { TransformRequest } from './index.js';
+import type { TransformRequest } from './request.js';
 
 export function warnGoUnderQemu(
   req: TransformRequest,

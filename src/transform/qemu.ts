@@ -12,7 +12,7 @@ import {
 } from '../dockerfile/parse.js';
 import { renderSnippet } from '../template/render.js';
 import type { Config } from '../config/types.js';
-import type { TransformRequest } from './index.js';
+import type { TransformRequest } from './request.js';
 
 /**
  * The platform each stage is built for: the target, the build host, or the one its --platform

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configSource } from '../helpers/config.js';
 import { loadConfig } from '../../src/config/load.js';
-import { findConfig } from '../../src/fs/read.js';
+import { findConfig } from '../../src/config/find.js';
 import { Warnings } from '../../src/core/errors.js';
 import { problemsOf } from '../helpers/problems.js';
 

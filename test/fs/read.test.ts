@@ -2,7 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { firstInvalidUtf8, readInput } from '../../src/fs/read.js';
+import { firstInvalidUtf8 } from '../../src/core/utf8.js';
+import { readText, type InputKind } from '../../src/fs/read.js';
+
+const readInput = (file: string, kind: InputKind, limit: number) => readText(file, { kind, limit });
 import { isInside, RealPaths } from '../../src/fs/real-paths.js';
 
 const physicalPath = (file: string) => new RealPaths().physical(file);

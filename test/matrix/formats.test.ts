@@ -16,7 +16,7 @@ import {
 } from '../../src/matrix/formats.js';
 import { outputHelpers } from '../../src/matrix/quote-helpers.js';
 import BUILTIN from '../../src/matrix/output-templates.generated.js';
-import { readInput } from '../../src/fs/read.js';
+import { readText } from '../../src/fs/read.js';
 import type { Config, MatrixConfig, MatrixFormat } from '../../src/config/types.js';
 import { testConfig, testMatrixConfig } from '../helpers/config.js';
 
@@ -54,7 +54,7 @@ function render({
   );
   const texts = new Map(
     outputTemplates(c).flatMap((t) =>
-      t.own ? [[t.file, readInput(t.own, 'output template', 1 << 20)]] : [],
+      t.own ? [[t.file, readText(t.own, { kind: 'output template', limit: 1 << 20 })]] : [],
     ),
   );
   const files = renderMatrixFiles(buildMatrix(c, outputs), c, texts);

@@ -4,9 +4,10 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { archByName } from '../../src/arches/table.js';
-import { loadTemplate } from '../../src/fs/read.js';
+import { partialsOnDisk } from '../../src/plan/inputs.js';
+import { loadTemplate } from '../../src/template/partials.js';
 import { renderTemplate, type RenderContext } from '../../src/template/render.js';
-import { TEMPLATE_LIMITS } from '../../src/template/checks.js';
+import { TEMPLATE_LIMITS } from '../../src/template/parse.js';
 import { problemOf } from '../helpers/problems.js';
 
 const ctx = (arch = 'arm64v8', extra: Partial<RenderContext> = {}): RenderContext => ({
@@ -20,7 +21,7 @@ const ctx = (arch = 'arm64v8', extra: Partial<RenderContext> = {}): RenderContex
 });
 // Partials are read the way a run reads them: by load.ts, from the template's folder tree.
 const render = (text: string, c = ctx(), file = '/t/Dockerfile.tpl') =>
-  renderTemplate(loadTemplate(file, text, 5 << 20), c);
+  renderTemplate(loadTemplate(file, text, partialsOnDisk(5 << 20)), c);
 
 describe('renderTemplate', () => {
   // Plain lookups skip Handlebars; an empty block sends the same text through it.

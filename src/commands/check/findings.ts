@@ -1,5 +1,6 @@
 // `xdf check`: what a run would change, as unified diffs, from what the plan read. Never writes.
 import path from 'node:path';
+import { unifiedDiff } from '../../core/unified-diff.js';
 import type { DiskEntry } from '../../fs/disk.js';
 import type { DiskPlan } from '../../plan/changes.js';
 
@@ -13,8 +14,6 @@ export interface CheckFinding {
 export async function checkPlan(plan: DiskPlan, cwd: string): Promise<CheckFinding[]> {
   const { write, remove, entries } = plan.changes;
   if (write.length === 0 && remove.length === 0) return [];
-  // the diff library only when there is a diff
-  const { unifiedDiff } = await import('../../core/unified-diff.js');
   const show = (p: string) => path.relative(cwd, p) || p;
   const findings: CheckFinding[] = [];
   const textOf = (entry: DiskEntry | undefined) =>

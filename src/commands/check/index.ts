@@ -8,7 +8,7 @@ import {
   printJson,
 } from '../io.js';
 import { planChanges } from '../../plan/changes.js';
-import { runOptions, strictWarnings } from '../../plan/run.js';
+import { runOptions, strictWarnings } from '../options.js';
 
 export async function check(io: Io, templates: string[], flags: CommonFlags): Promise<number> {
   const plan = await planChanges(runOptions(io, templates, flags));

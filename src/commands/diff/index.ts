@@ -1,6 +1,7 @@
 import { unifiedDiff } from '../../core/unified-diff.js';
 import { printWarnings, relative, type CommonFlags, type Io, useColor, printJson } from '../io.js';
-import { planRun, runOptions } from '../../plan/run.js';
+import { planRun } from '../../plan/run.js';
+import { runOptions } from '../options.js';
 
 /** Per arch, what xdf rewrote and injected: the rendered template against the final Dockerfile. */
 export async function diff(

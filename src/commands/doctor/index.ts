@@ -1,8 +1,7 @@
 import path from 'node:path';
-import { loadConfig } from '../../config/load.js';
-import { CONFIG_LIMIT, findConfig, readInput } from '../../fs/read.js';
+import { findConfig } from '../../config/find.js';
+import { readConfig } from '../../plan/inputs.js';
 import { formatDoctor, runDoctor } from './report.js';
-import { loadYaml } from '../../core/libs.js';
 import { shownWarnings, Warnings } from '../../core/errors.js';
 import { printWarnings, splitList, type CommonFlags, type Io } from '../io.js';
 
@@ -12,15 +11,9 @@ export interface DoctorFlags extends CommonFlags {
 
 export async function doctor(io: Io, flags: DoctorFlags): Promise<number> {
   const warnings = new Warnings();
-  const file = flags.config ? path.resolve(io.cwd, flags.config) : findConfig(io.cwd);
-  if (file) await loadYaml();
-  const source = file ? { file, text: readInput(file, 'config', CONFIG_LIMIT) } : undefined;
-  const config = loadConfig({
-    source,
-    templateDir: io.cwd,
-    overrides: { arches: splitList(flags.arch), host: flags.host },
-    warnings,
-  });
+  const configFile = flags.config ? path.resolve(io.cwd, flags.config) : findConfig(io.cwd);
+  const overrides = { arches: splitList(flags.arch), host: flags.host };
+  const config = readConfig({ configFile, templateDir: io.cwd }, overrides, warnings);
   const shown = shownWarnings(warnings.list, [config]);
   const report = await runDoctor({
     config,

@@ -10,7 +10,8 @@ import {
   printJson,
 } from '../io.js';
 import { planChanges } from '../../plan/changes.js';
-import { runOptions, strictWarnings, type PlannedFile } from '../../plan/run.js';
+import type { PlannedFile } from '../../plan/run.js';
+import { runOptions, strictWarnings } from '../options.js';
 import { writeFiles } from '../../fs/write.js';
 
 export interface GenerateFlags extends CommonFlags {

@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { archByName, isEmulated, machineArch, resolveArch } from '../../arches/table.js';
-import { readInput } from '../../fs/read.js';
+import { readText } from '../../fs/read.js';
 import { handlerFor, readBinfmt } from '../../host/binfmt.js';
-import { loadHandlebars } from '../../core/libs.js';
 import { fail } from '../../core/errors.js';
 import { baseImages, escapeTemplate, initialConfig } from './template.js';
 import { relative, splitList, type Io } from '../io.js';
@@ -48,11 +47,10 @@ export async function init(
         );
     }
   }
-  const text = readInput(dockerfile, 'Dockerfile', 5 * 1024 * 1024);
+  const text = readText(dockerfile, { kind: 'Dockerfile', limit: 5 * 1024 * 1024 });
   const host = canonical(flags.host ?? machineArch() ?? 'amd64');
   const arches = (splitList(flags.arch) ?? ['amd64', 'arm32v7', 'arm64v8']).map(canonical);
   const template = escapeTemplate(text);
-  await loadHandlebars();
   // The template must render back to the Dockerfile byte for byte before anything is written.
   const rendered = renderTemplate(
     { file: targets.template, text: template },

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadYaml } from '../../core/libs.js';
 import { fail, XdfError, type Problem } from '../../core/errors.js';
 import { relative, problemJson, printWarnings, type CommonFlags, type Io } from '../io.js';
 import { formatLockFile, LOCK_FILE, parseLockFile, type LockEntry } from '../../lock/file.js';
@@ -14,7 +13,8 @@ import {
 import { RegistryClient } from '../../registry/client.js';
 import { findCredentials } from '../../registry/credentials.js';
 import { writeFiles } from '../../fs/write.js';
-import { planRun, runOptions, strictWarnings } from '../../plan/run.js';
+import { planRun } from '../../plan/run.js';
+import { runOptions, strictWarnings } from '../options.js';
 
 export interface LockFlags extends CommonFlags {
   update?: boolean;
@@ -75,7 +75,6 @@ export async function lock(io: Io, templates: string[], flags: LockFlags): Promi
       ? (done: number, total: number) => io.stderr(`\rxdf lock: ${done}/${total} images`)
       : undefined;
   let outcomes: [string, LockOutcome][];
-  await loadYaml();
   try {
     outcomes = await Promise.all(
       [...usesByLock].map(async ([file, uses]) => {

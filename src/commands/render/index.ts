@@ -9,7 +9,8 @@ import {
   type Io,
   printJson,
 } from '../io.js';
-import { planRun, runOptions, strictWarnings } from '../../plan/run.js';
+import { planRun } from '../../plan/run.js';
+import { runOptions, strictWarnings } from '../options.js';
 
 export async function render(io: Io, template: string, flags: CommonFlags): Promise<number> {
   const arches = splitList(flags.arch) ?? [];

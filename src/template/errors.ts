@@ -1,0 +1,97 @@
+// Handlebars' errors as xdf's: `file:line:col`, a code and a hint; Go-template braces get advice
+// of their own.
+import { XdfError } from '../core/errors.js';
+import { positionAt } from '../core/source.js';
+import type { TemplateSource } from './source.js';
+import { UNKNOWN_VARIABLE_HINT } from './vet.js';
+
+/** Handlebars errors as `file:line:col` with a hint; Go-template braces get their own advice. */
+export function toTemplateError(e: unknown, source: TemplateSource): XdfError {
+  if (e instanceof XdfError) return e;
+  const err = e as Error & { lineNumber?: number; column?: number };
+  const message = err.message ?? String(e);
+  const goBrace = findGoBrace(source.text);
+  let line = err.lineNumber;
+  let column = err.column !== undefined ? err.column + 1 : undefined;
+  const parseLine = /^Parse error on line (\d+):/.exec(message);
+  if (parseLine) {
+    line = Number(parseLine[1]);
+    column = parseErrorColumn(message, source.text, line);
+    if (goBrace && goBrace.line === line) {
+      return new XdfError({
+        code: 'XDF022',
+        message: 'a Go-template expression ({{.…}}) is not a Handlebars expression',
+        hint: 'escape it as \\{{.State}} so that it reaches the Dockerfile as {{.State}}',
+        file: source.file,
+        ...goBrace,
+      });
+    }
+    const unclosed = /got 'EOF'/.test(message) ? unclosedBlock(source.text) : undefined;
+    if (unclosed) {
+      return new XdfError({
+        code: 'XDF020',
+        message: `{{#${unclosed.name}}} is never closed`,
+        hint: `close it with {{/${unclosed.name}}}`,
+        file: source.file,
+        ...positionAt(source.text, unclosed.offset),
+      });
+    }
+    return new XdfError({
+      code: 'XDF020',
+      message: `template syntax error: ${message.split('\n').slice(-1)[0]}`,
+      hint:
+        'check the {{…}} expression at this place: blocks need their {{/…}}, and a literal ' +
+        '{{ is written \\{{',
+      file: source.file,
+      line,
+      column,
+    });
+  }
+  const notDefined = /^"(.+)" not defined in/.exec(message);
+  if (notDefined) {
+    return new XdfError({
+      code: 'XDF021',
+      message: `unknown template variable "${notDefined[1]}"`,
+      hint: UNKNOWN_VARIABLE_HINT,
+      file: source.file,
+      line,
+      column,
+    });
+  }
+  const plain = message.replace(/ - \d+:\d+$/, '');
+  return new XdfError({
+    code: 'XDF020',
+    message: `template error: ${plain}`,
+    hint: 'check the {{…}} expression at this place',
+    file: source.file,
+    line,
+    column,
+  });
+}
+
+/** The innermost block opened and never closed, for an error at its opening tag rather than at the
+ * end. */
+function unclosedBlock(text: string): { name: string; offset: number } | undefined {
+  const open: { name: string; offset: number }[] = [];
+  for (const m of text.matchAll(/(\\?)\{\{~?\s*([#^/])\s*>?\s*([\w.-]+)/g)) {
+    if (m[1]) continue; // an escaped \{{ is text
+    if (m[2] === '/') open.pop();
+    else open.push({ name: m[3], offset: m.index! });
+  }
+  return open.pop();
+}
+
+function findGoBrace(text: string): { line: number; column: number } | undefined {
+  const m = /(^|[^\\])\{\{-?\s*\./.exec(text);
+  return m ? positionAt(text, m.index + m[1].length) : undefined;
+}
+
+// Handlebars shows the tail of the consumed input and a caret; find that tail on the reported line.
+function parseErrorColumn(message: string, text: string, line: number): number {
+  const [, shown, caret] = message.split('\n');
+  if (!shown || !caret) return 1;
+  const past = shown.slice(0, caret.indexOf('^')).replace(/^\.\.\./, '');
+  const lineText = text.split('\n')[line - 1] ?? '';
+  const at = past ? lineText.lastIndexOf(past) : -1;
+  return at === -1 ? 1 : at + past.length + 1;
+}

@@ -1,0 +1,26 @@
+// A template as the renderer sees it, and the values it renders with.
+import type { Arch } from '../arches/table.js';
+
+export interface TemplateSource {
+  file: string; // absolute path, for errors
+  text: string;
+  /** The partials it uses, by the name it uses them with (read from its own folder tree). */
+  partials?: Map<string, TemplateSource>;
+}
+
+export interface RenderContext {
+  arch: Arch;
+  host: Arch;
+  emulated: boolean;
+  native: boolean;
+  pins: Record<string, string>;
+  vars: Record<string, unknown>;
+}
+
+/** An arch record that prints as its name (`{{arch}}`, `{{host}}`) and still reads every field. */
+export function archValue(arch: Arch): Arch {
+  return Object.freeze({ ...arch, toString: () => arch.name });
+}
+
+export const isArch = (v: unknown): v is Arch =>
+  !!v && typeof v === 'object' && 'platform' in v && 'qemu' in v;
