@@ -1,12 +1,11 @@
-// Step 1: parse, validate and normalize xdf.yaml's text (load.ts reads it); every problem reported
-// with its line.
+// Step 1: xdf.yaml's text (read by plan/inputs.ts) parsed, validated against the schema and
+// normalized, every default applied; every problem reported with its line, all in one pass.
 import path from 'node:path';
 import { ARCH_NAMES, resolveArch } from '../arches/table.js';
 import { XdfError, type Problem, type Warnings } from '../core/errors.js';
-import { isValidDigest, isValidTag, referenceProblem } from '../reference/reference.js';
 import { schemaProblems } from './schema.js';
 import { readYaml, type Locate } from '../core/yaml.js';
-import type { Arch } from '../arches/table.js';
+import { checkImageRule, lineBreak, oneLineReason } from './images.js';
 import type {
   Config,
   ConfigOverrides,
@@ -256,86 +255,4 @@ function normalize(raw: RawConfig, ctx: NormalizeContext): Config {
   };
   if (problems.length) throw new XdfError(problems);
   return config;
-}
-
-type At = (
-  dotPath: string,
-  which?: 'key' | 'value',
-) => { file?: string; line?: number; column?: number };
-
-const lineBreak = (key: string, where: ReturnType<At>): Problem => ({
-  code: 'XDF013',
-  message: `${key}: a line break here would reach the Dockerfile as a new instruction`,
-  hint: 'write the value on one line',
-  ...where,
-});
-
-/** DESIGN.md §11: every value of an image rule that reaches a Dockerfile, against docker's grammar.
- * */
-function checkImageRule(
-  key: string,
-  raw: Record<string, unknown>,
-  problems: Problem[],
-  at: At,
-): void {
-  // Globs may stand anywhere, a port included (127.0.0.1:*/team/app): check the literal rest.
-  const slash = key.indexOf('/');
-  const first = slash === -1 ? '' : key.slice(0, slash);
-  const registry = /[.:*?]|^localhost$/.test(first) ? first : '';
-  const name = registry ? key.slice(slash + 1) : key;
-  const keyProblem = /[:@]/.test(name)
-    ? 'a key names a repository, without tag or digest'
-    : referenceProblem(
-        `${registry ? `${registry.replace(/[*?]/g, '0')}/` : ''}${name.replace(/[*?]/g, 'x')}`,
-      );
-  if (keyProblem) {
-    problems.push({
-      code: 'XDF013',
-      message: `images.${key}: not an image name: ${keyProblem}`,
-      hint:
-        'key images: by repository (python, myorg/app, registry.example.com:5000/base) or a ' +
-        'glob (myorg/*)',
-      ...at(`images.${key}`, 'key'),
-    });
-  }
-  for (const [archKey, pin] of Object.entries(raw)) {
-    if (['strategy', 'rewrite', 'exclude'].includes(archKey) || !pin || typeof pin !== 'object')
-      continue;
-    const p = pin as Pin;
-    const base = `images.${key}.${archKey}`;
-    if (typeof p.tag === 'string' && !isValidTag(p.tag)) {
-      problems.push({
-        code: 'XDF013',
-        message: `${base}.tag: ${JSON.stringify(p.tag)} is not a docker tag`,
-        hint:
-          'a tag is letters, digits, _ . - (at most 128, not starting with . or -): ' +
-          '"1.10-alpine3.7"',
-        ...at(`${base}.tag`),
-      });
-    }
-    if (typeof p.digest === 'string' && !isValidDigest(p.digest)) {
-      problems.push({
-        code: 'XDF013',
-        message: `${base}.digest: ${JSON.stringify(p.digest)} is not a digest`,
-        hint: 'write the digest as sha256:<64 hex digits>',
-        ...at(`${base}.digest`),
-      });
-    }
-    if (typeof p.reason === 'string' && /[\r\n]/.test(p.reason.trimEnd()))
-      problems.push(lineBreak(`${base}.reason`, at(`${base}.reason`)));
-  }
-}
-
-// A folded YAML scalar (`reason: >`) ends with a line break that is no part of the reason.
-const oneLineReason = (pin: Pin): Pin =>
-  typeof pin.reason === 'string' ? { ...pin, reason: pin.reason.trimEnd() } : pin;
-
-/** Pins resolved for one arch: its own value, else the default. */
-export function pinsFor(config: Config, arch: Arch): Record<string, string> {
-  const pins: Record<string, string> = {};
-  for (const [name, values] of Object.entries(config.pins)) {
-    const value = values[arch.name] ?? values.default;
-    if (value !== undefined) pins[name] = value;
-  }
-  return pins;
 }

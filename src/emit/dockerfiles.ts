@@ -8,7 +8,7 @@ import { resolveIn } from '../fs/real-paths.js';
 import { parseDockerfile, type ParsedDockerfile } from '../dockerfile/parse.js';
 import { renderSnippet, renderTemplate, type TemplateSource } from '../template/render.js';
 import { transformDockerfile } from '../transform/index.js';
-import { pinsFor } from '../config/load.js';
+import { pinsFor } from '../config/pins.js';
 import type { Config } from '../config/types.js';
 import type { LockView } from '../transform/request.js';
 

@@ -1,7 +1,18 @@
-// Reads the kernel's binfmt_misc table (or a fake tree of it, for tests).
-import fs from 'node:fs';
+// Reads the kernel's binfmt_misc table (or a fake tree of it, for tests) through the one reader.
 import path from 'node:path';
 import { ARCHES, type Arch } from '../arches/table.js';
+import { listNames, readText } from '../fs/read.js';
+
+const ENTRY_LIMIT = 64 * 1024; // an entry is a few lines
+
+/** An entry's text, or undefined when it cannot be read as one (not a file, gone, too large). */
+function readEntry(file: string): string | undefined {
+  try {
+    return readText(file, { kind: 'binfmt_misc entry', limit: ENTRY_LIMIT });
+  } catch {
+    return undefined;
+  }
+}
 
 export interface BinfmtHandler {
   name: string; // the entry's file name: qemu-aarch64
@@ -20,22 +31,13 @@ export interface BinfmtState {
 }
 
 export function readBinfmt(dir: string): BinfmtState {
-  let status: string;
-  try {
-    status = fs.readFileSync(path.join(dir, 'status'), 'utf8').trim();
-  } catch {
-    return { dir, mounted: false, enabled: false, handlers: [] };
-  }
+  const status = readEntry(path.join(dir, 'status'))?.trim();
+  if (status === undefined) return { dir, mounted: false, enabled: false, handlers: [] };
   const handlers: BinfmtHandler[] = [];
-  for (const name of fs.readdirSync(dir).sort()) {
+  for (const name of listNames(dir)) {
     if (name === 'status' || name === 'register') continue;
-    let text: string;
-    try {
-      text = fs.readFileSync(path.join(dir, name), 'utf8');
-    } catch {
-      continue;
-    }
-    handlers.push(parseHandler(name, text));
+    const text = readEntry(path.join(dir, name));
+    if (text !== undefined) handlers.push(parseHandler(name, text));
   }
   return { dir, mounted: true, enabled: status === 'enabled', handlers };
 }

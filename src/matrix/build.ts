@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { Arch } from '../arches/table.js';
 import { archByName } from '../arches/table.js';
-import { pinsFor } from '../config/load.js';
+import { pinsFor } from '../config/pins.js';
 import { fail, type Problem } from '../core/errors.js';
 import { parseImageRef } from '../reference/reference.js';
 import { renderSnippet } from '../template/render.js';
