@@ -67,6 +67,17 @@ export function checkImageRule(
         ...at(`${base}.digest`),
       });
     }
+    const imageProblem = typeof p.image === 'string' ? referenceProblem(p.image) : undefined;
+    if (imageProblem || (typeof p.image === 'string' && p.image.includes('$'))) {
+      problems.push({
+        code: 'XDF013',
+        message:
+          `${base}.image: ${JSON.stringify(p.image)} is not an image reference: ` +
+          `${imageProblem ?? 'a variable cannot stand in a pinned image'}`,
+        hint: 'write the whole reference for this arch: multiarch/debian-debootstrap:arm64-buster',
+        ...at(`${base}.image`),
+      });
+    }
     if (typeof p.reason === 'string' && /[\r\n]/.test(p.reason.trimEnd()))
       problems.push(lineBreak(`${base}.reason`, at(`${base}.reason`)));
   }

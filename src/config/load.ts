@@ -15,6 +15,7 @@ import type {
   MatrixFormat,
   Pin,
   QemuMode,
+  QemuPlace,
   Strategy,
 } from './types.js';
 
@@ -62,10 +63,11 @@ interface RawConfig {
   host?: string;
   strategy?: Strategy;
   images?: Record<string, Record<string, unknown>>;
-  qemu?: { mode?: QemuMode; dest?: string };
+  qemu?: { mode?: QemuMode; dest?: string; place?: QemuPlace };
   pins?: Record<string, Record<string, string>>;
   vars?: Record<string, unknown>;
-  output?: { name?: string; header?: boolean };
+  output?: { name?: string; names?: Record<string, string>; header?: boolean };
+  stages?: Record<string, 'host'>;
   limits?: { input_bytes?: number };
   matrix?: {
     formats?: MatrixFormat[];
@@ -225,7 +227,11 @@ function normalize(raw: RawConfig, ctx: NormalizeContext): Config {
     host,
     strategy: raw.strategy ?? 'namespace',
     images,
-    qemu: { mode: raw.qemu?.mode ?? 'copy', dest: raw.qemu?.dest ?? '/usr/bin/' },
+    qemu: {
+      mode: raw.qemu?.mode ?? 'copy',
+      dest: raw.qemu?.dest ?? '/usr/bin/',
+      place: raw.qemu?.place ?? 'after-from',
+    },
     pins: Object.fromEntries(
       Object.entries(raw.pins ?? {}).map(([name, values]) => [
         name,
@@ -233,7 +239,15 @@ function normalize(raw: RawConfig, ctx: NormalizeContext): Config {
       ]),
     ),
     vars: raw.vars ?? {},
-    output: { name: raw.output?.name ?? 'Dockerfile.{{arch}}', header: raw.output?.header ?? true },
+    output: {
+      name: raw.output?.name ?? 'Dockerfile.{{arch}}',
+      names: archKeyed(raw.output?.names, 'output.names'),
+      header: raw.output?.header ?? true,
+    },
+    // Stage names are case-insensitive, as BuildKit reads them.
+    stages: Object.fromEntries(
+      Object.entries(raw.stages ?? {}).map(([stage, where]) => [stage.toLowerCase(), where]),
+    ),
     limits: { input_bytes: raw.limits?.input_bytes ?? 5 * 1024 * 1024 },
     matrix,
     native: archKeyed(raw.native, 'native'),

@@ -2,12 +2,14 @@
 
 export type Strategy = 'namespace' | 'multiarch' | 'platform' | 'pattern' | 'none';
 export type QemuMode = 'copy' | 'copy-from' | 'mount' | 'none';
+export type QemuPlace = 'after-from' | 'before-run';
 export type Engine = 'docker' | 'podman';
 export type MatrixFormat = 'json' | 'yaml' | 'gitlab' | 'bake' | 'make' | 'manifest';
 
 export interface Pin {
   tag?: string;
   digest?: string;
+  image?: string; // the whole reference for this arch: no strategy applies
   reason?: string;
 }
 
@@ -41,10 +43,12 @@ export interface Config {
   host: string; // canonical name
   strategy: Strategy;
   images: ImageRule[];
-  qemu: { mode: QemuMode; dest: string };
+  qemu: { mode: QemuMode; dest: string; place?: QemuPlace }; // place: default after-from
   pins: Record<string, Record<string, string>>; // pin name -> { default?, <canonical arch>: value }
   vars: Record<string, unknown>;
-  output: { name: string; header: boolean };
+  // names: canonical arch -> its output path outright (output.names)
+  output: { name: string; names?: Record<string, string>; header: boolean };
+  stages?: Record<string, 'host'>; // stage name (lower case) or index -> runs on the build host
   limits: { input_bytes: number };
   matrix?: MatrixConfig;
   native: Record<string, { runner?: string }>; // canonical arch name -> native runner

@@ -19,6 +19,7 @@ export interface Stage {
   bodyStart: number;
   hasRun: boolean; // a RUN in the stage itself (ONBUILD RUN does not count)
   runs: number[]; // offsets just after each RUN keyword (qemu.mode mount adds a flag there)
+  firstRunLine: number | null; // offset of the start of the line of the stage's first RUN
   goBuild: boolean; // a RUN that runs `go build` or `go install`
   // emulators a hand-written COPY/ADD brings in (`aarch64` for qemu-aarch64-static)
   qemuCopies: string[];
@@ -105,6 +106,7 @@ export function parseDockerfile(text: string): ParsedDockerfile {
     } else if (!stage && keyword === 'ARG') {
       readArg(instruction as Arg, parsed.args, spanOf, where);
     } else if (stage && keyword === 'RUN') {
+      if (!stage.hasRun) stage.firstRunLine = lineStarts[range.start.line];
       stage.hasRun = true;
       stage.runs.push(offsetOf(instruction.getInstructionRange().end));
       // The parser's argument getters are slow on large files: ask them only when the raw text may
@@ -208,6 +210,7 @@ function readFrom(
     bodyStart: endLine + 1 < lineStarts.length ? lineStarts[endLine + 1] : length,
     hasRun: false,
     runs: [],
+    firstRunLine: null,
     goBuild: false,
     qemuCopies: [],
   };

@@ -123,8 +123,16 @@ export function outputPath(
   const key = `${arch.name}/${base}`;
   let name = names.get(key);
   if (name === undefined) {
-    const at = { key: 'output.name', file: config.file, ...config.locate('output.name') };
-    names.set(key, (name = renderSnippet(config.output.name, { arch, template: base }, at)));
+    // output.names names some arches' outputs outright; output.name is the pattern of the others.
+    const own = config.output.names?.[arch.name];
+    const where = own === undefined ? 'output.name' : `output.names.${arch.name}`;
+    const at = {
+      key: where,
+      file: config.file,
+      ...(config.locate(where) ?? config.locate('output.names')),
+    };
+    const pattern = own ?? config.output.name;
+    names.set(key, (name = renderSnippet(pattern, { arch, template: base }, at)));
   }
   return resolveIn(outDir ?? path.dirname(templateFile), name);
 }

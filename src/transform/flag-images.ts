@@ -2,7 +2,7 @@
 import { replaceSpan } from '../dockerfile/edits.js';
 import { hasVariable, parseImageRef } from '../reference/reference.js';
 import type { Mapper } from './base-image.js';
-import { placeOf, type TransformRequest, type TransformResult } from './request.js';
+import { isHostStage, placeOf, type TransformRequest, type TransformResult } from './request.js';
 
 export function rewriteFlagImages(
   req: TransformRequest,
@@ -12,6 +12,7 @@ export function rewriteFlagImages(
   for (const use of req.parsed.imageUses) {
     const text = use.span.text;
     if (use.source !== null || text.toLowerCase() === 'scratch') continue;
+    if (isHostStage(req, req.parsed.stages[use.stage])) continue; // the build host's own images
     const at = placeOf(req, use.span.start);
     const ref = parseImageRef(text);
     if (hasVariable(ref.registry) || hasVariable(ref.name)) {

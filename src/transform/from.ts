@@ -5,7 +5,9 @@ import { hasVariable, parseImageRef } from '../reference/reference.js';
 import { isBuildPlatform, isTargetPlatform, wholeVariable } from '../dockerfile/parse.js';
 import type { MapResult } from './strategies.js';
 import type { Mapper } from './base-image.js';
-import { placeOf, type TransformRequest, type TransformResult } from './request.js';
+import { isHostStage, placeOf, type TransformRequest, type TransformResult } from './request.js';
+
+const HOST_STAGE = 'stages: host'; // what fixes a stage's platform when no --platform does
 
 export function rewriteFroms(req: TransformRequest, map: Mapper, result: TransformResult): void {
   const { parsed, arch, host } = req;
@@ -29,8 +31,11 @@ export function rewriteFroms(req: TransformRequest, map: Mapper, result: Transfo
     const varName = wholeVariable(image.text);
     // A cross-compile stage runs on the build host, and a stage of an explicit platform is the
     // user's choice: neither is rewritten.
-    if (platform && !isTargetPlatform(platform)) {
-      if (varName && !argsOfFixedStages.has(varName)) argsOfFixedStages.set(varName, platform);
+    // So is a stage that `stages:` marks as running on the build host.
+    const onHost = isHostStage(req, stage);
+    if (onHost || (platform && !isTargetPlatform(platform))) {
+      const fixed = onHost ? HOST_STAGE : platform!;
+      if (varName && !argsOfFixedStages.has(varName)) argsOfFixedStages.set(varName, fixed);
       continue;
     }
     let mapped: MapResult;
@@ -82,14 +87,17 @@ export function rewriteFroms(req: TransformRequest, map: Mapper, result: Transfo
     const value = parsed.args.get(name)!.value!;
     const fixed = argsOfFixedStages.get(name);
     if (fixed !== undefined) {
-      const build = isBuildPlatform(fixed);
+      const [what, other, suffix] =
+        fixed === HOST_STAGE
+          ? ['a build-host stage (stages:)', 'build-host', 'BUILD']
+          : isBuildPlatform(fixed)
+            ? ['a --platform=$BUILDPLATFORM stage', '$BUILDPLATFORM', 'BUILD']
+            : [`a --platform=${fixed} stage`, `--platform=${fixed}`, 'FIXED'];
       fail(
         'XDF044',
-        `ARG ${name} feeds both ` +
-          `${build ? 'a --platform=$BUILDPLATFORM stage' : `a --platform=${fixed} stage`} and a ` +
-          `stage built for ${arch.name}: one default cannot be both`,
-        `use two ARGs, one per stage (e.g. ${name}_${build ? 'BUILD' : 'FIXED'} for the ` +
-          `${build ? '$BUILDPLATFORM' : `--platform=${fixed}`} stage)`,
+        `ARG ${name} feeds both ${what} and a stage built for ${arch.name}: one default cannot ` +
+          'be both',
+        `use two ARGs, one per stage (e.g. ${name}_${suffix} for the ${other} stage)`,
         placeOf(req, value.start),
       );
     }

@@ -12,7 +12,7 @@ import {
 } from '../dockerfile/parse.js';
 import { renderSnippet } from '../template/render.js';
 import type { Config } from '../config/types.js';
-import type { TransformRequest } from './request.js';
+import { isHostStage, type TransformRequest } from './request.js';
 
 /**
  * The platform each stage is built for: the target, the build host, or the one its --platform
@@ -23,9 +23,11 @@ export function stagePlatforms(req: TransformRequest): (Arch | undefined)[] {
   const platforms: (Arch | undefined)[] = [];
   for (const stage of req.parsed.stages) {
     platforms.push(
-      stage.base !== null && !stage.platform
-        ? platforms[stage.base]
-        : stageArch(stage, req.arch, req.host),
+      isHostStage(req, stage)
+        ? req.host
+        : stage.base !== null && !stage.platform
+          ? platforms[stage.base]
+          : stageArch(stage, req.arch, req.host),
     );
   }
   return platforms;
@@ -85,7 +87,16 @@ export function injectQemu(
       const flag = injectionFor(target);
       for (const at of stage.runs) edits.push({ start: at, end: at, text: flag });
     } else {
-      edits.push(lineEdit(parsed, stage, injectionFor(target)));
+      const beforeRun = config.qemu.place === 'before-run' && stage.firstRunLine !== null;
+      edits.push(
+        beforeRun
+          ? {
+              start: stage.firstRunLine!,
+              end: stage.firstRunLine!,
+              text: injectionFor(target) + parsed.eol,
+            }
+          : lineEdit(parsed, stage, injectionFor(target)),
+      );
       has[stage.index] = true;
     }
   }

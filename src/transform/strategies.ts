@@ -62,6 +62,11 @@ export function mapImage(req: MapRequest): MapResult {
   };
   const note = pin?.reason ? pinNote(req.rule!.key, pin, req.arch) : undefined;
   const keep = (image: ImageRef) => ({ image: formatImageRef(image), addPlatform: false, note });
+  // A whole reference pinned for this arch (the host too) is the answer: no strategy applies.
+  if (pin?.image) {
+    const image = pin.digest && !pin.image.includes('@') ? `${pin.image}@${pin.digest}` : pin.image;
+    return { image, addPlatform: false, note };
+  }
 
   if (req.strategy === 'pattern')
     return { image: renderPattern(req, ref), addPlatform: false, note };
@@ -185,6 +190,6 @@ const problem = (req: MapRequest, code: Code, message: string, hint: string) =>
 
 /** `golang 1.10-alpine3.7 (newer Go crashes under QEMU)`: what the header says about a pin. */
 function pinNote(key: string, pin: Pin, arch: Arch): string {
-  const value = [pin.tag, pin.digest && `@${pin.digest}`].filter(Boolean).join('');
+  const value = pin.image ?? [pin.tag, pin.digest && `@${pin.digest}`].filter(Boolean).join('');
   return `# xdf pin for ${arch.name}: ${key} ${value} (${pin.reason})`;
 }

@@ -46,8 +46,8 @@ describe('loadConfig', () => {
       arches: ['amd64', 'arm32v7', 'arm64v8'],
       host: 'amd64',
       strategy: 'namespace',
-      qemu: { mode: 'copy', dest: '/usr/bin/' },
-      output: { name: 'Dockerfile.{{arch}}', header: true },
+      qemu: { mode: 'copy', dest: '/usr/bin/', place: 'after-from' },
+      output: { name: 'Dockerfile.{{arch}}', names: {}, header: true },
       matrix: undefined,
       limits: { input_bytes: 5242880 },
     });

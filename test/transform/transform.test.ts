@@ -168,3 +168,33 @@ describe('stages built FROM an earlier stage', () => {
     expect(r.warnings).toEqual([]);
   });
 });
+
+describe('build-host stages (stages:)', () => {
+  const text =
+    'FROM alpine:3.19 AS fetch\nRUN wget x\nCOPY --from=busybox:1 /bin/sh /sh\nFROM fetch AS more\nRUN ls\nFROM debian:bookworm\nRUN true\n';
+
+  it('a stage named or indexed in stages: keeps its image, its flag images and gets no emulator', () => {
+    const expected =
+      'FROM alpine:3.19 AS fetch\nRUN wget x\nCOPY --from=busybox:1 /bin/sh /sh\nFROM fetch AS more\nRUN ls\nFROM arm64v8/debian:bookworm\nCOPY qemu-aarch64-static /usr/bin/\nRUN true\n';
+    expect(transform(text, 'arm64v8', { stages: { fetch: 'host' } }).text).toBe(expected);
+    expect(transform(text, 'arm64v8', { stages: { 0: 'host' } }).text).toBe(expected);
+  });
+
+  it('without stages:, every stage is the target', () => {
+    expect(transform(text, 'arm64v8').text).toBe(
+      'FROM arm64v8/alpine:3.19 AS fetch\nCOPY qemu-aarch64-static /usr/bin/\nRUN wget x\nCOPY --from=arm64v8/busybox:1 /bin/sh /sh\nFROM fetch AS more\nRUN ls\nFROM arm64v8/debian:bookworm\nCOPY qemu-aarch64-static /usr/bin/\nRUN true\n',
+    );
+  });
+});
+
+describe('qemu.place', () => {
+  it('before-run puts the emulator on its own line before the first RUN, at the line start', () => {
+    const text = 'FROM busybox AS root\nFROM scratch\nCOPY --from=root / /\n  RUN a\nRUN b\n';
+    expect(
+      transform(text, 'arm32v7', { qemu: { mode: 'copy', dest: '/usr/bin/', place: 'before-run' } })
+        .text,
+    ).toBe(
+      'FROM arm32v7/busybox AS root\nFROM scratch\nCOPY --from=root / /\nCOPY qemu-arm-static /usr/bin/\n  RUN a\nRUN b\n',
+    );
+  });
+});
