@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Makes this Debian host able to build foreign-arch images: Docker, QEMU user-mode emulators,
-# binfmt_misc handlers, a running dockerd. Idempotent. Exit 1 with the reason when it cannot.
+# binfmt_misc handlers, a running dockerd; then the other engines (setup-engines.sh: a second
+# dockerd as an arm64 node, a loopback registry, podman, buildah, skopeo, buildx).
+# Idempotent. Exit 1 with the reason when it cannot.
 set -euo pipefail
 say() { echo "setup-host: $*" >&2; }
 
@@ -9,7 +11,8 @@ command -v apt-get >/dev/null || { say "not Debian (no apt-get): install docker,
 
 export DEBIAN_FRONTEND=noninteractive
 need=()
-for pkg in docker.io qemu-user-static binfmt-support docker-registry; do
+# runc, not crun, for podman and buildah: Debian's crun refuses a host whose cgroups are hybrid.
+for pkg in docker.io qemu-user-static binfmt-support docker-registry podman buildah skopeo runc; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -32,3 +35,4 @@ if ! "$DOCKER" info >/dev/null 2>&1; then
   "$DOCKER" info >/dev/null 2>&1 || { say "dockerd did not start:"; tail -n 20 /var/log/xdf-e2e-dockerd.log >&2; exit 1; }
 fi
 say "docker $("$DOCKER" version --format '{{.Server.Version}}') ready; binfmt_misc handlers: $(ls /proc/sys/fs/binfmt_misc | grep -c qemu-)"
+bash "$(dirname "$0")/setup-engines.sh"
