@@ -67,7 +67,7 @@ export interface ConfigOverrides {
   out?: string; // absolute
 }
 
-/** One entry of the build matrix (DESIGN.md §7): exactly these keys, in this order. */
+/** One entry of the build matrix: exactly these keys, in this order (the README's matrix keys). */
 export interface MatrixEntry {
   template: string; // relative to the config's folder
   arch: string; // canonical name

@@ -1,6 +1,6 @@
 // xdf's header line: written into every generated file, and read back to decide what xdf owns.
-// It counts only where xdf puts it (DESIGN.md §11): a README quoting it, or a heredoc, owns
-// nothing.
+// It counts only where xdf puts it (docs/architecture.md, "What xdf owns"): a README quoting it,
+// or a heredoc, owns nothing.
 import path from 'node:path';
 import type { Arch } from '../arches/table.js';
 import { resolveIn } from '../fs/real-paths.js';

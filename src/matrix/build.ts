@@ -1,4 +1,4 @@
-// The build matrix of one config, built once as data (DESIGN.md §7); formats only serialize it.
+// The build matrix of one config, built once as data; formats only serialize it.
 import path from 'node:path';
 import type { Arch } from '../arches/table.js';
 import { archByName } from '../arches/table.js';

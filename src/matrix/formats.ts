@@ -17,7 +17,7 @@ export interface MatrixFile {
   format: MatrixFormat;
 }
 
-// File names are fixed (DESIGN.md §7); `manifest` writes two files, and a user template replaces
+// File names are fixed (the README's matrix formats); `manifest` writes two files, and a user template replaces
 // the script.
 export const MATRIX_FILES: Record<
   MatrixFormat,

@@ -1,6 +1,6 @@
-// What a run may do to the files already on disk (DESIGN.md §11): write what changed and is xdf's,
-// refuse what is not, delete only what xdf owns and no longer generates. Pure: the disk comes in
-// as data read by load.ts.
+// What a run may do to the files already on disk (docs/architecture.md, "What xdf owns"): write
+// what changed and is xdf's, refuse what is not, delete only what xdf owns and no longer generates.
+// Pure: the disk comes in as data that changes.ts read.
 import path from 'node:path';
 import { fail, XdfError, type Problem } from '../core/errors.js';
 import { dockerfileOwner, hasMatrixHeader } from '../emit/header.js';

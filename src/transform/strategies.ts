@@ -1,4 +1,5 @@
-// FROM strategies (DESIGN.md §5): how one image reference becomes its per-arch form. Pure.
+// FROM strategies (the README's "FROM strategies"): how one image reference becomes its per-arch
+// form. Pure.
 import type { Arch } from '../arches/table.js';
 import {
   formatImageRef,

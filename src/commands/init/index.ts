@@ -101,7 +101,7 @@ function canonical(name: string): string {
   return resolved.arch.name;
 }
 
-/** DESIGN.md §2: every emulated target's handler has the F flag → none, else copy. */
+/** Every emulated target's handler has the F flag → none, else copy. */
 function qemuMode(
   arches: string[],
   host: string,
