@@ -17,8 +17,8 @@ export interface MatrixFile {
   format: MatrixFormat;
 }
 
-// File names are fixed (the README's matrix formats); `manifest` writes two files, and a user template replaces
-// the script.
+// File names are fixed (the README's matrix formats); `manifest` writes two files, and a user
+// template replaces the script.
 export const MATRIX_FILES: Record<
   MatrixFormat,
   { file: string; template: string; mode?: number }[]
