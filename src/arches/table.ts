@@ -1,4 +1,5 @@
 // The one table of architecture names across every naming scheme (ARCHES.md).
+import { closestName } from '../core/closest.js';
 import { InternalError } from '../core/errors.js';
 export interface Arch {
   name: string;
@@ -124,32 +125,9 @@ export function machineArch(nodeArch: string = process.arch): string | undefined
   return NODE_ARCH[nodeArch];
 }
 
-/** The known name (any scheme) closest to a misspelt one, by edit distance; undefined when none is
- * close. */
-export function closestArchName(name: string): string | undefined {
-  const key = name.trim().toLowerCase();
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(key.length / 3)) + 1;
-  for (const alias of ALIASES.keys()) {
-    const d = editDistance(key, alias);
-    if (d < bestDistance) {
-      best = alias;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++)
-      next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    row = next;
-  }
-  return row[b.length];
-}
+/** The known name (any scheme) closest to a misspelt one; undefined when none is close. */
+export const closestArchName = (name: string): string | undefined =>
+  closestName(name, ALIASES.keys());
 
 /** Runs under QEMU: not the host, not a native runner, not i386 on an amd64 host. */
 export function isEmulated(target: Arch, host: Arch, native: Record<string, unknown>): boolean {

@@ -1,7 +1,7 @@
 // Step 1: xdf.yaml's text (read by plan/inputs.ts) parsed, validated against the schema and
 // normalized, every default applied; every problem reported with its line, all in one pass.
 import path from 'node:path';
-import { ARCH_NAMES, resolveArch } from '../arches/table.js';
+import { ARCH_NAMES, closestArchName, resolveArch } from '../arches/table.js';
 import { XdfError, type Problem, type Warnings } from '../core/errors.js';
 import { schemaProblems } from './schema.js';
 import { readYaml, type Locate } from '../core/yaml.js';
@@ -109,8 +109,8 @@ function normalize(raw: RawConfig, ctx: NormalizeContext): Config {
         code: 'XDF001',
         message: `unknown architecture "${name}"${fromCli ? '' : ` at ${dotPath}`}`,
         hint:
-          `use one of ${ARCH_NAMES.join(', ')} (or another scheme's name: aarch64, ` +
-          `linux/arm/v7, armhf; see xdf arches)`,
+          `${didYouMean(closestArchName(String(name)))}use one of ${ARCH_NAMES.join(', ')} (or ` +
+          `another scheme's name: aarch64, linux/arm/v7, armhf; see xdf arches)`,
         ...(fromCli ? {} : at(dotPath, isKey ? 'key' : 'value')),
       });
       return String(name);
@@ -270,3 +270,5 @@ function normalize(raw: RawConfig, ctx: NormalizeContext): Config {
   if (problems.length) throw new XdfError(problems);
   return config;
 }
+
+const didYouMean = (near: string | undefined) => (near ? `did you mean ${near}? ` : '');

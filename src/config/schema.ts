@@ -2,6 +2,7 @@
 // (scripts/gen-validator.mjs): compiling it at every run cost more than the rest of a small run.
 import type { ErrorObject } from 'ajv';
 import validate from './validator.generated.js';
+import { closestName } from '../core/closest.js';
 import type { Locate } from '../core/yaml.js';
 import type { Problem } from '../core/errors.js';
 
@@ -33,9 +34,14 @@ function schemaProblem(e: SchemaError, data: unknown, file: string, locate: Loca
     const allowed = e.parentSchema?.properties
       ? Object.keys(e.parentSchema.properties).filter((k) => k !== '$schema')
       : [];
-    hint = allowed.length ? `allowed keys here: ${allowed.join(', ')}` : hint;
+    const near = closestName(key, allowed);
+    if (allowed.length)
+      hint = `${near ? `did you mean ${near}? ` : ''}allowed keys here: ${allowed.join(', ')}`;
   } else if (e.keyword === 'enum') {
-    hint = `allowed values: ${(e.params.allowedValues as string[]).join(', ')}`;
+    const allowed = (e.params.allowedValues as unknown[]).map(String);
+    const value = valueAt(data, parts);
+    const near = typeof value === 'string' ? closestName(value, allowed) : undefined;
+    hint = `${near ? `did you mean ${near}? ` : ''}allowed values: ${allowed.join(', ')}`;
   } else if (
     e.keyword === 'type' &&
     e.params.type === 'string' &&

@@ -103,7 +103,7 @@ describe('xdf generate', () => {
     ]);
     fs.writeFileSync(path.join(dir, 'xdf.yaml'), 'arches: [amd64, arm64v9]\n');
     expect((await xdf(dir, 'generate')).stderr).toMatch(
-      /^xdf\.yaml:1:17: error XDF001: unknown architecture "arm64v9" at arches\.1\nhint: use one of amd64, i386/,
+      /^xdf\.yaml:1:17: error XDF001: unknown architecture "arm64v9" at arches\.1\nhint: did you mean arm64v8\? use one of amd64, i386/,
     );
   });
 

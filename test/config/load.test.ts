@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { configSource } from '../helpers/config.js';
 import { loadConfig } from '../../src/config/load.js';
 import { findConfig } from '../../src/config/find.js';
-import { Warnings } from '../../src/core/errors.js';
+import { Warnings, type XdfError } from '../../src/core/errors.js';
 import { problemsOf } from '../helpers/problems.js';
 
 function write(files: Record<string, string>): string {
@@ -155,5 +155,29 @@ describe('values that reach a Dockerfile (XDF013)', () => {
       ['XDF013', 5],
       ['XDF013', 7],
     ]);
+  });
+});
+
+describe('suggestions for typos', () => {
+  const hints = (text: string) => {
+    const dir = write({ 'xdf.yaml': text });
+    try {
+      loadConfig({ ...configSource(path.join(dir, 'xdf.yaml')), templateDir: dir });
+    } catch (e) {
+      return (e as XdfError).problems.map((p) => p.hint);
+    }
+    return [];
+  };
+
+  it('names the closest key, value, arch, strategy, format and mode', () => {
+    expect(
+      hints(
+        'arhces: [amd64]\nstrategy: namspace\nhost: aarch46\nmatrix: { formats: [jsn], image: a }\nqemu: { mode: cpy }\n',
+      ).map((h) => /^did you mean (\S+)\?/.exec(h ?? '')?.[1]),
+    ).toEqual(['arches', 'namespace', 'aarch64', 'json', 'copy']);
+  });
+
+  it('suggests nothing when nothing is close', () => {
+    expect(hints('zzzzzzzz: 1\n')[0]).toMatch(/^allowed keys here: templates, arches/);
   });
 });
