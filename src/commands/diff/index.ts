@@ -1,7 +1,7 @@
 import { unifiedDiff } from '../../core/unified-diff.js';
 import { printWarnings, relative, type CommonFlags, type Io, useColor, printJson } from '../io.js';
 import { planRun } from '../../plan/run.js';
-import { runOptions } from '../options.js';
+import { runOptions, strictWarnings } from '../options.js';
 
 /** Per arch, what xdf rewrote and injected: the rendered template against the final Dockerfile. */
 export async function diff(
@@ -10,6 +10,7 @@ export async function diff(
   flags: CommonFlags,
 ): Promise<number> {
   const plan = await planRun(runOptions(io, template ? [template] : [], flags));
+  strictWarnings(plan, flags);
   if (!flags.json) printWarnings(io, plan.warnings, flags);
   const color = useColor(io);
   const paint = (line: string) => {
