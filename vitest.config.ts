@@ -14,6 +14,8 @@ export default defineConfig({
   test: {
     globalSetup: ['test/sandbox.ts'],
     include: ['test/**/*.test.ts'],
+    // the last line says what was skipped for want of a tool, and how to get it
+    reporters: ['default', './test/reporters/skipped.ts'],
     exclude: ['test/e2e/**', 'node_modules/**'],
     testTimeout: 30_000,
   },

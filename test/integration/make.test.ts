@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { needs } from '../helpers/needs.js';
 
 const ROOT = path.resolve(__dirname, '../..');
 const hasMake = spawnSync('make', ['--version'], { stdio: 'ignore' }).status === 0;
@@ -62,103 +63,106 @@ const age = (dir: string, files: string[], seconds: number) => {
 };
 const generated = [...ARCHES.map((a) => `Dockerfile.${a}`), 'xdf.mk'];
 
-describe.skipIf(!hasMake)('make: the documented Makefile and xdf.mk', () => {
-  it('make is the release; again, nothing; a touched template, no build; an edit, one run', () => {
-    const dir = project();
-    age(dir, ['Dockerfile.tpl', 'xdf.yaml', 'qemu-arm-static', 'qemu-aarch64-static'], 100);
-    expect(make(dir)).toContain('generate');
-    const log = takeLog(dir);
-    expect(builds(log)).toEqual(IMAGES);
-    expect(log).toContain('push myorg/flask-app:arm64v8');
-    expect(log).toContain('manifest push myorg/flask-app:latest');
-    expect(log).toContain('  | COPY qemu-aarch64-static /usr/bin/'); // the build read xdf's file
+describe.skipIf(!hasMake)(
+  `make: the documented Makefile and xdf.mk${needs('make', 'apt-get install make')}`,
+  () => {
+    it('make is the release; again, nothing; a touched template, no build; an edit, one run', () => {
+      const dir = project();
+      age(dir, ['Dockerfile.tpl', 'xdf.yaml', 'qemu-arm-static', 'qemu-aarch64-static'], 100);
+      expect(make(dir)).toContain('generate');
+      const log = takeLog(dir);
+      expect(builds(log)).toEqual(IMAGES);
+      expect(log).toContain('push myorg/flask-app:arm64v8');
+      expect(log).toContain('manifest push myorg/flask-app:latest');
+      expect(log).toContain('  | COPY qemu-aarch64-static /usr/bin/'); // the build read xdf's file
 
-    age(dir, [...generated, '.xdf.stamp'], 60);
-    age(
-      dir,
-      ARCHES.map((a) => `.xdf/${a}.built`),
-      50,
-    );
-    expect(make(dir, 'build')).toMatch(/Nothing to be done for 'build'/);
-    expect(takeLog(dir)).toBe('');
+      age(dir, [...generated, '.xdf.stamp'], 60);
+      age(
+        dir,
+        ARCHES.map((a) => `.xdf/${a}.built`),
+        50,
+      );
+      expect(make(dir, 'build')).toMatch(/Nothing to be done for 'build'/);
+      expect(takeLog(dir)).toBe('');
 
-    fs.utimesSync(path.join(dir, 'Dockerfile.tpl'), new Date(), new Date()); // touched, not changed
-    const rerun = make(dir, 'build');
-    expect(rerun).toContain('generate');
-    expect(rerun).not.toContain('wrote ');
-    expect(builds(takeLog(dir))).toEqual([]);
-    // The stamp is now newer than the unchanged Dockerfiles: still nothing to do.
-    expect(make(dir, 'build')).toMatch(/Nothing to be done for 'build'/);
+      fs.utimesSync(path.join(dir, 'Dockerfile.tpl'), new Date(), new Date()); // touched, not changed
+      const rerun = make(dir, 'build');
+      expect(rerun).toContain('generate');
+      expect(rerun).not.toContain('wrote ');
+      expect(builds(takeLog(dir))).toEqual([]);
+      // The stamp is now newer than the unchanged Dockerfiles: still nothing to do.
+      expect(make(dir, 'build')).toMatch(/Nothing to be done for 'build'/);
 
-    age(dir, ['.xdf.stamp'], 40);
-    fs.appendFileSync(path.join(dir, 'Dockerfile.tpl'), 'EXPOSE 5000\n');
-    const changed = make(dir, 'build');
-    expect(changed).toContain('wrote Dockerfile.arm64v8');
-    const rebuilt = takeLog(dir);
-    expect(builds(rebuilt)).toEqual(IMAGES);
-    expect(rebuilt.split('\n').filter((l) => l === '  | EXPOSE 5000')).toHaveLength(3);
-  });
-
-  it('a fresh clone with no xdf.mk and no Dockerfiles: make writes them, then builds', () => {
-    const dir = project();
-    make(dir, 'build');
-    expect(fs.existsSync(path.join(dir, 'xdf.mk'))).toBe(true);
-    expect(builds(takeLog(dir))).toEqual(IMAGES);
-  });
-
-  it('an edit of a partial rebuilds too: partials are prerequisites of the stamp', () => {
-    const dir = project();
-    fs.writeFileSync(path.join(dir, 'Dockerfile.tpl'), 'FROM python:3.6\n{{> steps}}\n');
-    fs.writeFileSync(path.join(dir, 'steps.hbs'), 'RUN pip install flask\n');
-    make(dir, 'build');
-    takeLog(dir);
-    age(dir, ['Dockerfile.tpl', 'xdf.yaml', ...generated, '.xdf.stamp'], 60);
-    fs.writeFileSync(path.join(dir, 'steps.hbs'), 'RUN pip install flask gunicorn\n');
-    expect(make(dir, 'build')).toContain('wrote Dockerfile.arm64v8');
-    expect(builds(takeLog(dir))).toEqual(IMAGES);
-  });
-
-  it('a deleted Dockerfile is written again before its build', () => {
-    const dir = project();
-    make(dir, 'build');
-    takeLog(dir);
-    fs.rmSync(path.join(dir, 'Dockerfile.arm32v7'));
-    fs.rmSync(path.join(dir, '.xdf/arm32v7.built'));
-    make(dir, 'build-arm32v7');
-    expect(fs.existsSync(path.join(dir, 'Dockerfile.arm32v7'))).toBe(true);
-    expect(builds(takeLog(dir))).toEqual(['myorg/flask-app:arm32v7']);
-  });
-
-  it.skipIf(!hasGit)("the README's .gitignore lines leave out emulators and stamps only", () => {
-    const dir = project();
-    make(dir, 'build');
-    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-    const ignore = /```gitignore\n([\s\S]*?)```/.exec(readme)![1];
-    fs.writeFileSync(path.join(dir, '.gitignore'), `${ignore}docker\ndocker.log\n`);
-    fs.rmSync(path.join(dir, '.git'), { recursive: true });
-    execFileSync('git', ['init', '-q'], { cwd: dir });
-    const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=all'], {
-      cwd: dir,
-      encoding: 'utf8',
+      age(dir, ['.xdf.stamp'], 40);
+      fs.appendFileSync(path.join(dir, 'Dockerfile.tpl'), 'EXPOSE 5000\n');
+      const changed = make(dir, 'build');
+      expect(changed).toContain('wrote Dockerfile.arm64v8');
+      const rebuilt = takeLog(dir);
+      expect(builds(rebuilt)).toEqual(IMAGES);
+      expect(rebuilt.split('\n').filter((l) => l === '  | EXPOSE 5000')).toHaveLength(3);
     });
-    expect(
-      status
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => l.slice(3))
-        .sort(),
-    ).toEqual([
-      '.gitignore',
-      'Dockerfile.amd64',
-      'Dockerfile.arm32v7',
-      'Dockerfile.arm64v8',
-      'Dockerfile.tpl',
-      'Makefile',
-      'xdf.mk',
-      'xdf.yaml',
-    ]);
-    for (const f of ['qemu-arm-static', '.xdf.stamp', '.xdf/arm64v8.built']) {
-      expect(fs.existsSync(path.join(dir, f)), f).toBe(true);
-    }
-  });
-});
+
+    it('a fresh clone with no xdf.mk and no Dockerfiles: make writes them, then builds', () => {
+      const dir = project();
+      make(dir, 'build');
+      expect(fs.existsSync(path.join(dir, 'xdf.mk'))).toBe(true);
+      expect(builds(takeLog(dir))).toEqual(IMAGES);
+    });
+
+    it('an edit of a partial rebuilds too: partials are prerequisites of the stamp', () => {
+      const dir = project();
+      fs.writeFileSync(path.join(dir, 'Dockerfile.tpl'), 'FROM python:3.6\n{{> steps}}\n');
+      fs.writeFileSync(path.join(dir, 'steps.hbs'), 'RUN pip install flask\n');
+      make(dir, 'build');
+      takeLog(dir);
+      age(dir, ['Dockerfile.tpl', 'xdf.yaml', ...generated, '.xdf.stamp'], 60);
+      fs.writeFileSync(path.join(dir, 'steps.hbs'), 'RUN pip install flask gunicorn\n');
+      expect(make(dir, 'build')).toContain('wrote Dockerfile.arm64v8');
+      expect(builds(takeLog(dir))).toEqual(IMAGES);
+    });
+
+    it('a deleted Dockerfile is written again before its build', () => {
+      const dir = project();
+      make(dir, 'build');
+      takeLog(dir);
+      fs.rmSync(path.join(dir, 'Dockerfile.arm32v7'));
+      fs.rmSync(path.join(dir, '.xdf/arm32v7.built'));
+      make(dir, 'build-arm32v7');
+      expect(fs.existsSync(path.join(dir, 'Dockerfile.arm32v7'))).toBe(true);
+      expect(builds(takeLog(dir))).toEqual(['myorg/flask-app:arm32v7']);
+    });
+
+    it.skipIf(!hasGit)("the README's .gitignore lines leave out emulators and stamps only", () => {
+      const dir = project();
+      make(dir, 'build');
+      const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+      const ignore = /```gitignore\n([\s\S]*?)```/.exec(readme)![1];
+      fs.writeFileSync(path.join(dir, '.gitignore'), `${ignore}docker\ndocker.log\n`);
+      fs.rmSync(path.join(dir, '.git'), { recursive: true });
+      execFileSync('git', ['init', '-q'], { cwd: dir });
+      const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=all'], {
+        cwd: dir,
+        encoding: 'utf8',
+      });
+      expect(
+        status
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => l.slice(3))
+          .sort(),
+      ).toEqual([
+        '.gitignore',
+        'Dockerfile.amd64',
+        'Dockerfile.arm32v7',
+        'Dockerfile.arm64v8',
+        'Dockerfile.tpl',
+        'Makefile',
+        'xdf.mk',
+        'xdf.yaml',
+      ]);
+      for (const f of ['qemu-arm-static', '.xdf.stamp', '.xdf/arm64v8.built']) {
+        expect(fs.existsSync(path.join(dir, f)), f).toBe(true);
+      }
+    });
+  },
+);

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { needs } from '../helpers/needs.js';
 
 const ROOT = path.resolve(__dirname, '../..');
 const has = (cmd: string) => spawnSync(cmd, ['--version'], { stdio: 'ignore' }).status === 0;
@@ -61,47 +62,53 @@ function project(hook: string, hookRepo: { repo: string; rev: string }): string 
 let env: NodeJS.ProcessEnv;
 let hookRepo: { repo: string; rev: string };
 
-describe.skipIf(!available)('pre-commit hooks', () => {
-  beforeAll(() => {
-    hookRepo = snapshotOfXdf();
-    env = {
-      ...gitEnv,
-      PRE_COMMIT_HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-pre-commit-home-')),
-    };
-  });
+describe.skipIf(!available)(
+  `pre-commit hooks${needs('pre-commit', 'apt-get install pre-commit, or pip install pre-commit')}`,
+  () => {
+    beforeAll(() => {
+      hookRepo = snapshotOfXdf();
+      env = {
+        ...gitEnv,
+        PRE_COMMIT_HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-pre-commit-home-')),
+      };
+    });
 
-  const commit = (dir: string) =>
-    spawnSync('git', ['commit', '-m', 'change'], { cwd: dir, env, encoding: 'utf8' });
+    const commit = (dir: string) =>
+      spawnSync('git', ['commit', '-m', 'change'], { cwd: dir, env, encoding: 'utf8' });
 
-  it('xdf-check refuses a commit that changes a template without regenerating; passes after xdf generate', () => {
-    const dir = project('xdf-check', hookRepo);
-    fs.writeFileSync(
-      path.join(dir, 'Dockerfile.tpl'),
-      'FROM python:3.12\nRUN pip install django\n',
-    );
-    git(dir, 'add', 'Dockerfile.tpl');
-    const refused = commit(dir);
-    expect(refused.status, refused.stdout + refused.stderr).not.toBe(0);
-    expect(refused.stderr + refused.stdout).toContain('--- Dockerfile.arm64v8 (on disk)');
-    expect(refused.stderr + refused.stdout).toContain('+RUN pip install django');
-    xdf(dir, 'generate');
-    git(dir, 'add', '-A');
-    const passed = commit(dir);
-    expect(passed.status, passed.stdout + passed.stderr).toBe(0);
-  }, 600_000);
+    it('xdf-check refuses a commit that changes a template without regenerating; passes after xdf generate', () => {
+      const dir = project('xdf-check', hookRepo);
+      fs.writeFileSync(
+        path.join(dir, 'Dockerfile.tpl'),
+        'FROM python:3.12\nRUN pip install django\n',
+      );
+      git(dir, 'add', 'Dockerfile.tpl');
+      const refused = commit(dir);
+      expect(refused.status, refused.stdout + refused.stderr).not.toBe(0);
+      expect(refused.stderr + refused.stdout).toContain('--- Dockerfile.arm64v8 (on disk)');
+      expect(refused.stderr + refused.stdout).toContain('+RUN pip install django');
+      xdf(dir, 'generate');
+      git(dir, 'add', '-A');
+      const passed = commit(dir);
+      expect(passed.status, passed.stdout + passed.stderr).toBe(0);
+    }, 600_000);
 
-  it('xdf-generate rewrites the outputs (pre-commit refuses the commit as modified); after git add it passes', () => {
-    const dir = project('xdf-generate', hookRepo);
-    fs.writeFileSync(path.join(dir, 'Dockerfile.tpl'), 'FROM python:3.13\nRUN pip install flask\n');
-    git(dir, 'add', 'Dockerfile.tpl');
-    const refused = commit(dir);
-    expect(refused.status, refused.stdout + refused.stderr).not.toBe(0);
-    expect(refused.stderr + refused.stdout).toContain('files were modified by this hook');
-    expect(fs.readFileSync(path.join(dir, 'Dockerfile.arm64v8'), 'utf8')).toContain(
-      'FROM arm64v8/python:3.13\n',
-    );
-    git(dir, 'add', '-A');
-    const passed = commit(dir);
-    expect(passed.status, passed.stdout + passed.stderr).toBe(0);
-  }, 600_000);
-});
+    it('xdf-generate rewrites the outputs (pre-commit refuses the commit as modified); after git add it passes', () => {
+      const dir = project('xdf-generate', hookRepo);
+      fs.writeFileSync(
+        path.join(dir, 'Dockerfile.tpl'),
+        'FROM python:3.13\nRUN pip install flask\n',
+      );
+      git(dir, 'add', 'Dockerfile.tpl');
+      const refused = commit(dir);
+      expect(refused.status, refused.stdout + refused.stderr).not.toBe(0);
+      expect(refused.stderr + refused.stdout).toContain('files were modified by this hook');
+      expect(fs.readFileSync(path.join(dir, 'Dockerfile.arm64v8'), 'utf8')).toContain(
+        'FROM arm64v8/python:3.13\n',
+      );
+      git(dir, 'add', '-A');
+      const passed = commit(dir);
+      expect(passed.status, passed.stdout + passed.stderr).toBe(0);
+    }, 600_000);
+  },
+);

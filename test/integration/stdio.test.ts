@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { needs } from '../helpers/needs.js';
 
 const BIN = path.resolve(__dirname, '../../bin/xdf.cjs');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-stdio-'));
@@ -48,17 +49,20 @@ describe('standard output', () => {
   });
 
   // A parent may hand over a non-blocking pipe; Python can make one (fcntl), Node cannot.
-  it.skipIf(!hasPython)('a pipe left non-blocking by the parent still gets every byte', () => {
-    const nonBlocking =
-      'python3 -c "import fcntl, os, sys; fcntl.fcntl(1, fcntl.F_SETFL, ' +
-      'fcntl.fcntl(1, fcntl.F_GETFL) | os.O_NONBLOCK); os.execvp(sys.argv[1], sys.argv[1:])"';
-    const r = sh(`${nonBlocking} $XDF render Dockerfile.tpl --arch arm64v8 | (sleep 0.5; wc -c)`);
-    expect([r.status, r.stdout.trim(), r.stderr]).toEqual([
-      0,
-      String(Buffer.byteLength(expected)),
-      '',
-    ]);
-  });
+  it.skipIf(!hasPython)(
+    `a pipe left non-blocking by the parent still gets every byte${needs('python3', 'apt-get install python3')}`,
+    () => {
+      const nonBlocking =
+        'python3 -c "import fcntl, os, sys; fcntl.fcntl(1, fcntl.F_SETFL, ' +
+        'fcntl.fcntl(1, fcntl.F_GETFL) | os.O_NONBLOCK); os.execvp(sys.argv[1], sys.argv[1:])"';
+      const r = sh(`${nonBlocking} $XDF render Dockerfile.tpl --arch arm64v8 | (sleep 0.5; wc -c)`);
+      expect([r.status, r.stdout.trim(), r.stderr]).toEqual([
+        0,
+        String(Buffer.byteLength(expected)),
+        '',
+      ]);
+    },
+  );
 
   it('a reader that stops early (| head) ends the run quietly, with no error', () => {
     const r = sh(

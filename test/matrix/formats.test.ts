@@ -19,6 +19,7 @@ import BUILTIN from '../../src/matrix/output-templates.generated.js';
 import { readText } from '../../src/fs/read.js';
 import type { Config, MatrixConfig, MatrixFormat } from '../../src/config/types.js';
 import { testConfig, testMatrixConfig } from '../helpers/config.js';
+import { needs } from '../helpers/needs.js';
 
 const ALL: MatrixFormat[] = ['json', 'yaml', 'gitlab', 'bake', 'make', 'manifest'];
 const ARCHES = ['amd64', 'arm32v7', 'arm64v8'];
@@ -463,198 +464,201 @@ describe('the built-in output templates, compiled at build time', () => {
   });
 });
 
-describe.skipIf(!hasMake)('the generated files, run for real', () => {
-  /** make in dir with a harmless XDF (the stamp and staging rules call it) and a clean environment. */
-  const makeEnv = (env: NodeJS.ProcessEnv = process.env) => {
-    const clean: NodeJS.ProcessEnv = { ...env, XDF: 'true' };
-    for (const k of [
-      'DOCKER',
-      'XDF_BUILD_FLAGS',
-      'XDF_PUSH_FLAGS',
-      'XDF_MANIFEST_FLAGS',
-      'MAKEFLAGS',
-    ])
-      delete clean[k];
-    return clean;
-  };
-
-  it('make -n -f xdf.mk build regenerates, stages the emulators, then prints the three docker builds', () => {
-    const dir = tmp('xdf-mk-');
-    fs.writeFileSync(path.join(dir, 'xdf.mk'), render()['xdf.mk'].content);
-    fs.writeFileSync(path.join(dir, 'Dockerfile.tpl'), 'FROM busybox\n');
-    const out = execFileSync('make', ['-n', '-f', 'xdf.mk', 'build'], {
-      cwd: dir,
-      encoding: 'utf8',
-      env: makeEnv(),
-    })
-      .trimEnd()
-      .split('\n');
-    expect(out.slice(0, 2)).toEqual(['true generate', 'touch .xdf.stamp']);
-    expect(out).toContain('true generate --stage-qemu');
-    expect(out.filter((l) => l.startsWith('docker'))).toEqual([
-      'docker build  -f Dockerfile.amd64 -t myorg/app:amd64 --platform linux/amd64 --build-arg DEB=amd64 .',
-      'docker build  -f Dockerfile.arm32v7 -t myorg/app:arm32v7 --platform linux/arm/v7 --build-arg DEB=armhf .',
-      'docker build  -f Dockerfile.arm64v8 -t myorg/app:arm64v8 --platform linux/arm64 --build-arg DEB=arm64 .',
-    ]);
-  });
-
-  it('hostile values arrive literally at docker and run nothing, from make and from the manifest script', () => {
-    const dir = tmp('xdf-inert-');
-    const evil = render({
-      dir,
-      matrix: {
-        tag: '{{arch}}-x',
-        build_args: { X: 'a;b $HOME', 'Y Z': "$(touch PWNED3) 'q' \\ `touch PWNED`" },
-      },
-    });
-    fs.writeFileSync(path.join(dir, 'Dockerfile.tpl'), 'FROM busybox\n');
-    const docker = withFakeDocker(dir, evil, ['xdf.mk', 'xdf-manifest.sh']);
-    execFileSync('make', ['-f', 'xdf.mk', 'build', 'push', 'manifest'], {
-      cwd: dir,
-      env: makeEnv(docker.env),
-      stdio: 'pipe',
-    });
-    const fromMake = docker.calls();
-    execFileSync('./xdf-manifest.sh', [], { cwd: dir, env: makeEnv(docker.env), stdio: 'pipe' });
-    const fromScript = docker.calls().slice(fromMake.length);
-
-    const ref = (arch: string) => `myorg/app:${arch}-x`;
-    expect(fromMake.filter((c) => c[0] === 'build')).toEqual(
-      ARCHES.map((a) => [
-        'build',
-        '-f',
-        `Dockerfile.${a}`,
-        '-t',
-        ref(a),
-        '--platform',
-        archByName(a).platform,
-        '--build-arg',
-        'X=a;b $HOME',
-        '--build-arg',
-        "Y Z=$(touch PWNED3) 'q' \\ `touch PWNED`",
-        '.',
-      ]),
-    );
-    expect(fromMake.filter((c) => c[0] === 'push')).toEqual(ARCHES.map((a) => ['push', ref(a)]));
-    const list = 'myorg/app:latest';
-    for (const calls of [fromMake, fromScript]) {
-      expect(calls.filter((c) => c[0] === 'manifest' && c[1] !== 'rm')).toEqual([
-        ['manifest', 'create', list, ...ARCHES.map(ref)],
-        ['manifest', 'annotate', list, ref('amd64'), '--os', 'linux', '--arch', 'amd64'],
-        [
-          'manifest',
-          'annotate',
-          list,
-          ref('arm32v7'),
-          '--os',
-          'linux',
-          '--arch',
-          'arm',
-          '--variant',
-          'v7',
-        ],
-        [
-          'manifest',
-          'annotate',
-          list,
-          ref('arm64v8'),
-          '--os',
-          'linux',
-          '--arch',
-          'arm64',
-          '--variant',
-          'v8',
-        ],
-        ['manifest', 'push', list],
-      ]);
-    }
-    expect(fs.readdirSync(dir).filter((n) => n.startsWith('PWNED'))).toEqual([]);
-  });
-
-  it('DOCKER, XDF_BUILD_FLAGS, XDF_PUSH_FLAGS and XDF_MANIFEST_FLAGS reach podman as separate words', () => {
-    const dir = tmp('xdf-podman-');
-    const files = render({ dir, matrix: { engine: 'podman', build_args: {} } });
-    fs.writeFileSync(path.join(dir, 'Dockerfile.tpl'), 'FROM busybox\n');
-    const docker = withFakeDocker(dir, files, ['xdf.mk', 'xdf-manifest.sh']);
-    const env = {
-      ...makeEnv(docker.env),
-      DOCKER: 'docker',
-      XDF_BUILD_FLAGS: '--network host',
-      XDF_PUSH_FLAGS: '--tls-verify=false',
-      XDF_MANIFEST_FLAGS: '--tls-verify=false',
+describe.skipIf(!hasMake)(
+  `the generated files, run for real${needs('make', 'apt-get install make')}`,
+  () => {
+    /** make in dir with a harmless XDF (the stamp and staging rules call it) and a clean environment. */
+    const makeEnv = (env: NodeJS.ProcessEnv = process.env) => {
+      const clean: NodeJS.ProcessEnv = { ...env, XDF: 'true' };
+      for (const k of [
+        'DOCKER',
+        'XDF_BUILD_FLAGS',
+        'XDF_PUSH_FLAGS',
+        'XDF_MANIFEST_FLAGS',
+        'MAKEFLAGS',
+      ])
+        delete clean[k];
+      return clean;
     };
-    execFileSync('make', ['-f', 'xdf.mk', 'build-arm32v7', 'push-arm32v7', 'manifest'], {
-      cwd: dir,
-      env,
-      stdio: 'pipe',
-    });
-    const fromMake = docker.calls();
-    execFileSync('./xdf-manifest.sh', [], { cwd: dir, env, stdio: 'pipe' });
-    const fromScript = docker.calls().slice(fromMake.length);
-    expect(fromMake.filter((c) => c[0] !== 'manifest')).toEqual([
-      [
-        'build',
-        '--network',
-        'host',
-        '-f',
-        'Dockerfile.arm32v7',
-        '-t',
-        'myorg/app:arm32v7',
-        '--platform',
-        'linux/arm/v7',
-        '.',
-      ],
-      ['push', '--tls-verify=false', 'myorg/app:arm32v7'],
-    ]);
-    for (const calls of [fromMake, fromScript]) {
-      expect(calls.filter((c) => c[0] === 'manifest' && c[1] !== 'rm')).toEqual([
-        ['manifest', 'create', 'myorg/app:latest'],
-        [
-          'manifest',
-          'add',
-          '--tls-verify=false',
-          '--os',
-          'linux',
-          '--arch',
-          'amd64',
-          'myorg/app:latest',
-          'docker://myorg/app:amd64',
-        ],
-        [
-          'manifest',
-          'add',
-          '--tls-verify=false',
-          '--os',
-          'linux',
-          '--arch',
-          'arm',
-          '--variant',
-          'v7',
-          'myorg/app:latest',
-          'docker://myorg/app:arm32v7',
-        ],
-        [
-          'manifest',
-          'add',
-          '--tls-verify=false',
-          '--os',
-          'linux',
-          '--arch',
-          'arm64',
-          '--variant',
-          'v8',
-          'myorg/app:latest',
-          'docker://myorg/app:arm64v8',
-        ],
-        [
-          'manifest',
-          'push',
-          '--tls-verify=false',
-          '--all',
-          'myorg/app:latest',
-          'docker://myorg/app:latest',
-        ],
+
+    it('make -n -f xdf.mk build regenerates, stages the emulators, then prints the three docker builds', () => {
+      const dir = tmp('xdf-mk-');
+      fs.writeFileSync(path.join(dir, 'xdf.mk'), render()['xdf.mk'].content);
+      fs.writeFileSync(path.join(dir, 'Dockerfile.tpl'), 'FROM busybox\n');
+      const out = execFileSync('make', ['-n', '-f', 'xdf.mk', 'build'], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: makeEnv(),
+      })
+        .trimEnd()
+        .split('\n');
+      expect(out.slice(0, 2)).toEqual(['true generate', 'touch .xdf.stamp']);
+      expect(out).toContain('true generate --stage-qemu');
+      expect(out.filter((l) => l.startsWith('docker'))).toEqual([
+        'docker build  -f Dockerfile.amd64 -t myorg/app:amd64 --platform linux/amd64 --build-arg DEB=amd64 .',
+        'docker build  -f Dockerfile.arm32v7 -t myorg/app:arm32v7 --platform linux/arm/v7 --build-arg DEB=armhf .',
+        'docker build  -f Dockerfile.arm64v8 -t myorg/app:arm64v8 --platform linux/arm64 --build-arg DEB=arm64 .',
       ]);
-    }
-  });
-});
+    });
+
+    it('hostile values arrive literally at docker and run nothing, from make and from the manifest script', () => {
+      const dir = tmp('xdf-inert-');
+      const evil = render({
+        dir,
+        matrix: {
+          tag: '{{arch}}-x',
+          build_args: { X: 'a;b $HOME', 'Y Z': "$(touch PWNED3) 'q' \\ `touch PWNED`" },
+        },
+      });
+      fs.writeFileSync(path.join(dir, 'Dockerfile.tpl'), 'FROM busybox\n');
+      const docker = withFakeDocker(dir, evil, ['xdf.mk', 'xdf-manifest.sh']);
+      execFileSync('make', ['-f', 'xdf.mk', 'build', 'push', 'manifest'], {
+        cwd: dir,
+        env: makeEnv(docker.env),
+        stdio: 'pipe',
+      });
+      const fromMake = docker.calls();
+      execFileSync('./xdf-manifest.sh', [], { cwd: dir, env: makeEnv(docker.env), stdio: 'pipe' });
+      const fromScript = docker.calls().slice(fromMake.length);
+
+      const ref = (arch: string) => `myorg/app:${arch}-x`;
+      expect(fromMake.filter((c) => c[0] === 'build')).toEqual(
+        ARCHES.map((a) => [
+          'build',
+          '-f',
+          `Dockerfile.${a}`,
+          '-t',
+          ref(a),
+          '--platform',
+          archByName(a).platform,
+          '--build-arg',
+          'X=a;b $HOME',
+          '--build-arg',
+          "Y Z=$(touch PWNED3) 'q' \\ `touch PWNED`",
+          '.',
+        ]),
+      );
+      expect(fromMake.filter((c) => c[0] === 'push')).toEqual(ARCHES.map((a) => ['push', ref(a)]));
+      const list = 'myorg/app:latest';
+      for (const calls of [fromMake, fromScript]) {
+        expect(calls.filter((c) => c[0] === 'manifest' && c[1] !== 'rm')).toEqual([
+          ['manifest', 'create', list, ...ARCHES.map(ref)],
+          ['manifest', 'annotate', list, ref('amd64'), '--os', 'linux', '--arch', 'amd64'],
+          [
+            'manifest',
+            'annotate',
+            list,
+            ref('arm32v7'),
+            '--os',
+            'linux',
+            '--arch',
+            'arm',
+            '--variant',
+            'v7',
+          ],
+          [
+            'manifest',
+            'annotate',
+            list,
+            ref('arm64v8'),
+            '--os',
+            'linux',
+            '--arch',
+            'arm64',
+            '--variant',
+            'v8',
+          ],
+          ['manifest', 'push', list],
+        ]);
+      }
+      expect(fs.readdirSync(dir).filter((n) => n.startsWith('PWNED'))).toEqual([]);
+    });
+
+    it('DOCKER, XDF_BUILD_FLAGS, XDF_PUSH_FLAGS and XDF_MANIFEST_FLAGS reach podman as separate words', () => {
+      const dir = tmp('xdf-podman-');
+      const files = render({ dir, matrix: { engine: 'podman', build_args: {} } });
+      fs.writeFileSync(path.join(dir, 'Dockerfile.tpl'), 'FROM busybox\n');
+      const docker = withFakeDocker(dir, files, ['xdf.mk', 'xdf-manifest.sh']);
+      const env = {
+        ...makeEnv(docker.env),
+        DOCKER: 'docker',
+        XDF_BUILD_FLAGS: '--network host',
+        XDF_PUSH_FLAGS: '--tls-verify=false',
+        XDF_MANIFEST_FLAGS: '--tls-verify=false',
+      };
+      execFileSync('make', ['-f', 'xdf.mk', 'build-arm32v7', 'push-arm32v7', 'manifest'], {
+        cwd: dir,
+        env,
+        stdio: 'pipe',
+      });
+      const fromMake = docker.calls();
+      execFileSync('./xdf-manifest.sh', [], { cwd: dir, env, stdio: 'pipe' });
+      const fromScript = docker.calls().slice(fromMake.length);
+      expect(fromMake.filter((c) => c[0] !== 'manifest')).toEqual([
+        [
+          'build',
+          '--network',
+          'host',
+          '-f',
+          'Dockerfile.arm32v7',
+          '-t',
+          'myorg/app:arm32v7',
+          '--platform',
+          'linux/arm/v7',
+          '.',
+        ],
+        ['push', '--tls-verify=false', 'myorg/app:arm32v7'],
+      ]);
+      for (const calls of [fromMake, fromScript]) {
+        expect(calls.filter((c) => c[0] === 'manifest' && c[1] !== 'rm')).toEqual([
+          ['manifest', 'create', 'myorg/app:latest'],
+          [
+            'manifest',
+            'add',
+            '--tls-verify=false',
+            '--os',
+            'linux',
+            '--arch',
+            'amd64',
+            'myorg/app:latest',
+            'docker://myorg/app:amd64',
+          ],
+          [
+            'manifest',
+            'add',
+            '--tls-verify=false',
+            '--os',
+            'linux',
+            '--arch',
+            'arm',
+            '--variant',
+            'v7',
+            'myorg/app:latest',
+            'docker://myorg/app:arm32v7',
+          ],
+          [
+            'manifest',
+            'add',
+            '--tls-verify=false',
+            '--os',
+            'linux',
+            '--arch',
+            'arm64',
+            '--variant',
+            'v8',
+            'myorg/app:latest',
+            'docker://myorg/app:arm64v8',
+          ],
+          [
+            'manifest',
+            'push',
+            '--tls-verify=false',
+            '--all',
+            'myorg/app:latest',
+            'docker://myorg/app:latest',
+          ],
+        ]);
+      }
+    });
+  },
+);
