@@ -1,15 +1,16 @@
 // What a run may do to the files already on disk (DESIGN.md §11): write what changed and is xdf's,
 // refuse what is not, delete only what xdf owns and no longer generates. Pure: the disk comes in
 // as data read by load.ts.
-import path from 'node:path';
 import { fail, XdfError, type Problem } from '../core/errors.js';
 import { dockerfileOwner, hasMatrixHeader } from '../emit/header.js';
 import { sameBytes, type DiskEntry } from '../fs/disk.js';
+import { bakeMarker } from '../matrix/formats.js';
 import type { MatrixFormat } from '../config/types.js';
 
 export type Producer =
   | { kind: 'dockerfile'; template: string; arch: string }
-  | { kind: 'matrix'; format: MatrixFormat; config: string }
+  // config: the config's folder; configFile: xdf.yaml, whose name the bake marker carries
+  | { kind: 'matrix'; format: MatrixFormat; config: string; configFile?: string }
   | { kind: 'emulator' }; // --stage-qemu: a copy of the host's emulator, not an output
 
 export interface PlannedFile {
@@ -17,6 +18,13 @@ export interface PlannedFile {
   content: string | Buffer;
   mode?: number;
   producer: Producer;
+}
+
+/** The file of a matrix format no longer configured: deleted when xdf's. */
+export interface RetiredFile {
+  path: string;
+  format: MatrixFormat;
+  configFile?: string; // the config it was written from (its name is in the bake marker)
 }
 
 /** One template's Dockerfiles as the current config names them, for orphans and stray copies. */
@@ -28,12 +36,12 @@ export interface TemplateOutputs {
 
 export interface OwnershipInput {
   files: PlannedFile[];
-  // what is at each output path, retired matrix file and bake reference
+  // what is at each output path and retired matrix file
   entries: Map<string, DiskEntry>;
   // files in output folders that start with a Dockerfile header → its template
   generated: Map<string, string>;
   templates: TemplateOutputs[];
-  retired: { path: string; format: MatrixFormat }[]; // matrix files of formats no longer configured
+  retired: RetiredFile[]; // matrix files of formats no longer configured
   force: boolean;
   show: (file: string) => string; // a path as the user should read it
   configFile?: string;
@@ -67,7 +75,7 @@ export function decideChanges(input: OwnershipInput): Changes {
       changes.unchanged.push(file);
       continue;
     }
-    if (entry.kind === 'file' && !input.force && !owns(file, entry.bytes, input)) {
+    if (entry.kind === 'file' && !input.force && !owns(file, entry.bytes)) {
       problems.push({
         code: 'XDF058',
         file: file.path,
@@ -104,33 +112,31 @@ export function decideChanges(input: OwnershipInput): Changes {
       }
     }
   }
-  for (const { path: file, format } of input.retired) {
+  for (const { path: file, format, configFile } of input.retired) {
     const entry = input.entries.get(file);
-    if (entry?.kind === 'file' && ownsMatrixFile(format, file, entry.bytes, input))
+    if (entry?.kind === 'file' && ownsMatrixFile(format, entry.bytes, configFile))
       changes.remove.push(file);
   }
   changes.remove = [...new Set(changes.remove)].sort();
   return changes;
 }
 
-function owns(file: PlannedFile, bytes: Buffer, input: OwnershipInput): boolean {
+function owns(file: PlannedFile, bytes: Buffer): boolean {
   const p = file.producer;
   if (p.kind === 'emulator') return true;
   if (p.kind === 'dockerfile')
     return dockerfileOwner(file.path, bytes.toString('utf8')) === p.template;
-  return ownsMatrixFile(p.format, file.path, bytes, input);
+  return ownsMatrixFile(p.format, bytes, p.configFile);
 }
 
-/** A matrix file is xdf's by its header, or for the JSON formats by being exactly xdf's shape. */
-function ownsMatrixFile(
-  format: MatrixFormat,
-  file: string,
-  bytes: Buffer,
-  input: OwnershipInput,
-): boolean {
+/**
+ * A matrix file is xdf's by its header; docker-bake.json by its marker, its first property; the
+ * JSON matrix, which GitHub reads whole and so cannot carry a marker, by being exactly xdf's shape.
+ */
+function ownsMatrixFile(format: MatrixFormat, bytes: Buffer, configFile?: string): boolean {
   const text = bytes.toString('utf8');
   if (format === 'json') return parsed(text, isMatrixJson);
-  if (format === 'bake') return parsed(text, (data) => isBakeFile(data, path.dirname(file), input));
+  if (format === 'bake') return startsWithMarker(text, bakeMarker(configFile));
   return hasMatrixHeader(text);
 }
 
@@ -160,40 +166,13 @@ function isMatrixJson(data: unknown): boolean {
   );
 }
 
-const BAKE_TARGET_KEYS = ['context', 'dockerfile', 'platforms', 'tags', 'args'];
+// The text's first property, read as written: JSON.parse would put a key like "0" first.
+const FIRST_PROPERTY = /^\s*\{\s*"\/\/"\s*:\s*("(?:[^"\\]|\\.)*")/;
 
-/** docker-bake.json: only `group` and `target`, every target building a Dockerfile xdf owns. */
-function isBakeFile(data: unknown, dir: string, input: OwnershipInput): boolean {
-  if (!isObject(data) || !hasOnly(data, ['group', 'target']) || !isObject(data.target))
-    return false;
-  const planned = new Set(input.files.map((f) => f.path));
-  return Object.values(data.target).every((target) => {
-    if (!isObject(target) || !hasOnly(target, BAKE_TARGET_KEYS)) return false;
-    if (typeof target.context !== 'string' || typeof target.dockerfile !== 'string') return false;
-    const dockerfile = path.resolve(dir, target.context, target.dockerfile);
-    if (planned.has(dockerfile)) return true;
-    const entry = input.entries.get(dockerfile);
-    return (
-      entry?.kind === 'file' &&
-      dockerfileOwner(dockerfile, entry.bytes.toString('utf8')) !== undefined
-    );
-  });
-}
-
-/** The Dockerfiles an existing docker-bake.json names, so that load.ts can read them. */
-export function bakeReferences(file: string, bytes: Buffer): string[] {
-  try {
-    const data = JSON.parse(bytes.toString('utf8')) as {
-      target?: Record<string, { context?: unknown; dockerfile?: unknown }>;
-    };
-    return Object.values(data.target ?? {}).flatMap((t) =>
-      typeof t?.context === 'string' && typeof t.dockerfile === 'string'
-        ? [path.resolve(path.dirname(file), t.context, t.dockerfile)]
-        : [],
-    );
-  } catch {
-    return [];
-  }
+/** A JSON object whose first property is `"//"` with exactly this marker as its value. */
+function startsWithMarker(text: string, marker: string): boolean {
+  const first = FIRST_PROPERTY.exec(text);
+  return !!first && parsed(first[1], (value) => value === marker) && parsed(text, isObject);
 }
 
 function notRegular(file: string, entry: DiskEntry, show: (f: string) => string): Problem {

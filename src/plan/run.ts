@@ -90,7 +90,12 @@ export async function planRun(
       for (const f of renderMatrixFiles(matrix, config, texts, [...new Set(inputs)].sort())) {
         plan.files.push({
           ...f,
-          producer: { kind: 'matrix', format: f.format, config: config.file ?? config.dir },
+          producer: {
+            kind: 'matrix',
+            format: f.format,
+            config: config.dir,
+            configFile: config.file,
+          },
         });
       }
     }
