@@ -20,6 +20,7 @@ export interface WriteResult {
 export interface KnownDisk {
   entries: Map<string, DiskEntry>;
   folders: OutputFolders;
+  outputs?: string[]; // every output of the run, written or not: their dead runs' temps are swept
 }
 
 /** True when the file on disk already has exactly these bytes (a symlink never has). */
@@ -47,8 +48,6 @@ export function writeFiles(
     return entry ? !(entry.kind === 'file' && sameBytes(entry.bytes, f.content)) : !isUpToDate(f);
   });
   const missing = checkDestinations(changed, show, known);
-  const folders = [...new Set(changed.map((f) => path.dirname(f.path)))];
-  for (const folder of folders) sweepTemps(folder, known?.folders.peek(folder));
   const run = `${TMP_PREFIX}${process.pid}-${crypto.randomBytes(4).toString('hex')}-`;
   const staged: { tmp: string; file: FileToWrite }[] = [];
   const made: string[] = [];
@@ -62,7 +61,7 @@ export function writeFiles(
       // only.
       const tmp = path.join(
         path.dirname(file.path),
-        `${run}${staged.length}-${path.basename(file.path).slice(0, 64)}`,
+        `${run}${staged.length}-${tempTail(file.path)}`,
       );
       staged.push({ tmp, file });
       // A string goes to the file as UTF-8 without a copy of its bytes held in memory: Node takes
@@ -106,6 +105,10 @@ export function writeFiles(
       });
     }
   }
+  // Only once every file is in place: a run that fails leaves every file as it was.
+  const outputs = [...changed.map((f) => f.path), ...(known?.outputs ?? [])];
+  for (const [folder, names] of byFolder(outputs))
+    sweepTemps(folder, names, known?.folders.peek(folder));
   const deleted: string[] = [];
   for (const file of remove) {
     try {
@@ -209,25 +212,58 @@ function foldersToMake(
   }
 }
 
-/** Temp files of runs that were killed mid-write; a live run's temps are its own. */
-function sweepTemps(folder: string, listing?: Listing | 'missing' | 'unlisted'): void {
-  let names: Iterable<string>;
+// A temp's name: `.xdf-tmp-<pid>-<8 hex>-<n>-<name>`, the pid and random part the run's own,
+// <name> its target's file name (cut to 64 characters).
+const tempTail = (file: string) => path.basename(file).slice(0, 64);
+const TEMP_NAME = /^\.xdf-tmp-(\d+)-[0-9a-f]{8}-\d+-([\s\S]+)$/;
+
+function byFolder(files: string[]): Map<string, Set<string>> {
+  const folders = new Map<string, Set<string>>();
+  for (const file of files) {
+    const folder = path.dirname(file);
+    if (!folders.has(folder)) folders.set(folder, new Set());
+    folders.get(folder)!.add(tempTail(file));
+  }
+  return folders;
+}
+
+/**
+ * The temps a killed run left for these outputs: exactly xdf's own temp name, for one of the
+ * outputs (`names`, as temps carry them), of a run no longer alive. Anything else is left alone.
+ */
+export function deadTemps(entries: Iterable<string>, names: Set<string>): string[] {
+  const dead: string[] = [];
+  for (const name of entries) {
+    const m = TEMP_NAME.exec(name);
+    if (m && names.has(m[2]) && !isAlive(Number(m[1]))) dead.push(name);
+  }
+  return dead;
+}
+
+/** Sweeps a folder's dead temps for the run's outputs (files only, never a folder or a link). */
+function sweepTemps(
+  folder: string,
+  names: Set<string>,
+  listing?: Listing | 'missing' | 'unlisted',
+): void {
+  let entries: Iterable<string>;
   try {
-    names = typeof listing === 'object' ? listing.kinds.keys() : fs.readdirSync(folder);
+    entries = typeof listing === 'object' ? listing.kinds.keys() : fs.readdirSync(folder);
   } catch {
     return;
   }
-  for (const name of names) {
-    // Only xdf's own temp names (`.xdf-tmp-<pid>-…`), only files, only of runs no longer alive.
-    const pid = Number(/^\.xdf-tmp-(\d+)-/.exec(name)?.[1]);
-    if (!pid || isAlive(pid)) continue;
+  for (const name of deadTemps(entries, names)) {
     const file = path.join(folder, name);
-    if (fs.lstatSync(file, { throwIfNoEntry: false })?.isFile()) fs.rmSync(file, { force: true });
+    try {
+      if (fs.lstatSync(file, { throwIfNoEntry: false })?.isFile()) fs.rmSync(file, { force: true });
+    } catch {
+      /* gone, or not ours to remove: a temp is never worth failing a run for */
+    }
   }
 }
 
 function isAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
+  if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid) return true;
   try {
     process.kill(pid, 0);
     return true;

@@ -368,13 +368,20 @@ describe('outputs are regular files, read from one listing of their folder', () 
   it("sweeps a dead run's temps and keeps a live run's, from the listing the plan read", async () => {
     const dir = project();
     fs.mkdirSync(path.join(dir, 'out'));
-    const dead = '.xdf-tmp-999999999-0-Dockerfile.amd64'; // no such pid
-    const live = `.xdf-tmp-${process.ppid}-0-Dockerfile.amd64`;
-    for (const name of [dead, live]) fs.writeFileSync(path.join(dir, 'out', name), 'partial');
+    const dead = '.xdf-tmp-999999999-0a1b2c3d-0-Dockerfile.amd64'; // no such pid
+    const live = `.xdf-tmp-${process.ppid}-0a1b2c3d-0-Dockerfile.amd64`;
+    const mine = ['.xdf-tmp-999999-notes', '.xdf-tmp-999999999-0a1b2c3d-0-notes.md'];
+    for (const name of [dead, live, ...mine])
+      fs.writeFileSync(path.join(dir, 'out', name), 'partial');
     expect((await xdf(dir, 'generate')).code).toBe(0);
     expect(fs.readdirSync(path.join(dir, 'out')).sort()).toEqual(
-      [live, 'Dockerfile.amd64', 'Dockerfile.arm64v8'].sort(),
+      [live, ...mine, 'Dockerfile.amd64', 'Dockerfile.arm64v8'].sort(),
     );
+    // A dead run's temp for an output that is already up to date is swept too.
+    fs.writeFileSync(path.join(dir, 'out', dead), 'partial');
+    const again = await xdf(dir, 'generate');
+    expect(again.stdout).toBe('');
+    expect(fs.readdirSync(path.join(dir, 'out'))).not.toContain(dead);
   });
 });
 

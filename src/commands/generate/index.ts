@@ -29,6 +29,7 @@ export async function generate(io: Io, templates: string[], flags: GenerateFlags
   const result = writeFiles(plan.changes.write, plan.changes.remove, show, {
     entries: plan.changes.entries,
     folders: plan.folders,
+    outputs: plan.files.map((f) => f.path),
   });
   if (flags.json) {
     const warnings = plan.warnings.map(problemJson(io));
