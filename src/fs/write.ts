@@ -3,7 +3,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { sameBytes, TMP_PREFIX, type DiskEntry, type Listing, type OutputFolders } from './disk.js';
+import { isCurrent, TMP_PREFIX, type DiskEntry, type Listing, type OutputFolders } from './disk.js';
 import { XdfError } from '../core/errors.js';
 
 export interface FileToWrite {
@@ -23,14 +23,16 @@ export interface KnownDisk {
   outputs?: string[]; // every output of the run, written or not: their dead runs' temps are swept
 }
 
-/** True when the file on disk already has exactly these bytes (a symlink never has). */
+/** True when the file on disk already has exactly these bytes and mode (a symlink never has). */
 export function isUpToDate(file: FileToWrite): boolean {
   try {
     const stat = fs.lstatSync(file.path);
     const size = Buffer.byteLength(file.content);
     // A size that differs settles it without reading the file.
     return (
-      stat.isFile() && stat.size === size && sameBytes(fs.readFileSync(file.path), file.content)
+      stat.isFile() &&
+      stat.size === size &&
+      isCurrent({ kind: 'file', bytes: fs.readFileSync(file.path), mode: stat.mode }, file)
     );
   } catch {
     return false;
@@ -45,7 +47,7 @@ export function writeFiles(
 ): WriteResult {
   const changed = files.filter((f) => {
     const entry = known?.entries.get(f.path);
-    return entry ? !(entry.kind === 'file' && sameBytes(entry.bytes, f.content)) : !isUpToDate(f);
+    return entry ? !isCurrent(entry, f) : !isUpToDate(f);
   });
   const missing = checkDestinations(changed, show, known);
   const run = `${TMP_PREFIX}${process.pid}-${crypto.randomBytes(4).toString('hex')}-`;

@@ -3,7 +3,7 @@
 // as data read by load.ts.
 import { fail, XdfError, type Problem } from '../core/errors.js';
 import { dockerfileOwner, hasMatrixHeader } from '../emit/header.js';
-import { sameBytes, type DiskEntry } from '../fs/disk.js';
+import { sameBytes, wrongMode, type DiskEntry } from '../fs/disk.js';
 import { bakeMarker } from '../matrix/formats.js';
 import type { MatrixFormat } from '../config/types.js';
 
@@ -72,7 +72,9 @@ export function decideChanges(input: OwnershipInput): Changes {
       continue;
     }
     if (entry.kind === 'file' && sameBytes(entry.bytes, file.content)) {
-      changes.unchanged.push(file);
+      // The right bytes: xdf's content, whoever wrote it; a lost executable bit is put back.
+      if (wrongMode(entry, file)) changes.write.push(file);
+      else changes.unchanged.push(file);
       continue;
     }
     if (entry.kind === 'file' && !input.force && !owns(file, entry.bytes)) {

@@ -435,3 +435,36 @@ describe('inputs the repository names are read from inside it', () => {
     ).toBe(0);
   });
 });
+
+describe('the executable bit is part of what check compares and generate writes', () => {
+  it('a lost exec bit on xdf-manifest.sh is stale for check and put back by generate', async () => {
+    const dir = makeProject({
+      'Dockerfile.tpl': T,
+      'xdf.yaml': 'arches: [amd64]\nmatrix: { formats: [manifest], image: myorg/app }\n',
+    });
+    expect((await xdf(dir, 'generate')).code).toBe(0);
+    const script = path.join(dir, 'xdf-manifest.sh');
+    expect(fs.statSync(script).mode & 0o777).toBe(0o755);
+    fs.chmodSync(script, 0o644);
+    const check = await xdf(dir, 'check');
+    expect(check.code).toBe(1);
+    expect(check.stdout).toBe('xdf-manifest.sh: mode 644, expected 755\n');
+    expect(check.stderr).toContain('(xdf-manifest.sh: stale)');
+    const json = await xdf(dir, 'check', '--json');
+    expect(JSON.parse(json.stdout).outputs).toEqual([{ path: 'xdf-manifest.sh', status: 'stale' }]);
+    const run = await xdf(dir, 'generate');
+    expect(run.stdout).toBe('wrote xdf-manifest.sh\n');
+    expect(fs.statSync(script).mode & 0o777).toBe(0o755);
+    expect((await xdf(dir, 'check')).code).toBe(0);
+    // Only the bit git keeps counts: a checkout under umask 002 is up to date.
+    fs.chmodSync(script, 0o775);
+    expect((await xdf(dir, 'check')).code).toBe(0);
+    expect((await xdf(dir, 'generate')).stdout).toBe('');
+    // Changed bytes and a lost bit: the diff, then the mode.
+    fs.writeFileSync(script, `${read(dir, 'xdf-manifest.sh')}# edited\n`);
+    fs.chmodSync(script, 0o600);
+    const both = await xdf(dir, 'check');
+    expect(both.stdout).toMatch(/^--- xdf-manifest\.sh \(on disk\)\n[\s\S]*^-# edited\n/m);
+    expect(both.stdout.endsWith('xdf-manifest.sh: mode 600, expected 755\n')).toBe(true);
+  });
+});

@@ -50,6 +50,21 @@ describe('decideChanges', () => {
     expect(changes.unchanged.map((f) => f.path)).toEqual(['/p/c']);
   });
 
+  it('the right bytes without the executable bit a file must have are written again', () => {
+    const script = (mode: number): DiskEntry => ({ kind: 'file', bytes: Buffer.from('x'), mode });
+    const planned: PlannedFile = {
+      path: '/p/xdf-manifest.sh',
+      content: 'x',
+      mode: 0o755,
+      producer: { kind: 'matrix', format: 'manifest', config: '/p' },
+    };
+    const at = (entry: DiskEntry) =>
+      decide({ files: [planned], entries: new Map([['/p/xdf-manifest.sh', entry]]) });
+    expect(at(script(0o100644)).write).toEqual([planned]);
+    expect(at(script(0o100755)).unchanged).toEqual([planned]);
+    expect(at(script(0o100775)).unchanged).toEqual([planned]); // git keeps only the bit
+  });
+
   it('owns a Dockerfile by its header after a BOM and directives, for the same template only', () => {
     const withDirectives = `\uFEFF# syntax=docker/dockerfile:1\n# escape=\`\n${HEADER}FROM x\n`;
     expect(
