@@ -11,7 +11,8 @@ export type Producer =
   | { kind: 'dockerfile'; template: string; arch: string }
   // config: the config's folder; configFile: xdf.yaml, whose name the bake marker carries
   | { kind: 'matrix'; format: MatrixFormat; config: string; configFile?: string }
-  | { kind: 'emulator' }; // --stage-qemu: a copy of the host's emulator, not an output
+  // --stage-qemu: a copy of the host's emulator (source) into a template's folder, not an output
+  | { kind: 'emulator'; template: string; source: string };
 
 export interface PlannedFile {
   path: string;
@@ -78,16 +79,7 @@ export function decideChanges(input: OwnershipInput): Changes {
       continue;
     }
     if (entry.kind === 'file' && !input.force && !owns(file, entry.bytes)) {
-      problems.push({
-        code: 'XDF058',
-        file: file.path,
-        message:
-          `${input.show(file.path)} exists and was not written by xdf: refusing to ` +
-          `overwrite it`,
-        hint:
-          `compare it with what xdf would write (xdf diff, or xdf check), then replace it ` +
-          `with xdf generate --force`,
-      });
+      problems.push(notOwned(file, input.show));
       continue;
     }
     changes.write.push(file);
@@ -123,9 +115,32 @@ export function decideChanges(input: OwnershipInput): Changes {
   return changes;
 }
 
+function notOwned(file: PlannedFile, show: (f: string) => string): Problem {
+  const p = file.producer;
+  if (p.kind === 'emulator') {
+    return {
+      code: 'XDF058',
+      file: file.path,
+      message:
+        `${show(file.path)} exists and is not the host's emulator (${p.source}): refusing to ` +
+        `overwrite it`,
+      hint: `move it away, or replace it with the host's: xdf generate --stage-qemu --force`,
+    };
+  }
+  return {
+    code: 'XDF058',
+    file: file.path,
+    message: `${show(file.path)} exists and was not written by xdf: refusing to overwrite it`,
+    hint:
+      `compare it with what xdf would write (xdf diff, or xdf check), then replace it ` +
+      `with xdf generate --force`,
+  };
+}
+
+/** Is the file on disk xdf's to replace? An emulator is only when it is the same bytes. */
 function owns(file: PlannedFile, bytes: Buffer): boolean {
   const p = file.producer;
-  if (p.kind === 'emulator') return true;
+  if (p.kind === 'emulator') return false;
   if (p.kind === 'dockerfile')
     return dockerfileOwner(file.path, bytes.toString('utf8')) === p.template;
   return ownsMatrixFile(p.format, bytes, p.configFile);
