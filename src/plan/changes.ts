@@ -58,7 +58,9 @@ export async function planChanges(
         }
       }
       for (const name of names) folders.add(path.dirname(name));
-      templates.push({ template: template.file, names, complete: !options.arches });
+      // Orphans go only in a run of a template its config governs, for every arch.
+      const complete = !options.arches && group.governed.has(template.file);
+      templates.push({ template: template.file, names, complete });
     }
     if (group.complete) {
       const configured = new Set(group.config.matrix?.formats ?? []);

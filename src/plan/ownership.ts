@@ -78,6 +78,11 @@ export function decideChanges(input: OwnershipInput): Changes {
       else changes.unchanged.push(file);
       continue;
     }
+    const other = entry.kind === 'file' ? otherTemplate(file, entry.bytes) : undefined;
+    if (other) {
+      problems.push(anotherOutput(file, other, input.show)); // --force or not
+      continue;
+    }
     if (entry.kind === 'file' && !input.force && !owns(file, entry.bytes)) {
       problems.push(notOwned(file, input.show));
       continue;
@@ -113,6 +118,38 @@ export function decideChanges(input: OwnershipInput): Changes {
   }
   changes.remove = [...new Set(changes.remove)].sort();
   return changes;
+}
+
+// A header sits in a Dockerfile's first lines, after the parser directives.
+const HEAD = 64 * 1024;
+
+/** The template whose header the file carries, when it is not the one this file is planned for. */
+function otherTemplate(file: PlannedFile, bytes: Buffer): string | undefined {
+  const owner = dockerfileOwner(file.path, bytes.toString('utf8', 0, Math.min(bytes.length, HEAD)));
+  const p = file.producer;
+  return owner !== undefined && !(p.kind === 'dockerfile' && p.template === owner)
+    ? owner
+    : undefined;
+}
+
+/** Another template's output at this path: never overwritten, whatever --force says. */
+function anotherOutput(file: PlannedFile, owner: string, show: (f: string) => string): Problem {
+  const p = file.producer;
+  return {
+    code: 'XDF051',
+    file: file.path,
+    message:
+      `${show(file.path)} is the output of ${show(owner)} (its header says so): ` +
+      (p.kind === 'dockerfile'
+        ? 'two templates yield one path'
+        : `${p.kind === 'matrix' ? `the ${p.format} matrix file` : 'a staged emulator'} ` +
+          'cannot replace it'),
+    hint:
+      p.kind === 'dockerfile'
+        ? `give each template its own outputs: use {{template}} in output.name ` +
+          `("{{template}}.{{arch}}"); if ${show(owner)} is gone, delete its old outputs`
+        : `rename or move it; if ${show(owner)} is gone, delete its old outputs`,
+  };
 }
 
 function notOwned(file: PlannedFile, show: (f: string) => string): Problem {

@@ -67,8 +67,12 @@ export async function planRun(
       plan.files.push(dockerfileFile(output));
     }
     // One combined matrix per config: only from a run that covers all of its templates and arches.
+    // With no list, the config governs what a run with no template names: Dockerfile.tpl here.
+    const governed = new Set(
+      config.templates.length ? config.templates : [path.join(options.cwd, 'Dockerfile.tpl')],
+    );
     const running = new Set(files);
-    const complete = !options.arches && config.templates.every((t) => running.has(t));
+    const complete = !options.arches && [...governed].every((t) => running.has(t));
     if (config.matrix && complete) {
       const matrix = buildMatrix(
         config,
@@ -99,7 +103,7 @@ export async function planRun(
         });
       }
     }
-    plan.groups.push({ config, templates, outputs, complete });
+    plan.groups.push({ config, templates, outputs, complete, governed });
   }
   // Dockerfiles first, then matrix files: the order of `wrote` lines.
   plan.files.sort(

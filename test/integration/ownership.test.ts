@@ -143,6 +143,41 @@ describe('deleting: only files xdf owns whose name is a current output name', ()
     expect(run.stdout).toBe('deleted docker-bake.json\n');
   });
 
+  it('a run of a template the config does not govern leaves matrix files and orphans alone', async () => {
+    const dir = makeProject({
+      'Dockerfile.tpl': T,
+      'other.tpl': 'FROM alpine:3.19\nRUN true\n',
+      // No templates: list: the config governs Dockerfile.tpl, in the current folder.
+      'xdf.yaml':
+        'arches: [amd64, arm64v8]\noutput: { name: "{{template}}.{{arch}}" }\n' +
+        'matrix: { formats: [json, make], image: "myorg/{{template}}" }\n',
+    });
+    expect((await xdf(dir, 'generate')).code).toBe(0);
+    const matrix = read(dir, 'xdf-matrix.json');
+    const run = await xdf(dir, 'generate', 'other.tpl');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toBe('wrote other.amd64\nwrote other.arm64v8\n');
+    expect(read(dir, 'xdf-matrix.json')).toBe(matrix);
+    const check = await xdf(dir, 'check', 'other.tpl');
+    expect([check.code, check.stdout]).toEqual([0, '']);
+    expect(check.stderr).toBe('xdf check: 2 outputs up to date\n');
+    // An arch dropped: a partial run leaves the orphans alone; the governing run deletes its own.
+    fs.writeFileSync(
+      path.join(dir, 'xdf.yaml'),
+      read(dir, 'xdf.yaml').replace('[amd64, arm64v8]', '[amd64]'),
+    );
+    expect((await xdf(dir, 'generate', 'other.tpl')).stdout).toBe('');
+    expect((await xdf(dir, 'check', 'other.tpl')).code).toBe(0);
+    expect(fs.existsSync(path.join(dir, 'other.arm64v8'))).toBe(true);
+    const full = await xdf(dir, 'generate');
+    expect(full.stdout.split('\n').filter(Boolean).sort()).toEqual([
+      'deleted Dockerfile.arm64v8',
+      'wrote xdf-matrix.json',
+      'wrote xdf.mk',
+    ]);
+    expect(fs.existsSync(path.join(dir, 'other.arm64v8'))).toBe(true);
+  });
+
   it('with --arch, neither orphans nor matrix files are touched', async () => {
     const dir = makeProject({
       'Dockerfile.tpl': T,
@@ -170,17 +205,30 @@ describe('overwriting: never a file xdf did not write', () => {
     expect(read(dir, 'Dockerfile.arm64v8')).toContain(header('arm64v8', 'linux/arm64'));
   });
 
-  it('refuses a file whose header names another template', async () => {
+  it("another template's output is XDF051, never XDF058, and --force does not override it", async () => {
     const dir = makeProject({
-      'a.tpl': T,
-      'b.tpl': 'FROM alpine:3.19\n',
+      'Dockerfile.tpl': T,
+      'other.tpl': 'FROM alpine:3.19\nRUN true\n',
       'xdf.yaml': 'arches: [amd64]\n',
     });
-    await xdf(dir, 'generate', 'a.tpl');
-    const run = await xdf(dir, 'generate', 'b.tpl', '--config', 'xdf.yaml');
-    // b.tpl writes Dockerfile.amd64 too, over a.tpl's output: not b's to replace.
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain('error XDF058');
+    expect((await xdf(dir, 'generate')).code).toBe(0);
+    const before = snapshot(dir);
+    for (const argv of [
+      ['generate', 'other.tpl'],
+      ['generate', 'other.tpl', '--force'],
+      ['check', 'other.tpl'],
+    ]) {
+      const run = await xdf(dir, ...argv);
+      expect(run.code, argv.join(' ')).toBe(2);
+      expect(run.stderr).toBe(
+        'Dockerfile.amd64: error XDF051: Dockerfile.amd64 is the output of Dockerfile.tpl (its ' +
+          'header says so): two templates yield one path\nhint: give each template its own ' +
+          'outputs: use {{template}} in output.name ("{{template}}.{{arch}}"); if ' +
+          'Dockerfile.tpl is gone, delete its old outputs\n',
+      );
+      expect(run.stdout).toBe('');
+    }
+    expect(snapshot(dir)).toEqual(before);
   });
 
   it('an output that is a symlink is replaced, never written through', async () => {

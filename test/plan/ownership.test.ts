@@ -71,15 +71,18 @@ describe('decideChanges', () => {
       decide({ files: [out('/p/a', next)], entries: new Map([['/p/a', file(withDirectives)]]) })
         .write,
     ).toHaveLength(1);
+    // Another template's output: two templates yield one path, whatever --force says.
     const other = HEADER.replace('Dockerfile.tpl', 'other.tpl');
-    expect(
-      codesOf(() =>
-        decide({
-          files: [out('/p/a', next)],
-          entries: new Map([['/p/a', file(`${other}FROM x\n`)]]),
-        }),
-      ),
-    ).toEqual(['XDF058']);
+    for (const force of [false, true])
+      expect(
+        codesOf(() =>
+          decide({
+            files: [out('/p/a', next)],
+            entries: new Map([['/p/a', file(`${other}FROM x\n`)]]),
+            force,
+          }),
+        ),
+      ).toEqual(['XDF051']);
     expect(
       codesOf(() =>
         decide({
