@@ -58,6 +58,9 @@ export async function planChanges(
         }
       }
       for (const name of names) folders.add(path.dirname(name));
+      // Where outputs were before an output.name change: beside the template, or the config.
+      // Not with --out: the project's own outputs there are not old ones.
+      if (!outDir) folders.add(path.dirname(template.file)).add(group.config.dir);
       // Orphans go only in a run of a template its config governs, for every arch.
       const complete = !options.arches && group.governed.has(template.file);
       templates.push({ template: template.file, names, complete });

@@ -67,6 +67,30 @@ describe('deleting: only files xdf owns whose name is a current output name', ()
     expect(run.stderr).toContain('old.amd64: warning XDFW009');
   });
 
+  it.each([['docker/Dockerfile.{{arch}}'], ['{{arch}}/Dockerfile']])(
+    'after output.name becomes %s, the old outputs beside the template are named, never deleted',
+    async (name) => {
+      const dir = makeProject({ 'Dockerfile.tpl': T, 'xdf.yaml': 'arches: [amd64, arm64v8]\n' });
+      expect((await xdf(dir, 'generate')).code).toBe(0);
+      fs.writeFileSync(
+        path.join(dir, 'xdf.yaml'),
+        `arches: [amd64, arm64v8]\noutput: { name: "${name}" }\n`,
+      );
+      for (const command of ['generate', 'check']) {
+        const run = await xdf(dir, command);
+        expect(run.code, run.stderr).toBe(0);
+        expect(run.stdout).not.toContain('deleted');
+        for (const old of ['Dockerfile.amd64', 'Dockerfile.arm64v8'])
+          expect(run.stderr).toContain(
+            `${old}: warning XDFW009: ${old} carries the header of Dockerfile.tpl but is not one ` +
+              'of its outputs: left alone',
+          );
+      }
+      expect(listFiles(dir)).toContain('Dockerfile.amd64');
+      expect(listFiles(dir)).toContain(name.replace('{{arch}}', 'amd64'));
+    },
+  );
+
   it("deletes the matrix files of a format no longer configured when they are xdf's, and keeps a user's own", async () => {
     const dir = makeProject({
       'Dockerfile.tpl': T,
