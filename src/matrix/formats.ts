@@ -65,9 +65,10 @@ export function renderMatrixFiles(
   config: Config,
   texts: Map<string, string>,
   inputs: string[] = [], // more files the Dockerfiles come from (partials, xdf.lock): the stamp's
+  base: string = config.dir, // where the files go: the config's folder, or --out DIR
 ): MatrixFile[] {
   const helpers = outputHelpers(config);
-  const data = templateData(matrix, config, inputs);
+  const data = templateData(matrix, config, inputs, base);
   const files: MatrixFile[] = [];
   for (const format of ORDER.filter((f) => config.matrix!.formats.includes(f))) {
     for (const [i, spec] of MATRIX_FILES[format].entries()) {
@@ -80,7 +81,7 @@ export function renderMatrixFiles(
       if (format === 'gitlab')
         checkGitlabJobNames(own === undefined ? gitlabJobNames(data) : jobNamesIn(text), config);
       files.push({
-        path: path.join(config.dir, spec.file),
+        path: path.join(base, spec.file),
         content: text.endsWith('\n') ? text : `${text}\n`,
         format,
         ...(spec.mode ? { mode: spec.mode } : {}),
@@ -128,7 +129,12 @@ export function renderOwnTemplate(
  * and for make the stamp's inputs and outputs (`stampInputs`, `dockerfiles`, `qemuFiles`,
  * `generateArgs`).
  */
-export function templateData(matrix: Matrix, config: Config, inputs: string[] = []) {
+export function templateData(
+  matrix: Matrix,
+  config: Config,
+  inputs: string[] = [],
+  base: string = config.dir, // the folder the matrix's paths are relative to
+) {
   const argVars = gitlabArgVariables(Object.keys(config.matrix!.build_args));
   const stages = config.qemu.mode === 'copy' || config.qemu.mode === 'mount';
   const targets = matrix.targets.map(({ name, entry }) => {
@@ -149,10 +155,14 @@ export function templateData(matrix: Matrix, config: Config, inputs: string[] = 
     };
   });
   const byName = new Map(targets.map((t) => [t.name, t]));
-  const templates = [...new Set(targets.map((t) => t.entry.template))];
-  const configName = config.file ? path.basename(config.file) : '';
   const unique = (list: string[]) => [...new Set(list.filter(Boolean))];
-  const relative = (file: string) => path.relative(config.dir, file).split(path.sep).join('/');
+  // Paths as the files' users see them: from `base`, where the matrix files are.
+  const relative = (file: string) => path.relative(base, file).split(path.sep).join('/') || '.';
+  const templates = unique(
+    targets.map((t) => relative(path.resolve(config.dir, t.entry.template))),
+  );
+  const configName = config.file ? relative(config.file) : '';
+  const elsewhere = base !== config.dir; // --out: make runs xdf from there
   const engine = config.matrix!.engine;
   return {
     engine,
@@ -167,7 +177,7 @@ export function templateData(matrix: Matrix, config: Config, inputs: string[] = 
     build_args: argVars,
     include: { include: targets.map((t) => t.entry) },
     // The marker first, outside literalForBake: bake ignores `"//"`, and xdf reads it back as is.
-    bake: { '//': bakeMarker(config.file), ...literalForBake(bakeFile(targets)) },
+    bake: { '//': bakeMarker(config.file), ...literalForBake(bakeFile(targets, base)) },
     stampInputs: unique([
       ...templates,
       configName,
@@ -177,9 +187,11 @@ export function templateData(matrix: Matrix, config: Config, inputs: string[] = 
     dockerfiles: targets.map((t) => t.entry.dockerfile),
     qemuFiles: unique(targets.map((t) => t.qemuFile)),
     qemuMore: unique(targets.map((t) => t.qemuFile)).slice(1),
-    // `xdf generate` from the config's folder finds this config and its templates.
+    // `xdf generate` from the config's folder finds this config and its templates; from --out DIR
+    // it is told the config and where the outputs go.
     generateArgs: [
-      ...(configName && configName !== CONFIG_NAME ? ['--config', configName] : []),
+      ...(configName && (elsewhere || configName !== CONFIG_NAME) ? ['--config', configName] : []),
+      ...(elsewhere ? ['--out', '.'] : []),
       ...(config.templates.length ? [] : templates),
     ],
   };
@@ -233,6 +245,7 @@ export const bakeMarker = (configFile: string | undefined) =>
 
 function bakeFile(
   targets: { name: string; entry: Matrix['targets'][number]['entry']; ref: string }[],
+  base: string,
 ) {
   return {
     group: { default: { targets: targets.map((t) => t.name) } },
@@ -241,8 +254,11 @@ function bakeFile(
         name,
         {
           context: entry.context,
-          // bake reads it relative to the context
-          dockerfile: path.posix.relative(entry.context, entry.dockerfile),
+          // bake reads it relative to the context (both resolved from base, not the cwd)
+          dockerfile: path
+            .relative(path.resolve(base, entry.context), path.resolve(base, entry.dockerfile))
+            .split(path.sep)
+            .join('/'),
           platforms: [entry.platform],
           tags: [ref],
           ...(Object.keys(entry.build_args).length ? { args: entry.build_args } : {}),

@@ -74,7 +74,7 @@ export async function planChanges(
         if (!configured.has(format))
           for (const spec of specs)
             retired.push({
-              path: path.join(group.config.dir, spec.file),
+              path: path.join(outDir ?? group.config.dir, spec.file),
               format,
               configFile: group.config.file,
             });
@@ -83,7 +83,7 @@ export async function planChanges(
   }
   // One listing per output folder answers what is at each output and which files to look into.
   // Never look for files to delete outside the project (a symlinked folder).
-  const roots = plan.groups.map((g) => reads.paths.physical(outDir ?? g.config.dir));
+  const roots = plan.groups.map((g) => reads.paths.real(outDir ?? g.config.dir));
   const listed = new OutputFolders();
   const searched = [...folders].filter((folder) =>
     roots.some((root) => isInside(root, reads.paths.physical(folder))),

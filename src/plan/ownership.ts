@@ -298,6 +298,15 @@ function twoProducers(
       at,
     );
   }
+  if (a.kind === 'matrix' && b.kind === 'matrix') {
+    fail(
+      'XDF051',
+      `${file} is the ${b.format} matrix file of two configs: ${show(a.config)} and ` +
+        show(b.config),
+      'each config writes its own matrix files: give each run its own --out folder',
+      at,
+    );
+  }
   const what = (p: Producer) =>
     p.kind === 'dockerfile'
       ? `the ${p.arch} Dockerfile of ${show(p.template)}`

@@ -42,6 +42,14 @@ export function checkPlaces(
       ...(config?.locate('output.name', 'value') ?? config?.locate('templates', 'value')),
     };
   };
+  // --out names a folder of the user's choice, anywhere but in git's own (hooks run from there).
+  if (outDir && paths.real(outDir).split(path.sep).includes('.git')) {
+    fail(
+      'XDF050',
+      `--out ${show(outDir)} is inside a .git folder`,
+      "--out names a folder for the outputs, never one of git's own",
+    );
+  }
   const outputs = files.map((f) => ({
     path: f.path,
     physical: paths.physical(f.path),
@@ -63,7 +71,9 @@ export function checkPlaces(
         ? "--stage-qemu copies the emulator into the template's folder, the build context: " +
           "stage it only for a template inside the config's folder"
         : "output.name must stay inside the config's folder; use --out DIR to write elsewhere";
-    if (!isInside(paths.physical(root), out.physical) || !isInside(root, out.path)) {
+    // The root itself may be a symlink (--out to a folder elsewhere): its real path counts.
+    const realRoot = paths.real(root);
+    if (!isInside(realRoot, out.physical) || !isInside(root, out.path)) {
       const rel = path.relative(root, out.path).split(path.sep).join('/');
       const shown = isInside(root, out.path)
         ? `${rel} (through a symlink to ${path.dirname(out.physical)})`
@@ -72,7 +82,7 @@ export function checkPlaces(
       fail('XDF050', `${what} ${shown} is outside ${where}`, hint, at);
     }
     // Git's own folder holds its config and hooks: a file written there could run commands.
-    if (partsBelow(root, out.physical).includes('.git')) {
+    if (partsBelow(realRoot, out.physical).includes('.git')) {
       fail(
         'XDF050',
         `${what} ${show(out.path)} is inside a .git folder`,

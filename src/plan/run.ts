@@ -74,6 +74,8 @@ export async function planRun(
     const running = new Set(files);
     const complete = !options.arches && [...governed].every((t) => running.has(t));
     if (config.matrix && complete) {
+      // With --out, the matrix files go to DIR too, and name every path from there.
+      const base = outDir ?? config.dir;
       const matrix = buildMatrix(
         config,
         outputs.map((o) => ({
@@ -82,6 +84,7 @@ export async function planRun(
           dockerfile: o.path,
           emulated: o.emulated,
         })),
+        base,
       );
       sameTagWarnings(matrix, config).forEach((w) => warnings.add(w));
       const own = outputTemplates(config).filter((t) => t.own !== undefined);
@@ -91,7 +94,8 @@ export async function planRun(
         ...templates.flatMap((t) => [...(t.partials?.values() ?? [])].map((p) => p.file)),
         ...(lock ? [lockFile] : []),
       ];
-      for (const f of renderMatrixFiles(matrix, config, texts, [...new Set(inputs)].sort())) {
+      const sorted = [...new Set(inputs)].sort();
+      for (const f of renderMatrixFiles(matrix, config, texts, sorted, base)) {
         plan.files.push({
           ...f,
           producer: {
