@@ -7,7 +7,7 @@ import path from 'node:path';
 /** What is at a path, without following a symlink there. */
 export type DiskEntry =
   | { kind: 'missing' }
-  | { kind: 'file'; bytes: Buffer }
+  | { kind: 'file'; bytes: Buffer; mode?: number } // mode: the permission bits
   | { kind: 'symlink' }
   | { kind: 'folder' }
   | { kind: 'other' }
@@ -87,8 +87,8 @@ export function readEntry(file: string, folders?: OutputFolders): DiskEntry {
   const listed = folders?.kindAt(file);
   if (listed === 'missing') return { kind: 'missing' };
   if (listed === 'file') {
-    const bytes = readRegularFile(file);
-    if (bytes) return { kind: 'file', bytes };
+    const found = readRegularFile(file);
+    if (found) return found;
   } else if (listed) {
     return { kind: listed };
   }
@@ -108,7 +108,29 @@ function statEntry(file: string): DiskEntry {
   if (stat.isSymbolicLink()) return { kind: 'symlink' };
   if (stat.isDirectory()) return { kind: 'folder' };
   if (!stat.isFile()) return { kind: 'other' };
-  return { kind: 'file', bytes: fs.readFileSync(file) };
+  return { kind: 'file', bytes: fs.readFileSync(file), mode: stat.mode & 0o7777 };
+}
+
+/**
+ * Is what is on disk already this file: its bytes, and for a file that has a mode, its executable
+ * bit (what git keeps of a mode: a checkout's other bits follow the umask)?
+ */
+export function isCurrent(
+  entry: DiskEntry | undefined,
+  file: { content: string | Buffer; mode?: number },
+): boolean {
+  return entry?.kind === 'file' && sameBytes(entry.bytes, file.content) && !wrongMode(entry, file);
+}
+
+/** The mode on disk, when it lacks (or has) the executable bit the file must have. */
+export function wrongMode(
+  entry: { mode?: number },
+  file: { mode?: number },
+): { actual: number; expected: number } | undefined {
+  if (file.mode === undefined || entry.mode === undefined) return undefined;
+  return (entry.mode & 0o100) === (file.mode & 0o100)
+    ? undefined
+    : { actual: entry.mode & 0o777, expected: file.mode & 0o777 };
 }
 
 /** Does a file's content equal these bytes or this text? The size settles most, without a copy. */
@@ -123,7 +145,7 @@ const READ_FLAGS = fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constant
  * A file the listing saw as regular, read whole; undefined when it no longer is one (replaced
  * since: the disk is asked again). Never follows a symlink, never waits on a FIFO.
  */
-function readRegularFile(file: string): Buffer | undefined {
+function readRegularFile(file: string): DiskEntry | undefined {
   let fd: number;
   try {
     fd = fs.openSync(file, READ_FLAGS);
@@ -131,7 +153,9 @@ function readRegularFile(file: string): Buffer | undefined {
     return undefined;
   }
   try {
-    return fs.fstatSync(fd).isFile() ? fs.readFileSync(fd) : undefined;
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) return undefined;
+    return { kind: 'file', bytes: fs.readFileSync(fd), mode: stat.mode & 0o7777 };
   } finally {
     fs.closeSync(fd);
   }

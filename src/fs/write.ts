@@ -3,7 +3,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { sameBytes, TMP_PREFIX, type DiskEntry, type Listing, type OutputFolders } from './disk.js';
+import { isCurrent, TMP_PREFIX, type DiskEntry, type Listing, type OutputFolders } from './disk.js';
 import { XdfError } from '../core/errors.js';
 
 export interface FileToWrite {
@@ -20,16 +20,19 @@ export interface WriteResult {
 export interface KnownDisk {
   entries: Map<string, DiskEntry>;
   folders: OutputFolders;
+  outputs?: string[]; // every output of the run, written or not: their dead runs' temps are swept
 }
 
-/** True when the file on disk already has exactly these bytes (a symlink never has). */
+/** True when the file on disk already has exactly these bytes and mode (a symlink never has). */
 export function isUpToDate(file: FileToWrite): boolean {
   try {
     const stat = fs.lstatSync(file.path);
     const size = Buffer.byteLength(file.content);
     // A size that differs settles it without reading the file.
     return (
-      stat.isFile() && stat.size === size && sameBytes(fs.readFileSync(file.path), file.content)
+      stat.isFile() &&
+      stat.size === size &&
+      isCurrent({ kind: 'file', bytes: fs.readFileSync(file.path), mode: stat.mode }, file)
     );
   } catch {
     return false;
@@ -44,11 +47,9 @@ export function writeFiles(
 ): WriteResult {
   const changed = files.filter((f) => {
     const entry = known?.entries.get(f.path);
-    return entry ? !(entry.kind === 'file' && sameBytes(entry.bytes, f.content)) : !isUpToDate(f);
+    return entry ? !isCurrent(entry, f) : !isUpToDate(f);
   });
   const missing = checkDestinations(changed, show, known);
-  const folders = [...new Set(changed.map((f) => path.dirname(f.path)))];
-  for (const folder of folders) sweepTemps(folder, known?.folders.peek(folder));
   const run = `${TMP_PREFIX}${process.pid}-${crypto.randomBytes(4).toString('hex')}-`;
   const staged: { tmp: string; file: FileToWrite }[] = [];
   const made: string[] = [];
@@ -62,7 +63,7 @@ export function writeFiles(
       // only.
       const tmp = path.join(
         path.dirname(file.path),
-        `${run}${staged.length}-${path.basename(file.path).slice(0, 64)}`,
+        `${run}${staged.length}-${tempTail(file.path)}`,
       );
       staged.push({ tmp, file });
       // A string goes to the file as UTF-8 without a copy of its bytes held in memory: Node takes
@@ -106,6 +107,10 @@ export function writeFiles(
       });
     }
   }
+  // Only once every file is in place: a run that fails leaves every file as it was.
+  const outputs = [...changed.map((f) => f.path), ...(known?.outputs ?? [])];
+  for (const [folder, names] of byFolder(outputs))
+    sweepTemps(folder, names, known?.folders.peek(folder));
   const deleted: string[] = [];
   for (const file of remove) {
     try {
@@ -209,25 +214,58 @@ function foldersToMake(
   }
 }
 
-/** Temp files of runs that were killed mid-write; a live run's temps are its own. */
-function sweepTemps(folder: string, listing?: Listing | 'missing' | 'unlisted'): void {
-  let names: Iterable<string>;
+// A temp's name: `.xdf-tmp-<pid>-<8 hex>-<n>-<name>`, the pid and random part the run's own,
+// <name> its target's file name (cut to 64 characters).
+const tempTail = (file: string) => path.basename(file).slice(0, 64);
+const TEMP_NAME = /^\.xdf-tmp-(\d+)-[0-9a-f]{8}-\d+-([\s\S]+)$/;
+
+function byFolder(files: string[]): Map<string, Set<string>> {
+  const folders = new Map<string, Set<string>>();
+  for (const file of files) {
+    const folder = path.dirname(file);
+    if (!folders.has(folder)) folders.set(folder, new Set());
+    folders.get(folder)!.add(tempTail(file));
+  }
+  return folders;
+}
+
+/**
+ * The temps a killed run left for these outputs: exactly xdf's own temp name, for one of the
+ * outputs (`names`, as temps carry them), of a run no longer alive. Anything else is left alone.
+ */
+export function deadTemps(entries: Iterable<string>, names: Set<string>): string[] {
+  const dead: string[] = [];
+  for (const name of entries) {
+    const m = TEMP_NAME.exec(name);
+    if (m && names.has(m[2]) && !isAlive(Number(m[1]))) dead.push(name);
+  }
+  return dead;
+}
+
+/** Sweeps a folder's dead temps for the run's outputs (files only, never a folder or a link). */
+function sweepTemps(
+  folder: string,
+  names: Set<string>,
+  listing?: Listing | 'missing' | 'unlisted',
+): void {
+  let entries: Iterable<string>;
   try {
-    names = typeof listing === 'object' ? listing.kinds.keys() : fs.readdirSync(folder);
+    entries = typeof listing === 'object' ? listing.kinds.keys() : fs.readdirSync(folder);
   } catch {
     return;
   }
-  for (const name of names) {
-    // Only xdf's own temp names (`.xdf-tmp-<pid>-…`), only files, only of runs no longer alive.
-    const pid = Number(/^\.xdf-tmp-(\d+)-/.exec(name)?.[1]);
-    if (!pid || isAlive(pid)) continue;
+  for (const name of deadTemps(entries, names)) {
     const file = path.join(folder, name);
-    if (fs.lstatSync(file, { throwIfNoEntry: false })?.isFile()) fs.rmSync(file, { force: true });
+    try {
+      if (fs.lstatSync(file, { throwIfNoEntry: false })?.isFile()) fs.rmSync(file, { force: true });
+    } catch {
+      /* gone, or not ours to remove: a temp is never worth failing a run for */
+    }
   }
 }
 
 function isAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
+  if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid) return true;
   try {
     process.kill(pid, 0);
     return true;

@@ -19,7 +19,15 @@ export interface MatrixOutput {
 
 const posix = (p: string) => p.split(path.sep).join('/') || '.';
 
-export function buildMatrix(config: Config, outputs: MatrixOutput[]): Matrix {
+/**
+ * `base`: where the matrix files go, the folder their paths are relative to (the config's, or
+ * `--out DIR`: the files there work from DIR).
+ */
+export function buildMatrix(
+  config: Config,
+  outputs: MatrixOutput[],
+  base: string = config.dir,
+): Matrix {
   const matrix = config.matrix!;
   const host = archByName(config.host);
   const ordered = inConfigOrder(config, outputs);
@@ -43,8 +51,8 @@ export function buildMatrix(config: Config, outputs: MatrixOutput[]): Matrix {
       template: posix(path.relative(config.dir, o.template)),
       arch: o.arch.name,
       platform: o.arch.platform,
-      dockerfile: posix(path.relative(config.dir, o.dockerfile)),
-      context: posix(path.relative(config.dir, path.dirname(o.template))),
+      dockerfile: posix(path.relative(base, o.dockerfile)),
+      context: posix(path.relative(base, path.dirname(o.template))),
       image: imageOf(config, o.template),
       tag: checkTag(render(matrix.tag, 'matrix.tag'), 'matrix.tag', config),
       emulated: o.emulated,

@@ -10,10 +10,10 @@ import { isInside } from '../fs/real-paths.js';
 import { MATRIX_FILES } from '../matrix/formats.js';
 import { checkPlaces } from './places.js';
 import {
-  bakeReferences,
   decideChanges,
   type Changes,
   type PlannedFile,
+  type RetiredFile,
   type TemplateOutputs,
 } from './ownership.js';
 import { newReads, planRun, type Plan, type RunOptions } from './run.js';
@@ -39,7 +39,7 @@ export async function planChanges(
 
   const templates: TemplateOutputs[] = [];
   const folders = new Set<string>();
-  const retired: { path: string; format: MatrixFormat }[] = [];
+  const retired: RetiredFile[] = [];
   // The paths emit already rendered for this run's arches; outputPath only for the others.
   const emitted = new Map(plan.dockerfiles.map((o) => [`${o.template}\0${o.arch.name}`, o.path]));
   for (const group of plan.groups) {
@@ -58,7 +58,12 @@ export async function planChanges(
         }
       }
       for (const name of names) folders.add(path.dirname(name));
-      templates.push({ template: template.file, names, complete: !options.arches });
+      // Where outputs were before an output.name change: beside the template, or the config.
+      // Not with --out: the project's own outputs there are not old ones.
+      if (!outDir) folders.add(path.dirname(template.file)).add(group.config.dir);
+      // Orphans go only in a run of a template its config governs, for every arch.
+      const complete = !options.arches && group.governed.has(template.file);
+      templates.push({ template: template.file, names, complete });
     }
     if (group.complete) {
       const configured = new Set(group.config.matrix?.formats ?? []);
@@ -68,13 +73,17 @@ export async function planChanges(
       ][]) {
         if (!configured.has(format))
           for (const spec of specs)
-            retired.push({ path: path.join(group.config.dir, spec.file), format });
+            retired.push({
+              path: path.join(outDir ?? group.config.dir, spec.file),
+              format,
+              configFile: group.config.file,
+            });
       }
     }
   }
   // One listing per output folder answers what is at each output and which files to look into.
   // Never look for files to delete outside the project (a symlinked folder).
-  const roots = plan.groups.map((g) => reads.paths.physical(outDir ?? g.config.dir));
+  const roots = plan.groups.map((g) => reads.paths.real(outDir ?? g.config.dir));
   const listed = new OutputFolders();
   const searched = [...folders].filter((folder) =>
     roots.some((root) => isInside(root, reads.paths.physical(folder))),
@@ -83,11 +92,6 @@ export async function planChanges(
   const entries = new Map<string, DiskEntry>();
   for (const p of [...files.map((f) => f.path), ...retired.map((r) => r.path)])
     entries.set(p, readEntry(p, listed));
-  for (const [p, entry] of [...entries]) {
-    if (entry.kind !== 'file' || path.basename(p) !== 'docker-bake.json') continue;
-    for (const ref of bakeReferences(p, entry.bytes))
-      if (!entries.has(ref)) entries.set(ref, readEntry(ref, listed));
-  }
   const known = (file: string) => {
     const entry = entries.get(file);
     return entry?.kind === 'file' ? entry.bytes : reads.inputs.get(file);

@@ -1,22 +1,31 @@
 // What a run may do to the files already on disk (docs/architecture.md, "What xdf owns"): write
 // what changed and is xdf's, refuse what is not, delete only what xdf owns and no longer generates.
 // Pure: the disk comes in as data that changes.ts read.
-import path from 'node:path';
 import { fail, XdfError, type Problem } from '../core/errors.js';
-import { dockerfileOwner, hasMatrixHeader } from '../emit/header.js';
-import { sameBytes, type DiskEntry } from '../fs/disk.js';
+import { dockerfileOwner } from '../emit/header.js';
+import { sameBytes, wrongMode, type DiskEntry } from '../fs/disk.js';
+import { ownsMatrixFile } from './matrix-files.js';
 import type { MatrixFormat } from '../config/types.js';
 
 export type Producer =
   | { kind: 'dockerfile'; template: string; arch: string }
-  | { kind: 'matrix'; format: MatrixFormat; config: string }
-  | { kind: 'emulator' }; // --stage-qemu: a copy of the host's emulator, not an output
+  // config: the config's folder; configFile: xdf.yaml, whose name the bake marker carries
+  | { kind: 'matrix'; format: MatrixFormat; config: string; configFile?: string }
+  // --stage-qemu: a copy of the host's emulator (source) into a template's folder, not an output
+  | { kind: 'emulator'; template: string; source: string };
 
 export interface PlannedFile {
   path: string;
   content: string | Buffer;
   mode?: number;
   producer: Producer;
+}
+
+/** The file of a matrix format no longer configured: deleted when xdf's. */
+export interface RetiredFile {
+  path: string;
+  format: MatrixFormat;
+  configFile?: string; // the config it was written from (its name is in the bake marker)
 }
 
 /** One template's Dockerfiles as the current config names them, for orphans and stray copies. */
@@ -28,12 +37,12 @@ export interface TemplateOutputs {
 
 export interface OwnershipInput {
   files: PlannedFile[];
-  // what is at each output path, retired matrix file and bake reference
+  // what is at each output path and retired matrix file
   entries: Map<string, DiskEntry>;
   // files in output folders that start with a Dockerfile header → its template
   generated: Map<string, string>;
   templates: TemplateOutputs[];
-  retired: { path: string; format: MatrixFormat }[]; // matrix files of formats no longer configured
+  retired: RetiredFile[]; // matrix files of formats no longer configured
   force: boolean;
   show: (file: string) => string; // a path as the user should read it
   configFile?: string;
@@ -64,20 +73,18 @@ export function decideChanges(input: OwnershipInput): Changes {
       continue;
     }
     if (entry.kind === 'file' && sameBytes(entry.bytes, file.content)) {
-      changes.unchanged.push(file);
+      // The right bytes: xdf's content, whoever wrote it; a lost executable bit is put back.
+      if (wrongMode(entry, file)) changes.write.push(file);
+      else changes.unchanged.push(file);
       continue;
     }
-    if (entry.kind === 'file' && !input.force && !owns(file, entry.bytes, input)) {
-      problems.push({
-        code: 'XDF058',
-        file: file.path,
-        message:
-          `${input.show(file.path)} exists and was not written by xdf: refusing to ` +
-          `overwrite it`,
-        hint:
-          `compare it with what xdf would write (xdf diff, or xdf check), then replace it ` +
-          `with xdf generate --force`,
-      });
+    const other = entry.kind === 'file' ? otherTemplate(file, entry.bytes) : undefined;
+    if (other) {
+      problems.push(anotherOutput(file, other, input.show)); // --force or not
+      continue;
+    }
+    if (entry.kind === 'file' && !input.force && !owns(file, entry.bytes)) {
+      problems.push(notOwned(file, input.show));
       continue;
     }
     changes.write.push(file);
@@ -104,96 +111,76 @@ export function decideChanges(input: OwnershipInput): Changes {
       }
     }
   }
-  for (const { path: file, format } of input.retired) {
+  for (const { path: file, format, configFile } of input.retired) {
     const entry = input.entries.get(file);
-    if (entry?.kind === 'file' && ownsMatrixFile(format, file, entry.bytes, input))
+    if (entry?.kind === 'file' && ownsMatrixFile(format, entry.bytes, configFile))
       changes.remove.push(file);
   }
   changes.remove = [...new Set(changes.remove)].sort();
   return changes;
 }
 
-function owns(file: PlannedFile, bytes: Buffer, input: OwnershipInput): boolean {
+// A header sits in a Dockerfile's first lines, after the parser directives.
+const HEAD = 64 * 1024;
+
+/** The template whose header the file carries, when it is not the one this file is planned for. */
+function otherTemplate(file: PlannedFile, bytes: Buffer): string | undefined {
+  const owner = dockerfileOwner(file.path, bytes.toString('utf8', 0, Math.min(bytes.length, HEAD)));
   const p = file.producer;
-  if (p.kind === 'emulator') return true;
+  return owner !== undefined && !(p.kind === 'dockerfile' && p.template === owner)
+    ? owner
+    : undefined;
+}
+
+/** Another template's output at this path: never overwritten, whatever --force says. */
+function anotherOutput(file: PlannedFile, owner: string, show: (f: string) => string): Problem {
+  const p = file.producer;
+  return {
+    code: 'XDF051',
+    file: file.path,
+    message:
+      `${show(file.path)} is the output of ${show(owner)} (its header says so): ` +
+      (p.kind === 'dockerfile'
+        ? 'two templates yield one path'
+        : `${p.kind === 'matrix' ? `the ${p.format} matrix file` : 'a staged emulator'} ` +
+          'cannot replace it'),
+    hint:
+      p.kind === 'dockerfile'
+        ? `give each template its own outputs: use {{template}} in output.name ` +
+          `("{{template}}.{{arch}}"); if ${show(owner)} is gone, delete its old outputs`
+        : `rename or move it; if ${show(owner)} is gone, delete its old outputs`,
+  };
+}
+
+function notOwned(file: PlannedFile, show: (f: string) => string): Problem {
+  const p = file.producer;
+  if (p.kind === 'emulator') {
+    return {
+      code: 'XDF058',
+      file: file.path,
+      message:
+        `${show(file.path)} exists and is not the host's emulator (${p.source}): refusing to ` +
+        `overwrite it`,
+      hint: `move it away, or replace it with the host's: xdf generate --stage-qemu --force`,
+    };
+  }
+  return {
+    code: 'XDF058',
+    file: file.path,
+    message: `${show(file.path)} exists and was not written by xdf: refusing to overwrite it`,
+    hint:
+      `compare it with what xdf would write (xdf diff, or xdf check), then replace it ` +
+      `with xdf generate --force`,
+  };
+}
+
+/** Is the file on disk xdf's to replace? An emulator is only when it is the same bytes. */
+function owns(file: PlannedFile, bytes: Buffer): boolean {
+  const p = file.producer;
+  if (p.kind === 'emulator') return false;
   if (p.kind === 'dockerfile')
     return dockerfileOwner(file.path, bytes.toString('utf8')) === p.template;
-  return ownsMatrixFile(p.format, file.path, bytes, input);
-}
-
-/** A matrix file is xdf's by its header, or for the JSON formats by being exactly xdf's shape. */
-function ownsMatrixFile(
-  format: MatrixFormat,
-  file: string,
-  bytes: Buffer,
-  input: OwnershipInput,
-): boolean {
-  const text = bytes.toString('utf8');
-  if (format === 'json') return parsed(text, isMatrixJson);
-  if (format === 'bake') return parsed(text, (data) => isBakeFile(data, path.dirname(file), input));
-  return hasMatrixHeader(text);
-}
-
-function parsed(text: string, test: (data: unknown) => boolean): boolean {
-  try {
-    return test(JSON.parse(text));
-  } catch {
-    return false;
-  }
-}
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  !!v && typeof v === 'object' && !Array.isArray(v);
-const hasOnly = (v: Record<string, unknown>, keys: string[]) =>
-  Object.keys(v).every((k) => keys.includes(k));
-
-/** xdf-matrix.json: only `include`, each entry with at least template, arch and dockerfile. */
-function isMatrixJson(data: unknown): boolean {
-  return (
-    isObject(data) &&
-    hasOnly(data, ['include']) &&
-    Array.isArray(data.include) &&
-    data.include.every(
-      (e) =>
-        isObject(e) && ['template', 'arch', 'dockerfile'].every((k) => typeof e[k] === 'string'),
-    )
-  );
-}
-
-const BAKE_TARGET_KEYS = ['context', 'dockerfile', 'platforms', 'tags', 'args'];
-
-/** docker-bake.json: only `group` and `target`, every target building a Dockerfile xdf owns. */
-function isBakeFile(data: unknown, dir: string, input: OwnershipInput): boolean {
-  if (!isObject(data) || !hasOnly(data, ['group', 'target']) || !isObject(data.target))
-    return false;
-  const planned = new Set(input.files.map((f) => f.path));
-  return Object.values(data.target).every((target) => {
-    if (!isObject(target) || !hasOnly(target, BAKE_TARGET_KEYS)) return false;
-    if (typeof target.context !== 'string' || typeof target.dockerfile !== 'string') return false;
-    const dockerfile = path.resolve(dir, target.context, target.dockerfile);
-    if (planned.has(dockerfile)) return true;
-    const entry = input.entries.get(dockerfile);
-    return (
-      entry?.kind === 'file' &&
-      dockerfileOwner(dockerfile, entry.bytes.toString('utf8')) !== undefined
-    );
-  });
-}
-
-/** The Dockerfiles an existing docker-bake.json names, so that load.ts can read them. */
-export function bakeReferences(file: string, bytes: Buffer): string[] {
-  try {
-    const data = JSON.parse(bytes.toString('utf8')) as {
-      target?: Record<string, { context?: unknown; dockerfile?: unknown }>;
-    };
-    return Object.values(data.target ?? {}).flatMap((t) =>
-      typeof t?.context === 'string' && typeof t.dockerfile === 'string'
-        ? [path.resolve(path.dirname(file), t.context, t.dockerfile)]
-        : [],
-    );
-  } catch {
-    return [];
-  }
+  return ownsMatrixFile(p.format, bytes, p.configFile);
 }
 
 function notRegular(file: string, entry: DiskEntry, show: (f: string) => string): Problem {
@@ -262,6 +249,15 @@ function twoProducers(
       'XDF051',
       `${file} is written by two templates: ${show(a.template)} and ${show(b.template)}`,
       'give each template its own output.name (use {{template}}) or its own folder',
+      at,
+    );
+  }
+  if (a.kind === 'matrix' && b.kind === 'matrix') {
+    fail(
+      'XDF051',
+      `${file} is the ${b.format} matrix file of two configs: ${show(a.config)} and ` +
+        show(b.config),
+      'each config writes its own matrix files: give each run its own --out folder',
       at,
     );
   }

@@ -7,7 +7,6 @@ import { isInside, type RealPaths } from '../fs/real-paths.js';
 import { LOCK_FILE } from '../lock/file.js';
 import { assertDistinct, type PlannedFile, type Producer } from './ownership.js';
 import type { Group } from './types.js';
-import type { Config } from '../config/types.js';
 
 /** Outputs stay inside their root on real paths, and never land on an input or on each other. */
 export function checkPlaces(
@@ -17,8 +16,6 @@ export function checkPlaces(
   show: (f: string) => string,
   paths: RealPaths,
 ): void {
-  const configOf = new Map<string, Config>();
-  for (const g of groups) for (const o of g.outputs) configOf.set(o.path, g.config);
   const inputs: { path: string; physical: string[]; what: string }[] = [];
   const input = (file: string, what: string) =>
     inputs.push({ path: file, physical: [paths.physical(file), paths.real(file)], what });
@@ -32,44 +29,67 @@ export function checkPlaces(
     for (const own of Object.values(g.config.matrix?.templates ?? {}))
       input(own, 'output template');
   }
+  const configOfTemplate = (template: string) =>
+    groups.find((g) => g.templates.some((t) => t.file === template))?.config;
+  const configOf = (p: Producer) =>
+    p.kind === 'matrix'
+      ? groups.find((g) => g.config.dir === p.config)?.config
+      : configOfTemplate(p.template);
   const located = (p: Producer) => {
-    const config =
-      p.kind === 'dockerfile'
-        ? groups.find((g) => g.templates.some((t) => t.file === p.template))?.config
-        : groups[0]?.config;
+    const config = configOf(p) ?? groups[0]?.config;
     return {
       file: config?.file,
       ...(config?.locate('output.name', 'value') ?? config?.locate('templates', 'value')),
     };
   };
+  // --out names a folder of the user's choice, anywhere but in git's own (hooks run from there).
+  if (outDir && paths.real(outDir).split(path.sep).includes('.git')) {
+    fail(
+      'XDF050',
+      `--out ${show(outDir)} is inside a .git folder`,
+      "--out names a folder for the outputs, never one of git's own",
+    );
+  }
   const outputs = files.map((f) => ({
     path: f.path,
     physical: paths.physical(f.path),
     producer: f.producer,
   }));
   for (const out of outputs) {
-    if (out.producer.kind !== 'dockerfile') continue;
-    const config = configOf.get(out.path)!;
-    const root = outDir ?? config.dir;
-    if (!isInside(paths.physical(root), out.physical) || !isInside(root, out.path)) {
+    const config = configOf(out.producer);
+    if (!config) continue;
+    // An emulator goes into its build context, the template's folder: always the config's.
+    const inOut = out.producer.kind !== 'emulator' && outDir !== undefined;
+    const root = inOut ? outDir : config.dir;
+    const what = out.producer.kind === 'emulator' ? 'the staged emulator' : 'output';
+    const at =
+      out.producer.kind === 'emulator'
+        ? {}
+        : { file: config.file, ...config.locate('output.name', 'value') };
+    const hint =
+      out.producer.kind === 'emulator'
+        ? "--stage-qemu copies the emulator into the template's folder, the build context: " +
+          "stage it only for a template inside the config's folder"
+        : "output.name must stay inside the config's folder; use --out DIR to write elsewhere";
+    // The root itself may be a symlink (--out to a folder elsewhere): its real path counts.
+    const realRoot = paths.real(root);
+    if (!isInside(realRoot, out.physical) || !isInside(root, out.path)) {
       const rel = path.relative(root, out.path).split(path.sep).join('/');
       const shown = isInside(root, out.path)
         ? `${rel} (through a symlink to ${path.dirname(out.physical)})`
         : rel;
-      fail(
-        'XDF050',
-        `output ${shown} is outside ${outDir ? 'the --out folder' : "the config's folder"}`,
-        "output.name must stay inside the config's folder; use --out DIR to write elsewhere",
-        { file: config.file, ...config.locate('output.name', 'value') },
-      );
+      const where = inOut ? 'the --out folder' : "the config's folder";
+      fail('XDF050', `${what} ${shown} is outside ${where}`, hint, at);
     }
     // Git's own folder holds its config and hooks: a file written there could run commands.
-    if (partsBelow(root, out.physical).includes('.git')) {
+    if (partsBelow(realRoot, out.physical).includes('.git')) {
       fail(
         'XDF050',
-        `output ${show(out.path)} is inside a .git folder`,
-        "output.name must name a file of the project, never one of git's own",
-        { file: config.file, ...config.locate('output.name', 'value') },
+        `${what} ${show(out.path)} is inside a .git folder`,
+        out.producer.kind === 'emulator'
+          ? "stage the emulator only for a template outside git's own folder"
+          : "output.name must name a file of the project, never one of git's own",
+        at,
       );
     }
   }

@@ -67,9 +67,15 @@ export async function planRun(
       plan.files.push(dockerfileFile(output));
     }
     // One combined matrix per config: only from a run that covers all of its templates and arches.
+    // With no list, the config governs what a run with no template names: Dockerfile.tpl here.
+    const governed = new Set(
+      config.templates.length ? config.templates : [path.join(options.cwd, 'Dockerfile.tpl')],
+    );
     const running = new Set(files);
-    const complete = !options.arches && config.templates.every((t) => running.has(t));
+    const complete = !options.arches && [...governed].every((t) => running.has(t));
     if (config.matrix && complete) {
+      // With --out, the matrix files go to DIR too, and name every path from there.
+      const base = outDir ?? config.dir;
       const matrix = buildMatrix(
         config,
         outputs.map((o) => ({
@@ -78,6 +84,7 @@ export async function planRun(
           dockerfile: o.path,
           emulated: o.emulated,
         })),
+        base,
       );
       sameTagWarnings(matrix, config).forEach((w) => warnings.add(w));
       const own = outputTemplates(config).filter((t) => t.own !== undefined);
@@ -87,14 +94,20 @@ export async function planRun(
         ...templates.flatMap((t) => [...(t.partials?.values() ?? [])].map((p) => p.file)),
         ...(lock ? [lockFile] : []),
       ];
-      for (const f of renderMatrixFiles(matrix, config, texts, [...new Set(inputs)].sort())) {
+      const sorted = [...new Set(inputs)].sort();
+      for (const f of renderMatrixFiles(matrix, config, texts, sorted, base)) {
         plan.files.push({
           ...f,
-          producer: { kind: 'matrix', format: f.format, config: config.file ?? config.dir },
+          producer: {
+            kind: 'matrix',
+            format: f.format,
+            config: config.dir,
+            configFile: config.file,
+          },
         });
       }
     }
-    plan.groups.push({ config, templates, outputs, complete });
+    plan.groups.push({ config, templates, outputs, complete, governed });
   }
   // Dockerfiles first, then matrix files: the order of `wrote` lines.
   plan.files.sort(

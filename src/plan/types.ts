@@ -36,6 +36,7 @@ export interface Group {
   templates: TemplateSource[];
   outputs: DockerfileOutput[];
   complete: boolean; // the run covers every template and arch of the config
+  governed: Set<string>; // the config's templates: its list, else Dockerfile.tpl in the cwd
 }
 
 /** What one run learns of the disk as it reads its inputs; nothing of it outlives the run. */

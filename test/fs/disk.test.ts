@@ -17,7 +17,11 @@ describe('OutputFolders', () => {
     const folders = new OutputFolders();
     folders.list(dir);
     const at = (name: string) => readEntry(path.join(dir, name), folders);
-    expect(at('Dockerfile.arm64v8')).toEqual({ kind: 'file', bytes: Buffer.from('FROM x\n') });
+    expect(at('Dockerfile.arm64v8')).toEqual({
+      kind: 'file',
+      bytes: Buffer.from('FROM x\n'),
+      mode: fs.statSync(path.join(dir, 'Dockerfile.arm64v8')).mode & 0o7777,
+    });
     expect(at('Dockerfile.s390x')).toEqual({ kind: 'folder' });
     expect(at('Dockerfile.i386')).toEqual({ kind: 'symlink' });
     expect(at('Dockerfile.ppc64le')).toEqual({ kind: 'missing' });

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { XdfError } from '../../src/core/errors.js';
+import { OutputFolders } from '../../src/fs/disk.js';
 import { writeFiles } from '../../src/fs/write.js';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-write-'));
@@ -29,7 +30,7 @@ describe('writeFiles', () => {
 
   it('sweeps temp files left by a killed run and deletes orphans', () => {
     const dir = tmp();
-    fs.writeFileSync(path.join(dir, '.xdf-tmp-123-0-Dockerfile.amd64'), 'partial');
+    fs.writeFileSync(path.join(dir, '.xdf-tmp-999999999-0a1b2c3d-0-Dockerfile.amd64'), 'partial');
     fs.writeFileSync(path.join(dir, 'Dockerfile.s390x'), 'old');
     const result = writeFiles(
       [{ path: path.join(dir, 'Dockerfile.amd64'), content: 'x' }],
@@ -39,15 +40,49 @@ describe('writeFiles', () => {
     expect(fs.readdirSync(dir).sort()).toEqual(['Dockerfile.amd64']);
   });
 
-  it('sweeps only its own temp names, of runs no longer alive, and never a folder', () => {
+  it("sweeps only xdf's exact temp names, for this run's outputs, of runs no longer alive", () => {
     const dir = tmp();
-    const live = `.xdf-tmp-${process.ppid}-0-Dockerfile.arm64v8`; // a run still alive
-    for (const name of [live, '.xdf-tmp-notes.md']) fs.writeFileSync(path.join(dir, name), 'x');
-    fs.mkdirSync(path.join(dir, '.xdf-tmp-123-folder'));
-    writeFiles([{ path: path.join(dir, 'Dockerfile.amd64'), content: 'x' }], []);
+    const dead = (name: string) => `.xdf-tmp-999999999-0a1b2c3d-3-${name}`;
+    const kept = [
+      `.xdf-tmp-${process.ppid}-0a1b2c3d-0-Dockerfile.arm64v8`, // a run still alive
+      '.xdf-tmp-999999-notes', // a user's file named like a temp
+      '.xdf-tmp-notes.md',
+      '.xdf-tmp-999999999-0-Dockerfile.amd64', // not the temp name xdf makes
+      '.xdf-tmp-999999999-0A1B2C3D-0-Dockerfile.amd64',
+      '.xdf-tmp-999999999-0a1b2c3d-x-Dockerfile.amd64',
+      dead('notes.md'), // xdf's form, but for no output of this run
+      dead('Dockerfile'),
+    ];
+    for (const name of [...kept, dead('Dockerfile.amd64'), dead('Dockerfile.arm64v8')])
+      fs.writeFileSync(path.join(dir, name), 'x');
+    fs.mkdirSync(path.join(dir, dead('Dockerfile.s390x'))); // never a folder
+    writeFiles([{ path: path.join(dir, 'Dockerfile.amd64'), content: 'x' }], [], undefined, {
+      entries: new Map(),
+      folders: new OutputFolders(),
+      // every output of the run, written or not
+      outputs: ['Dockerfile.amd64', 'Dockerfile.arm64v8', 'Dockerfile.s390x'].map((n) =>
+        path.join(dir, n),
+      ),
+    });
     expect(fs.readdirSync(dir).sort()).toEqual(
-      ['.xdf-tmp-123-folder', live, '.xdf-tmp-notes.md', 'Dockerfile.amd64'].sort(),
+      [...kept, dead('Dockerfile.s390x'), 'Dockerfile.amd64'].sort(),
     );
+  });
+
+  it('a run that fails sweeps nothing', () => {
+    const dir = tmp();
+    const temp = '.xdf-tmp-999999999-0a1b2c3d-0-a';
+    fs.writeFileSync(path.join(dir, temp), 'x');
+    // The plan saw nothing at `a`; by the rename a non-empty folder is there: the rename fails.
+    fs.mkdirSync(path.join(dir, 'a'));
+    fs.writeFileSync(path.join(dir, 'a', 'keep'), '');
+    expect(() =>
+      writeFiles([{ path: path.join(dir, 'a'), content: 'A' }], [], undefined, {
+        entries: new Map([[path.join(dir, 'a'), { kind: 'missing' }]]),
+        folders: new OutputFolders(),
+      }),
+    ).toThrow(/cannot replace/);
+    expect(fs.readdirSync(dir).sort()).toEqual([temp, 'a']);
   });
 
   it('a read-only folder is a clear error and nothing changes', () => {
@@ -130,7 +165,14 @@ describe('writeFiles', () => {
         true,
       );
     }
-    writeFiles([{ path: path.join(dir, 'Dockerfile.0'), content: newText(0) }], []); // the next run sweeps the dead run's temps
+    // the next run, with the same outputs, sweeps the dead run's temps
+    writeFiles(
+      Array.from({ length: count }, (_, i) => ({
+        path: path.join(dir, `Dockerfile.${i}`),
+        content: newText(i),
+      })),
+      [],
+    );
     expect(fs.readdirSync(dir).filter((n) => n.startsWith('.xdf-tmp-'))).toEqual([]);
   }, 120_000);
 });

@@ -17,4 +17,19 @@ describe('planRun', () => {
     ]);
     expect(fs.readdirSync(dir).sort()).toEqual(['.git', 'Dockerfile.tpl', 'xdf.yaml']);
   });
+
+  it('a run of a template the config does not govern is partial: no matrix files', async () => {
+    const dir = makeProject({
+      'Dockerfile.tpl': 'FROM python:3.6\n',
+      'other.tpl': 'FROM alpine:3.19\n',
+      'xdf.yaml':
+        'arches: [amd64]\noutput: { name: "{{template}}.{{arch}}" }\n' +
+        'matrix: { formats: [json], image: "myorg/{{template}}" }\n',
+    });
+    const other = await planRun({ cwd: dir, templates: ['other.tpl'] });
+    expect(relativeNames(dir, other.files)).toEqual(['other.amd64']);
+    expect(other.groups.map((g) => g.complete)).toEqual([false]);
+    const governed = await planRun({ cwd: dir, templates: ['Dockerfile.tpl'] });
+    expect(relativeNames(dir, governed.files)).toEqual(['Dockerfile.amd64', 'xdf-matrix.json']);
+  });
 });

@@ -1,7 +1,7 @@
 // `xdf check`: what a run would change, as unified diffs, from what the plan read. Never writes.
 import path from 'node:path';
 import { unifiedDiff } from '../../core/unified-diff.js';
-import type { DiskEntry } from '../../fs/disk.js';
+import { sameBytes, wrongMode, type DiskEntry } from '../../fs/disk.js';
 import type { DiskPlan } from '../../plan/changes.js';
 
 export type Staleness = 'missing' | 'stale' | 'orphaned';
@@ -10,6 +10,8 @@ export interface CheckFinding {
   status: Staleness;
   diff: string;
 }
+
+const octal = (mode: number) => mode.toString(8).padStart(3, '0');
 
 export async function checkPlan(plan: DiskPlan, cwd: string): Promise<CheckFinding[]> {
   const { write, remove, entries } = plan.changes;
@@ -28,15 +30,21 @@ export async function checkPlan(plan: DiskPlan, cwd: string): Promise<CheckFindi
         : entry.kind === 'missing'
           ? 'missing'
           : `on disk: a ${entry.kind}`;
+    const mode = entry.kind === 'file' ? wrongMode(entry, file) : undefined;
+    const sameBytesOnly = entry.kind === 'file' && sameBytes(entry.bytes, file.content);
     findings.push({
       path: file.path,
       status,
-      diff: unifiedDiff(
-        textOf(entry),
-        String(file.content),
-        `${name} (${onDisk})`,
-        `${name} (expected)`,
-      ),
+      diff:
+        (sameBytesOnly
+          ? ''
+          : unifiedDiff(
+              textOf(entry),
+              String(file.content),
+              `${name} (${onDisk})`,
+              `${name} (expected)`,
+            )) +
+        (mode ? `${name}: mode ${octal(mode.actual)}, expected ${octal(mode.expected)}\n` : ''),
     });
   }
   for (const orphan of remove) {

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { fail } from '../../core/errors.js';
 import {
@@ -12,23 +11,28 @@ import {
 import { planChanges } from '../../plan/changes.js';
 import type { PlannedFile } from '../../plan/run.js';
 import { runOptions, strictWarnings } from '../options.js';
+import { probe, readBytes } from '../../fs/read.js';
 import { writeFiles } from '../../fs/write.js';
 
 export interface GenerateFlags extends CommonFlags {
   stageQemu?: boolean;
   force?: boolean;
+  qemuFrom?: string; // where the host's emulators are (no option sets it: tests do)
 }
+
+const EMULATOR_LIMIT = 64 * 1024 * 1024; // a static qemu-user is 10 to 20 MB
 
 export async function generate(io: Io, templates: string[], flags: GenerateFlags): Promise<number> {
   const options = runOptions(io, templates, flags);
   const plan = await planChanges(options, (dockerfiles) =>
-    flags.stageQemu ? stageQemu(dockerfiles) : [],
+    flags.stageQemu ? stageQemu(dockerfiles, flags.qemuFrom ?? '/usr/bin') : [],
   );
   strictWarnings(plan, flags);
   const show = relative(io);
   const result = writeFiles(plan.changes.write, plan.changes.remove, show, {
     entries: plan.changes.entries,
     folders: plan.folders,
+    outputs: plan.files.map((f) => f.path),
   });
   if (flags.json) {
     const warnings = plan.warnings.map(problemJson(io));
@@ -45,27 +49,35 @@ export async function generate(io: Io, templates: string[], flags: GenerateFlags
   return 0;
 }
 
-/** The host's static emulators, copied into each build context that needs one (not an output: check
- * ignores them). */
+/** The host's static emulators, planned into each build context that needs one: the template's
+ * folder. Not an output (check ignores them), but written by the same rules: ownership, containment
+ * and temps (the plan's). */
 function stageQemu(
   dockerfiles: { emulated: boolean; arch: { name: string; qemu: string }; template: string }[],
+  from: string,
 ): PlannedFile[] {
   const files = new Map<string, PlannedFile>();
+  const read = new Map<string, Buffer>(); // one read per emulator, however many contexts
   for (const output of dockerfiles.filter((o) => o.emulated)) {
     const name = `qemu-${output.arch.qemu}-static`;
-    const source = path.join('/usr/bin', name);
-    if (!fs.existsSync(source))
-      fail(
-        'XDF054',
-        `${source} not found: cannot stage the emulator for ${output.arch.name}`,
-        'install the static emulators (Debian: apt-get install qemu-user-static)',
-      );
+    const source = path.join(from, name);
     const target = path.join(path.dirname(output.template), name);
+    if (files.has(target)) continue;
+    let content = read.get(source);
+    if (!content) {
+      if (probe(source) === 'missing')
+        fail(
+          'XDF054',
+          `${source} not found: cannot stage the emulator for ${output.arch.name}`,
+          'install the static emulators (Debian: apt-get install qemu-user-static)',
+        );
+      read.set(source, (content = readBytes(source, { kind: 'emulator', limit: EMULATOR_LIMIT })));
+    }
     files.set(target, {
       path: target,
-      content: fs.readFileSync(source),
+      content,
       mode: 0o755,
-      producer: { kind: 'emulator' },
+      producer: { kind: 'emulator', template: output.template, source },
     });
   }
   return [...files.values()];
