@@ -72,8 +72,8 @@ export interface MatrixEntry {
   template: string; // relative to the config's folder
   arch: string; // canonical name
   platform: string; // short form: linux/arm64
-  dockerfile: string; // relative to the config's folder
-  context: string; // relative to the config's folder ("." for the config's folder)
+  dockerfile: string; // relative to the matrix files' folder (the config's, or --out DIR)
+  context: string; // relative to the matrix files' folder ("." for that folder)
   image: string;
   tag: string;
   emulated: boolean;

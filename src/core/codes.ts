@@ -59,6 +59,7 @@ export const CODES = {
   XDFW008: 'two matrix entries push the same image:tag (use `{{target}}` in `matrix.tag`)',
   XDFW009: "a file carries a template's header but is not one of its current outputs: left alone",
   XDFW010: '`xdf lock`: an image with a variable in its tag cannot be locked',
+  XDFW011: 'the matrix leaves out a template the config does not list (list it under `templates:`)',
 } as const;
 
 export type Code = keyof typeof CODES;

@@ -116,6 +116,9 @@ function readBounded(fd: number, size: number, rule: ReadRule, file: string): Bu
   return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
 }
 
+// The inputs whose limit is limits.input_bytes; the others have fixed limits.
+const LIMITED_BY_CONFIG = new Set<InputKind>(['template', 'partial', 'output template']);
+
 function tooLarge(file: string, size: number, rule: ReadRule): never {
   const config = rule.kind === 'config';
   fail(
@@ -124,7 +127,9 @@ function tooLarge(file: string, size: number, rule: ReadRule): never {
       `${rule.limit}`,
     config
       ? `xdf.yaml is limited to ${rule.limit} bytes: keep data out of it`
-      : 'raise limits.input_bytes in xdf.yaml if this input is right',
+      : LIMITED_BY_CONFIG.has(rule.kind)
+        ? 'raise limits.input_bytes in xdf.yaml if this input is right'
+        : `a ${rule.kind} is never this large: check the path`,
     { file },
   );
 }

@@ -73,6 +73,20 @@ export async function planRun(
     );
     const running = new Set(files);
     const complete = !options.arches && [...governed].every((t) => running.has(t));
+    // A run of a template the config does not list would never make the matrix: say so.
+    if (config.matrix && !options.arches && !config.templates.length && !complete)
+      warnings.add({
+        code: 'XDFW011',
+        message:
+          `the matrix leaves ${files.length === 1 ? 'this template' : 'these templates'} out: ` +
+          `${config.file ? 'xdf.yaml' : 'the config'} lists no templates:, so its matrix ` +
+          'covers only Dockerfile.tpl of the current folder',
+        hint: `list the templates under templates: in xdf.yaml (${files
+          .map((f) => path.relative(config.dir, f).split(path.sep).join('/'))
+          .join(', ')})`,
+        file: config.file,
+        ...config.locate('matrix'),
+      });
     if (config.matrix && complete) {
       // With --out, the matrix files go to DIR too, and name every path from there.
       const base = outDir ?? config.dir;

@@ -29,7 +29,12 @@ describe('planRun', () => {
     const other = await planRun({ cwd: dir, templates: ['other.tpl'] });
     expect(relativeNames(dir, other.files)).toEqual(['other.amd64']);
     expect(other.groups.map((g) => g.complete)).toEqual([false]);
+    // said, with the fix: a config that lists no templates governs only Dockerfile.tpl
+    expect(other.warnings.map((w) => [w.code, w.hint])).toEqual([
+      ['XDFW011', 'list the templates under templates: in xdf.yaml (other.tpl)'],
+    ]);
     const governed = await planRun({ cwd: dir, templates: ['Dockerfile.tpl'] });
     expect(relativeNames(dir, governed.files)).toEqual(['Dockerfile.amd64', 'xdf-matrix.json']);
+    expect(governed.warnings).toEqual([]);
   });
 });
