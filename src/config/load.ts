@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { ARCH_NAMES, resolveArch } from '../arches/table.js';
 import { XdfError, type Problem, type Warnings } from '../core/errors.js';
-import { isValidDigest, isValidTag, referenceProblem } from '../reference/reference.js';
+import { isDigest, isTag, referenceProblem } from '../reference/reference.js';
 import { schemaProblems } from './schema.js';
 import { readYaml, type Locate } from '../core/yaml.js';
 import type { Arch } from '../arches/table.js';
@@ -287,6 +287,7 @@ function checkImageRule(
     ? 'a key names a repository, without tag or digest'
     : referenceProblem(
         `${registry ? `${registry.replace(/[*?]/g, '0')}/` : ''}${name.replace(/[*?]/g, 'x')}`,
+        { variables: false }, // a key names an image as written, never a build variable
       );
   if (keyProblem) {
     problems.push({
@@ -303,7 +304,7 @@ function checkImageRule(
       continue;
     const p = pin as Pin;
     const base = `images.${key}.${archKey}`;
-    if (typeof p.tag === 'string' && !isValidTag(p.tag)) {
+    if (typeof p.tag === 'string' && !isTag(p.tag)) {
       problems.push({
         code: 'XDF013',
         message: `${base}.tag: ${JSON.stringify(p.tag)} is not a docker tag`,
@@ -313,7 +314,7 @@ function checkImageRule(
         ...at(`${base}.tag`),
       });
     }
-    if (typeof p.digest === 'string' && !isValidDigest(p.digest)) {
+    if (typeof p.digest === 'string' && !isDigest(p.digest)) {
       problems.push({
         code: 'XDF013',
         message: `${base}.digest: ${JSON.stringify(p.digest)} is not a digest`,
