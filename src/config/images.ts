@@ -1,7 +1,7 @@
 // The values of `images:` that reach a Dockerfile, checked against docker's reference grammar at
 // their config line (docs/architecture.md, "Values that reach a Dockerfile are checked").
 import type { Problem } from '../core/errors.js';
-import { isValidDigest, isValidTag, referenceProblem } from '../reference/reference.js';
+import { isDigest, isTag, referenceProblem } from '../reference/reference.js';
 import type { Pin } from './types.js';
 
 export type At = (
@@ -33,6 +33,7 @@ export function checkImageRule(
     ? 'a key names a repository, without tag or digest'
     : referenceProblem(
         `${registry ? `${registry.replace(/[*?]/g, '0')}/` : ''}${name.replace(/[*?]/g, 'x')}`,
+        { variables: false }, // a key names an image as written, never a build variable
       );
   if (keyProblem) {
     problems.push({
@@ -49,7 +50,7 @@ export function checkImageRule(
       continue;
     const p = pin as Pin;
     const base = `images.${key}.${archKey}`;
-    if (typeof p.tag === 'string' && !isValidTag(p.tag)) {
+    if (typeof p.tag === 'string' && !isTag(p.tag)) {
       problems.push({
         code: 'XDF013',
         message: `${base}.tag: ${JSON.stringify(p.tag)} is not a docker tag`,
@@ -59,7 +60,7 @@ export function checkImageRule(
         ...at(`${base}.tag`),
       });
     }
-    if (typeof p.digest === 'string' && !isValidDigest(p.digest)) {
+    if (typeof p.digest === 'string' && !isDigest(p.digest)) {
       problems.push({
         code: 'XDF013',
         message: `${base}.digest: ${JSON.stringify(p.digest)} is not a digest`,
@@ -67,13 +68,14 @@ export function checkImageRule(
         ...at(`${base}.digest`),
       });
     }
-    const imageProblem = typeof p.image === 'string' ? referenceProblem(p.image) : undefined;
-    if (imageProblem || (typeof p.image === 'string' && p.image.includes('$'))) {
+    const imageProblem =
+      typeof p.image === 'string' ? referenceProblem(p.image, { variables: false }) : undefined;
+    if (imageProblem) {
       problems.push({
         code: 'XDF013',
         message:
           `${base}.image: ${JSON.stringify(p.image)} is not an image reference: ` +
-          `${imageProblem ?? 'a variable cannot stand in a pinned image'}`,
+          `${imageProblem}`,
         hint: 'write the whole reference for this arch: multiarch/debian-debootstrap:arm64-buster',
         ...at(`${base}.image`),
       });

@@ -3,8 +3,9 @@
 import type { LockView } from '../transform/request.js';
 
 export type { LockView };
-import { XdfError } from '../core/errors.js';
+import { InternalError, XdfError } from '../core/errors.js';
 import { yaml } from '../core/libs.js';
+import { isDigest, isLiteralReference, isPlatform } from '../reference/reference.js';
 
 export interface LockEntry {
   ref: string;
@@ -20,16 +21,34 @@ const HEADER = [
   '# xdf generate, check and render append these digests to the images they write.',
   '# Refresh: xdf lock --update. Verify in a scheduled CI job: xdf lock --check.',
 ];
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
-const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/;
-const REF = /^[A-Za-z0-9][A-Za-z0-9._\-/:@]*$/; // a literal reference: no space, no `$`, no newline
+const KEYS = new Set(['ref', 'platform', 'digest', 'index']);
 
 export const lockKey = (ref: string, platform: string) => `${ref} ${platform}`;
 
-/** Sorted by reference then platform, one entry per pair: the same entries give the same bytes. */
+/** Which field of an entry is not of the grammar (a literal reference without digest, a platform,
+ * OCI digests), with what it should be; undefined when every field is. The same rule for the
+ * reader and the writer: a value that reached xdf.lock reaches Dockerfiles. */
+export function entryProblem(e: Record<string, unknown>): [string, string] | undefined {
+  if (typeof e.ref !== 'string' || !isLockable(e.ref) || !isLiteralReference(e.ref))
+    return ['ref', 'is not an image reference without variable or digest'];
+  if (!isPlatform(e.platform)) return ['platform', 'is not a platform like linux/arm64'];
+  if (!isDigest(e.digest)) return ['digest', 'is not a digest (sha256:<64 hex digits>)'];
+  if (e.index !== undefined && !isDigest(e.index))
+    return ['index', 'is not a digest (sha256:<64 hex digits>)'];
+  return undefined;
+}
+
+/** Sorted by reference then platform, one entry per pair: the same entries give the same bytes.
+ * An entry off the grammar never reaches the file: what the registry answered was checked when it
+ * arrived, so one here is a bug, never a line that could pin another image. */
 export function formatLockFile(entries: Iterable<LockEntry>): string {
   const unique = new Map<string, LockEntry>();
-  for (const e of entries) unique.set(lockKey(e.ref, e.platform), e);
+  for (const e of entries) {
+    const problem = entryProblem({ ...e });
+    if (problem)
+      throw new InternalError(`a lock entry's ${problem[0]} ${problem[1]}: ${JSON.stringify(e)}`);
+    unique.set(lockKey(e.ref, e.platform), e);
+  }
   const sorted = [...unique.values()].sort(
     (a, b) => compare(a.ref, b.ref) || compare(a.platform, b.platform),
   );
@@ -44,9 +63,13 @@ export function formatLockFile(entries: Iterable<LockEntry>): string {
 // By code unit, not locale: the same order on every machine.
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Reads xdf.lock; a value that could reach a Dockerfile is checked before it is trusted. */
+/** Reads xdf.lock: data xdf checks, never text it trusts. Each entry must fit the grammar its
+ * writer holds to (XDF075 at the entry's line). */
 export function parseLockFile(text: string, file: string): Map<string, LockEntry> {
-  const bad = (message: string, line?: number): never => {
+  const lineAt = (offset: number | undefined) =>
+    offset === undefined ? undefined : text.slice(0, offset).split('\n').length;
+  const bad = (message: string, offset?: number): never => {
+    const line = lineAt(offset);
     throw new XdfError({
       code: 'XDF075',
       message: `xdf.lock ${message}`,
@@ -57,31 +80,42 @@ export function parseLockFile(text: string, file: string): Map<string, LockEntry
     });
   };
   const doc = yaml().parseDocument(text, { prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length) bad(`is not valid YAML: ${doc.errors[0].message.split('\n')[0]}`);
+  if (doc.errors.length)
+    bad(`is not valid YAML: ${doc.errors[0].message.split('\n')[0]}`, doc.errors[0].pos?.[0]);
   const data = doc.toJS() as { version?: unknown; images?: unknown } | null;
-  if (!data || data.version !== 1 || !Array.isArray(data.images))
+  if (!data || typeof data !== 'object' || data.version !== 1 || !Array.isArray(data.images))
     bad('is not an xdf.lock of version 1 with a list of images');
+  const nodes = (doc.get('images', true) as { items?: Node[] } | undefined)?.items ?? [];
   const entries = new Map<string, LockEntry>();
-  for (const [i, raw] of (data!.images as Record<string, unknown>[]).entries()) {
-    const e = raw ?? {};
+  for (const [i, raw] of (data!.images as unknown[]).entries()) {
+    const node = nodes[i];
     const at = `images[${i}]`;
-    if (typeof e.ref !== 'string' || !REF.test(e.ref)) bad(`${at}.ref is not an image reference`);
-    if (typeof e.platform !== 'string' || !PLATFORM.test(e.platform))
-      bad(`${at}.platform is not a platform like linux/arm64`);
-    if (typeof e.digest !== 'string' || !DIGEST.test(e.digest))
-      bad(`${at}.digest is not a sha256 digest`);
-    if (e.index !== undefined && (typeof e.index !== 'string' || !DIGEST.test(e.index)))
-      bad(`${at}.index is not a sha256 digest`);
+    if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+      bad(`${at} is not an entry (ref, platform, digest)`, node?.range?.[0]);
+    const e = raw as Record<string, unknown>;
+    const unknown = Object.keys(e).find((k) => !KEYS.has(k));
+    if (unknown !== undefined)
+      bad(`${at} has an unknown key ${JSON.stringify(unknown)}`, start(node));
+    const problem = entryProblem(e);
+    if (problem) bad(`${at}.${problem[0]} ${problem[1]}`, start(node, problem[0]));
     const entry: LockEntry = {
       ref: e.ref as string,
       platform: e.platform as string,
       digest: e.digest as string,
     };
-    if (e.index) entry.index = e.index as string;
+    if (e.index !== undefined) entry.index = e.index as string;
     entries.set(lockKey(entry.ref, entry.platform), entry);
   }
   return entries;
 }
+
+// The YAML node of an entry (or of one of its values): where its text starts, for the error.
+interface Node {
+  range?: [number, number, number];
+  get?: (key: string, keepScalar: true) => Node | undefined;
+}
+const start = (node: Node | undefined, key?: string) =>
+  (key ? node?.get?.(key, true)?.range?.[0] : undefined) ?? node?.range?.[0];
 
 /** An image with a variable, or a digest already, stays as it is. */
 export const isLockable = (image: string) => !image.includes('$') && !image.includes('@');

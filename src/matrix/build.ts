@@ -4,7 +4,13 @@ import type { Arch } from '../arches/table.js';
 import { archByName } from '../arches/table.js';
 import { pinsFor } from '../config/pins.js';
 import { fail, type Problem } from '../core/errors.js';
-import { parseImageRef } from '../reference/reference.js';
+import {
+  isDomain,
+  isPathComponent,
+  isTag,
+  parseImageRef,
+  REPOSITORY_MAX,
+} from '../reference/reference.js';
 import { renderSnippet } from '../template/render.js';
 import type { Config, Matrix, MatrixEntry } from '../config/types.js';
 
@@ -97,28 +103,23 @@ function imageOf(config: Config, template: string): string {
   return image;
 }
 
-const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?';
-const DOMAIN = new RegExp(`^(?:${LABEL}(?:\\.${LABEL})*|\\[[0-9A-Fa-f:]+\\])(?::[0-9]+)?$`);
-const TAG = /^[\w][\w.-]{0,127}$/;
-
 /** Why docker would refuse a repository (`[host[:port]/]path`, no tag); undefined if not. */
 export function repositoryProblem(image: string): string | undefined {
   const { registry, name, tag, digest } = parseImageRef(image);
   if (digest || tag) return 'it carries a tag or digest';
-  if (registry && !DOMAIN.test(registry)) return `${registry} is not a registry host[:port]`;
-  const bad = name.split('/').find((part) => !PATH_COMPONENT.test(part));
+  if (registry && !isDomain(registry)) return `${registry} is not a registry host[:port]`;
+  const bad = name.split('/').find((part) => !isPathComponent(part));
   if (bad !== undefined) {
     return /[A-Z]/.test(bad)
       ? 'a repository is lower case'
       : `"${bad}" is not a path component (a-z and 0-9, separated by ., _, __ or -)`;
   }
-  if (image.length > 255) return 'it is longer than 255 characters';
+  if (name.length > REPOSITORY_MAX) return `it is longer than ${REPOSITORY_MAX} characters`;
   return undefined;
 }
 
 function checkTag(tag: string, key: string, config: Config): string {
-  if (!TAG.test(tag)) {
+  if (!isTag(tag)) {
     fail(
       'XDF013',
       `${key} ${JSON.stringify(tag)} is not a valid image tag`,

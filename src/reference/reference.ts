@@ -70,38 +70,83 @@ export function hasVariable(text: string): boolean {
   return text.includes('$');
 }
 
-// Docker's reference grammar (distribution/reference): what a registry and docker accept.
-const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
-const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
-const DOMAIN = `${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*(?::[0-9]+)?`;
-const REGISTRY = new RegExp(`^${DOMAIN}$`);
-const NAME = new RegExp(`^${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
-const TAG = /^[\w][\w.-]{0,127}$/;
-const DIGEST = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
+// One grammar (docs/architecture.md, "One grammar"): distribution/reference's (regexp.go) for
+// names, domains and tags, and the OCI digest grammar (`algorithm:encoded`) limited to the
+// algorithms registries serve, each with its exact length in lowercase hex (go-digest refuses the
+// others too). Image mapping, the config's checks, the matrix, the registry client and xdf.lock
+// all ask here.
+const ALPHANUMERIC = '[a-z0-9]+';
+const SEPARATOR = '(?:[._]|__|[-]+)';
+const PATH_COMPONENT = `${ALPHANUMERIC}(?:${SEPARATOR}${ALPHANUMERIC})*`;
+const REMOTE_NAME = `${PATH_COMPONENT}(?:/${PATH_COMPONENT})*`;
+const DOMAIN_NAME_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+const DOMAIN_NAME = `${DOMAIN_NAME_COMPONENT}(?:\\.${DOMAIN_NAME_COMPONENT})*`; // IPv4 included
+const IPV6_ADDRESS = '\\[(?:[a-fA-F0-9:]+)\\]';
+const DOMAIN_AND_PORT = `(?:${DOMAIN_NAME}|${IPV6_ADDRESS})(?::[0-9]+)?`;
+const TAG = '[\\w][\\w.-]{0,127}';
+const DIGEST = '(?:sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})';
+// An OCI platform as xdf writes it: os/architecture[/variant] (linux/arm/v7).
+const PLATFORM = '[a-z0-9]+/[a-z0-9_]+(?:/[a-z0-9]+)?';
+const anchored = (pattern: string) => new RegExp(`^${pattern}$`);
+const GRAMMAR = {
+  pathComponent: anchored(PATH_COMPONENT),
+  remoteName: anchored(REMOTE_NAME),
+  domain: anchored(DOMAIN_AND_PORT),
+  tag: anchored(TAG),
+  digest: anchored(DIGEST),
+  platform: anchored(PLATFORM),
+};
+/** distribution/reference's RepositoryNameTotalLengthMax. */
+export const REPOSITORY_MAX = 255;
 
-export const isValidTag = (tag: string) => TAG.test(tag);
-export const isValidDigest = (digest: string) => DIGEST.test(digest);
+export const isPathComponent = (text: string) => GRAMMAR.pathComponent.test(text);
+/** A registry: a host name, IPv4 or bracketed IPv6 address, with an optional port. */
+export const isDomain = (text: string) => GRAMMAR.domain.test(text);
+export const isTag = (text: string) => GRAMMAR.tag.test(text);
+/** `sha256:` and 64 lowercase hex digits, or `sha512:` and 128; nothing else. */
+export const isDigest = (value: unknown): value is string =>
+  typeof value === 'string' && GRAMMAR.digest.test(value);
+export const isPlatform = (value: unknown): value is string =>
+  typeof value === 'string' && GRAMMAR.platform.test(value);
+
+export interface ReferenceRules {
+  /** Build variables (`${GO}`) kept for docker to expand: allowed in FROM lines and rewrites. */
+  variables: boolean;
+}
 
 /** Why a full reference (`[registry/]name[:tag][@digest]`) is not one docker accepts, or undefined.
  * */
-export function referenceProblem(text: string): string | undefined {
+export function referenceProblem(
+  text: string,
+  rules: ReferenceRules = { variables: true },
+): string | undefined {
   if (/[\s\p{Cc}]/u.test(text)) return 'it contains a space or a line break';
+  if (!rules.variables && hasVariable(text)) return 'a build variable ($…) cannot stand here';
   const ref = parseImageRef(text);
   const repository = ref.registry ? `${ref.registry}/${ref.name}` : ref.name;
-  // Build variables (`${GO}`) are kept for docker to expand: only literal parts are checked.
-  if (hasVariable(repository)) return undefined;
-  if ((ref.registry && !REGISTRY.test(ref.registry)) || !NAME.test(ref.name)) {
+  const variable = (part: string) => rules.variables && hasVariable(part);
+  // Only literal parts are checked: a variable is docker's to expand.
+  if (variable(repository)) return undefined;
+  if ((ref.registry && !isDomain(ref.registry)) || !GRAMMAR.remoteName.test(ref.name)) {
     return /[A-Z]/.test(ref.name)
       ? 'a repository name must be lowercase'
       : `"${repository}" is not a repository name`;
   }
-  if (repository.length > 255) return 'the repository name is longer than 255 characters';
-  if (ref.tag && !hasVariable(ref.tag) && !TAG.test(ref.tag))
+  if (ref.name.length > REPOSITORY_MAX)
+    return `the repository name is longer than ${REPOSITORY_MAX} characters`;
+  if (ref.tag && !variable(ref.tag) && !isTag(ref.tag))
     return (
       `"${ref.tag}" is not a tag (letters, digits, _ . -, at most 128, not starting with . ` +
       `or -)`
     );
-  if (ref.digest && !hasVariable(ref.digest) && !DIGEST.test(ref.digest))
+  if (ref.digest && !variable(ref.digest) && !isDigest(ref.digest))
     return `"${ref.digest}" is not a digest (sha256:<64 hex digits>)`;
+  // `python:` or `python@`: an empty tag or digest is no reference either
+  if (formatImageRef(ref) !== text) return `"${text}" is not an image reference`;
   return undefined;
 }
+
+/** A reference with no variable, every part of the grammar: what a registry can be asked for and
+ * xdf.lock can hold. */
+export const isLiteralReference = (text: string) =>
+  referenceProblem(text, { variables: false }) === undefined;

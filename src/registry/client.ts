@@ -1,51 +1,42 @@
 // Resolves an image reference for a platform against its registry (OCI distribution API v2):
 // HEAD first, GET only when the digest is new; each (registry, repository, reference) asked once.
-import crypto from 'node:crypto';
-import { parseChallenge, tokenUrl, type Challenge } from './challenge.js';
+import {
+  AnswerError,
+  checkDigest,
+  digestMatches,
+  readConfig,
+  readManifest,
+  sha256Of,
+  type Manifest,
+} from './answers.js';
+import { authorize } from './auth.js';
+import { parseChallenge } from './challenge.js';
 import type { Credentials } from './credentials.js';
+import { RegistryFailure, unreachable } from './failure.js';
 import {
   ACCEPT,
-  isList,
-  isSingle,
   listPlatforms,
   pickEntry,
   platformMatches,
   formatPlatform,
-  type Descriptor,
+  shownPlatform,
   type Platform,
 } from './platform.js';
 import { isLoopback, manifestReference, type RemoteRef } from './reference.js';
+import { shown } from './shown.js';
 import { Transport, TransportError, type Answer, type TransportOptions } from './transport.js';
+
+export { RegistryFailure, type FailureKind } from './failure.js';
 
 export interface Resolved {
   digest: string;
   index?: string;
 }
 
-export type FailureKind = 'not-found' | 'no-platform' | 'wrong-platform' | 'unreachable';
-
-/** Why a reference could not be resolved; `domain` names the registry, never a credential. */
-export class RegistryFailure extends Error {
-  constructor(
-    readonly kind: FailureKind,
-    readonly domain: string,
-    message: string,
-    readonly detail: { platforms?: string[]; found?: string; hint?: string } = {},
-  ) {
-    super(message);
-  }
-}
-
 export interface ClientOptions extends TransportOptions {
   /** Plain HTTP for this registry (config `registries.<host>.insecure`). */
   insecure: (domain: string) => boolean;
   credentials: (domain: string) => Promise<Credentials | undefined>;
-}
-
-interface Manifest {
-  mediaType?: string;
-  manifests?: Descriptor[];
-  config?: { digest: string };
 }
 
 export class RegistryClient {
@@ -62,27 +53,37 @@ export class RegistryClient {
     return this.transport.close();
   }
 
-  /** The digest to pin for this platform; `known` (the lock's entry) is kept while still served. */
+  /** The digest to pin for this platform; `known` (the lock's entry) is kept while still served.
+   * Every answer is checked before it is used: a registry that answers off the schema or the
+   * digest grammar is refused (XDF073), never copied into xdf.lock. */
   async resolve(ref: RemoteRef, platform: Platform, known?: Resolved): Promise<Resolved> {
+    try {
+      return await this.resolveChecked(ref, platform, known);
+    } catch (e) {
+      if (e instanceof AnswerError) throw unreachable(ref, e.message);
+      throw e;
+    }
+  }
+
+  private async resolveChecked(
+    ref: RemoteRef,
+    platform: Platform,
+    known?: Resolved,
+  ): Promise<Resolved> {
     const reference = manifestReference(ref);
     const head = await this.ask(ref, 'HEAD', `manifests/${reference}`);
     this.expectFound(ref, head, `${ref.repository}:${reference}`);
-    let digest = head.headers.get('docker-content-digest') ?? '';
+    const named = head.headers.get('docker-content-digest');
+    const digest = named === null ? undefined : checkDigest(named);
     if (known && digest && (known.index ?? known.digest) === digest) return known;
     // A registry that names no digest in HEAD is asked for the manifest by its tag.
-    const got = await this.ask(ref, 'GET', `manifests/${digest || reference}`);
-    this.expectFound(ref, got, `${ref.repository}:${reference}`);
-    const actual = `sha256:${crypto.createHash('sha256').update(got.body).digest('hex')}`;
-    if (digest && digest !== actual)
-      throw this.unreachable(
-        ref,
-        `served a manifest whose bytes do not match its digest ${digest}`,
-      );
-    digest = actual;
-    const manifest = parseJson<Manifest>(got.body);
-    const mediaType =
-      manifest?.mediaType || (got.headers.get('content-type') ?? '').split(';')[0].trim();
-    if (manifest && isList(mediaType)) {
+    const { manifest, digest: actual } = await this.manifest(
+      ref,
+      digest ?? reference,
+      digest,
+      `${ref.repository}:${reference}`,
+    );
+    if (manifest.kind === 'list') {
       const entry = pickEntry(manifest, platform);
       if (!entry) {
         const platforms = listPlatforms(manifest);
@@ -94,18 +95,13 @@ export class RegistryClient {
           { platforms },
         );
       }
-      return { digest: entry.digest, index: digest };
+      await this.checkEntry(ref, platform, entry.digest);
+      return { digest: entry.digest, index: actual };
     }
-    if (manifest && isSingle(mediaType) && manifest.config?.digest) {
-      const blob = await this.ask(ref, 'GET', `blobs/${manifest.config.digest}`);
-      this.expectFound(ref, blob, `the image config of ${display(ref)}`);
-      const config = parseJson<Partial<Platform>>(blob.body) ?? {};
+    if (manifest.kind === 'single') {
+      const config = await this.config(ref, manifest.config.digest);
       if (!platformMatches(platform, config)) {
-        const found = formatPlatform({
-          os: config.os ?? '?',
-          architecture: config.architecture ?? '?',
-          variant: config.variant,
-        });
+        const found = shownPlatform(config);
         throw new RegistryFailure(
           'wrong-platform',
           ref.domain,
@@ -114,13 +110,68 @@ export class RegistryClient {
           { found },
         );
       }
-      return { digest };
+      return { digest: actual };
     }
     throw new RegistryFailure(
       'not-found',
       ref.domain,
-      `${display(ref)} is not an image (media type ${mediaType || 'unknown'})`,
+      `${display(ref)} is not an image (media type ${shown(manifest.mediaType || 'unknown')})`,
     );
+  }
+
+  /** A manifest by tag or digest, its bytes checked against the digest named for them. */
+  private async manifest(
+    ref: RemoteRef,
+    reference: string,
+    digest: string | undefined,
+    what: string,
+  ): Promise<{ manifest: Manifest; digest: string }> {
+    const got = await this.ask(ref, 'GET', `manifests/${reference}`);
+    this.expectFound(ref, got, what);
+    if (digest && !digestMatches(digest, got.body))
+      throw new AnswerError(`served a manifest whose bytes do not match its digest ${digest}`);
+    return {
+      manifest: readManifest(got.body, got.headers.get('content-type')),
+      digest: digest ?? sha256Of(got.body),
+    };
+  }
+
+  /** An image config (a blob), its bytes checked against its digest, read for its platform. */
+  private async config(ref: RemoteRef, digest: string): Promise<Platform> {
+    const blob = await this.ask(ref, 'GET', `blobs/${digest}`);
+    this.expectFound(ref, blob, `the image config of ${display(ref)}`);
+    if (!digestMatches(digest, blob.body))
+      throw new AnswerError(`served an image config whose bytes do not match its digest ${digest}`);
+    return readConfig(blob.body);
+  }
+
+  /** The entry a list names for a platform is what xdf.lock pins: its manifest and config must be
+   * an image of that platform, as the list claims (a config that omits the variant agrees). */
+  private async checkEntry(ref: RemoteRef, platform: Platform, digest: string): Promise<void> {
+    const { manifest } = await this.manifest(
+      ref,
+      digest,
+      digest,
+      `${ref.repository}@${digest}, the image its list names for ${formatPlatform(platform)}`,
+    );
+    if (manifest.kind !== 'single')
+      throw new AnswerError(
+        `answered a list whose entry for ${formatPlatform(platform)} is not an image manifest ` +
+          `(media type ${shown(manifest.mediaType || 'unknown')})`,
+      );
+    const config = await this.config(ref, manifest.config.digest);
+    if (
+      !platformMatches(platform, config.variant ? config : { ...config, variant: platform.variant })
+    ) {
+      const found = shownPlatform(config);
+      throw new RegistryFailure(
+        'wrong-platform',
+        ref.domain,
+        `${display(ref)} claims ${formatPlatform(platform)} in its list, but that entry's image ` +
+          `config says ${found}`,
+        { found },
+      );
+    }
   }
 
   private expectFound(ref: RemoteRef, answer: Answer, what: string): void {
@@ -130,7 +181,7 @@ export class RegistryClient {
     if (answer.status === 401 || answer.status === 403) {
       const key = `${ref.domain}/${ref.repository}`;
       if (this.sentCredentials.has(key))
-        throw this.unreachable(
+        throw unreachable(
           ref,
           'refused our credentials',
           `check the login for ${ref.domain} (docker login ${ref.domain})`,
@@ -143,13 +194,7 @@ export class RegistryClient {
         { hint: `check the name, or docker login ${ref.domain}` },
       );
     }
-    throw this.unreachable(ref, `answered ${answer.status} for ${what}`);
-  }
-
-  private unreachable(ref: RemoteRef, why: string, hint?: string): RegistryFailure {
-    return new RegistryFailure('unreachable', ref.domain, `registry ${ref.domain} ${why}`, {
-      hint,
-    });
+    throw unreachable(ref, `answered ${answer.status} for ${what}`);
   }
 
   /** One request, authenticated as the registry's challenge asks; made once per run. */
@@ -175,14 +220,22 @@ export class RegistryClient {
       if (answer.status !== 401) return answer;
       const challenge = parseChallenge(answer.headers.get('www-authenticate'));
       if (!challenge) return answer;
-      if (!this.auth.has(authKey)) this.auth.set(authKey, this.authorize(ref, challenge));
+      if (!this.auth.has(authKey))
+        this.auth.set(
+          authKey,
+          authorize(ref, challenge, {
+            transport: this.transport,
+            credentials: this.options.credentials,
+            sent: () => this.sentCredentials.add(authKey),
+          }),
+        );
       const before = await this.auth.get(authKey);
       if (!before) return answer;
       answer = await send();
       return answer;
     } catch (e) {
       if (e instanceof TransportError)
-        throw this.unreachable(
+        throw unreachable(
           ref,
           `cannot be reached: ${e.message}`,
           `check that ${ref.domain} is up and reachable from here, or raise --timeout`,
@@ -190,63 +243,8 @@ export class RegistryClient {
       throw e;
     }
   }
-
-  /** The Authorization header for a repository: a Bearer token from the realm, or Basic. */
-  private async authorize(ref: RemoteRef, challenge: Challenge): Promise<string | undefined> {
-    const credentials = await this.options.credentials(ref.domain);
-    const basic =
-      credentials &&
-      `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
-    if (basic) this.sentCredentials.add(`${ref.domain}/${ref.repository}`);
-    if (challenge.scheme === 'basic') {
-      if (!basic)
-        throw this.unreachable(
-          ref,
-          'needs a login',
-          `docker login ${ref.domain}, or add its credentials to Docker's config.json`,
-        );
-      return basic;
-    }
-    if (!challenge.realm) throw this.unreachable(ref, 'sent a Bearer challenge without a realm');
-    let realm: string;
-    try {
-      realm = tokenUrl(challenge, ref.repository);
-    } catch {
-      throw this.unreachable(ref, 'sent a Bearer challenge with a bad realm');
-    }
-    let answer: Answer;
-    try {
-      answer = await this.transport.request(realm, {
-        method: 'GET',
-        headers: { 'user-agent': 'xdf', ...(basic ? { authorization: basic } : {}) },
-      });
-    } catch (e) {
-      if (e instanceof TransportError)
-        throw this.unreachable(ref, `token service cannot be reached: ${e.message}`);
-      throw e;
-    }
-    if (answer.status === 401 || answer.status === 403)
-      throw this.unreachable(
-        ref,
-        basic ? 'refused our credentials' : 'refused an anonymous token',
-        `check the login for ${ref.domain} (docker login ${ref.domain})`,
-      );
-    const body = parseJson<{ token?: string; access_token?: string }>(answer.body);
-    const token = body?.token ?? body?.access_token;
-    if (answer.status !== 200 || !token)
-      throw this.unreachable(ref, `token service answered ${answer.status} without a token`);
-    return `Bearer ${token}`;
-  }
 }
 
 const display = (ref: RemoteRef) =>
   `${ref.domain}/${ref.repository}` +
   `${ref.tag ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
-
-function parseJson<T>(body: Buffer): T | undefined {
-  try {
-    return JSON.parse(body.toString('utf8')) as T;
-  } catch {
-    return undefined;
-  }
-}

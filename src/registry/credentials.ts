@@ -2,9 +2,9 @@
 // ~/.docker/config.json): `credHelpers`, then `credsStore`, then `auths`.
 // Never logged, never written.
 import { execFile } from 'node:child_process';
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { probe, readText } from '../fs/read.js';
 
 export interface Credentials {
   username: string;
@@ -87,12 +87,10 @@ async function fromHelper(
   }
 }
 
+/** Docker's config.json through the one reader (a regular file, bounded); none when absent. */
 function readIfPresent(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
+  if (probe(file) === 'missing') return undefined;
+  return readText(file, { kind: 'Docker config', limit: 1 << 20 });
 }
 
 /** The helper protocol: `get`, the server URL on stdin, JSON on stdout; failure means none. */

@@ -1,4 +1,5 @@
 // Which entry of a manifest list, or which image config, is the target platform (pure).
+import { shown } from './shown.js';
 
 export interface Platform {
   os: string;
@@ -35,6 +36,14 @@ export function formatPlatform(p: Platform): string {
   return [p.os, p.architecture, p.variant].filter(Boolean).join('/');
 }
 
+/** A platform a registry named, for a message: each part as data (see shown). */
+export function shownPlatform(p: Platform): string {
+  return [p.os, p.architecture, p.variant]
+    .filter((part) => part !== undefined && part !== '')
+    .map(shown)
+    .join('/');
+}
+
 /** Same os and architecture; `arm` needs the same variant, arm64's `v8` may be absent. */
 export function platformMatches(target: Platform, candidate: Partial<Platform>): boolean {
   if (candidate.os !== target.os || candidate.architecture !== target.architecture) return false;
@@ -47,11 +56,13 @@ export function platformMatches(target: Platform, candidate: Partial<Platform>):
 const normalVariant = (p: Platform) =>
   p.architecture === 'arm64' && p.variant === 'v8' ? undefined : p.variant;
 
+/** A descriptor of a list, as answers.ts lets it in: a digest of the grammar, a size that is a
+ * count, a platform of text. */
 export interface Descriptor {
   mediaType: string;
   digest: string;
-  size?: number;
-  platform?: Partial<Platform>;
+  size: number;
+  platform?: Platform;
 }
 
 /** The list entry for the platform (the first one, as docker picks it), or undefined. */
@@ -66,6 +77,6 @@ export function pickEntry(
 export function listPlatforms(list: { manifests?: Descriptor[] }): string[] {
   const names = (list.manifests ?? [])
     .filter((m) => m.platform?.os && m.platform.os !== 'unknown')
-    .map((m) => formatPlatform(m.platform as Platform));
+    .map((m) => shownPlatform(m.platform as Platform));
   return [...new Set(names)];
 }

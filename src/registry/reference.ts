@@ -1,5 +1,5 @@
 // Image references as a registry sees them: the host to ask, the repository, the tag or digest.
-import { parseImageRef } from '../reference/reference.js';
+import { isLiteralReference, parseImageRef, REPOSITORY_MAX } from '../reference/reference.js';
 
 export interface RemoteRef {
   domain: string; // as docker names it: `docker.io`, `127.0.0.1:5000`
@@ -10,24 +10,16 @@ export interface RemoteRef {
 }
 
 const DOCKER_HUB = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
-const REPOSITORY =
-  /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
-const TAG = /^[\w][\w.-]{0,127}$/;
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
 
-/** `alpine` → docker.io/library/alpine:latest at registry-1.docker.io; undefined: not literal. */
+/** `alpine` → docker.io/library/alpine:latest at registry-1.docker.io; undefined: not a literal
+ * reference of the grammar (a variable, a bad name, tag or digest). */
 export function toRemoteRef(text: string): RemoteRef | undefined {
-  if (text.includes('$')) return undefined;
+  if (!isLiteralReference(text)) return undefined;
   const ref = parseImageRef(text);
   const hub = !ref.registry || DOCKER_HUB.has(ref.registry);
   const repository = hub && !ref.name.includes('/') ? `library/${ref.name}` : ref.name;
   const tag = ref.tag || (ref.digest ? '' : 'latest');
-  if (
-    !REPOSITORY.test(repository) ||
-    (tag && !TAG.test(tag)) ||
-    (ref.digest && !DIGEST.test(ref.digest))
-  )
-    return undefined;
+  if (repository.length > REPOSITORY_MAX) return undefined; // as docker counts it: normalized
   return {
     domain: hub ? 'docker.io' : ref.registry,
     host: hub ? 'registry-1.docker.io' : ref.registry,

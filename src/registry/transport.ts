@@ -38,6 +38,8 @@ export class Transport {
 
   constructor(private readonly options: TransportOptions) {}
 
+  /** One logical request: its attempts, backoff and Retry-After waits all end by one deadline,
+   * --timeout after its first attempt starts; a wait that would pass it fails at once. */
   async request(
     url: string,
     init: { method: 'GET' | 'HEAD'; headers: Record<string, string> },
@@ -45,24 +47,35 @@ export class Transport {
     const fetch = undici().fetch as unknown as Fetch;
     const dispatcher = this.dispatcher(proxyFor(url, this.options.env) ?? '');
     const retries = this.options.retries ?? 3;
+    const seconds = this.options.timeoutMs / 1000;
+    let deadline = Infinity;
     for (let attempt = 0; ; attempt++) {
       let answer: Answer | undefined;
+      let failure = '';
       try {
-        answer = await this.limited(() => this.once(fetch, url, { ...init, dispatcher }));
+        answer = await this.limited(() => {
+          if (deadline === Infinity) deadline = Date.now() + this.options.timeoutMs;
+          return this.once(fetch, url, { ...init, dispatcher }, deadline - Date.now());
+        });
       } catch (e) {
         const code = errorCode(e);
-        if (code === 'timeout')
-          throw new TransportError(`no answer within ${this.options.timeoutMs / 1000} s`);
+        if (code === 'timeout') throw new TransportError(`no answer within ${seconds} s`);
         // refused or not found: fail fast, no retry
         if (!RESET.has(code) || attempt >= retries) throw new TransportError(describe(code));
+        failure = describe(code);
       }
       if (answer && (!RETRY_STATUS(answer.status) || attempt >= retries)) return answer;
-      const wait = answer
-        ? (retryAfterMs(answer.headers.get('retry-after')) ?? backoffMs(attempt))
-        : backoffMs(attempt);
-      if (wait > MAX_WAIT_MS)
+      const asked = answer && retryAfterMs(answer.headers.get('retry-after'));
+      const wait = asked ?? backoffMs(attempt);
+      const why = answer ? `answered ${answer.status}` : failure;
+      if (asked !== undefined && (wait > MAX_WAIT_MS || Date.now() + wait > deadline))
         throw new TransportError(
-          `answered ${answer?.status} and asks to wait ${Math.round(wait / 1000)} s`,
+          `${why} and asks to wait ${Math.round(wait / 1000)} s` +
+            (wait > MAX_WAIT_MS ? '' : `, past the timeout of ${seconds} s`),
+        );
+      if (Date.now() + wait > deadline)
+        throw new TransportError(
+          `${why}, and another try in ${wait / 1000} s would pass the timeout of ${seconds} s`,
         );
       await (this.options.sleep ?? sleep)(wait);
     }
@@ -72,16 +85,18 @@ export class Transport {
     fetch: Fetch,
     url: string,
     init: RequestInit & { dispatcher: Dispatcher },
+    remainingMs: number,
   ): Promise<Answer> {
+    if (remainingMs <= 0) throw Object.assign(new Error('deadline'), { name: 'TimeoutError' });
     // Covers the body too: an answer that stalls halfway times out.
-    const signal = AbortSignal.timeout(this.options.timeoutMs);
+    const signal = AbortSignal.timeout(remainingMs);
     const res = await fetch(url, { ...init, signal, redirect: 'follow' });
     const length = Number(res.headers.get('content-length') ?? 0);
     if (length > MAX_BODY) {
-      await res.body?.cancel();
-      throw Object.assign(new Error('answer too large'), { code: 'TOO_LARGE' });
+      await res.body?.cancel().catch(() => {});
+      throw tooLarge();
     }
-    const body = init.method === 'HEAD' ? Buffer.alloc(0) : Buffer.from(await res.arrayBuffer());
+    const body = init.method === 'HEAD' ? Buffer.alloc(0) : await readBounded(res.body, MAX_BODY);
     return { status: res.status, headers: res.headers, body };
   }
 
@@ -111,6 +126,31 @@ export class Transport {
   async close(): Promise<void> {
     await Promise.all([...this.dispatchers.values()].map((d) => d.close()));
   }
+}
+
+const tooLarge = () => Object.assign(new Error('answer too large'), { code: 'TOO_LARGE' });
+
+/** A body, bounded by the bytes read whether or not a length was sent: past `limit`, the stream is
+ * cancelled (an endless chunked answer ends here, not in memory). */
+async function readBounded(
+  body: ReadableStream<Uint8Array> | null,
+  limit: number,
+): Promise<Buffer> {
+  if (!body) return Buffer.alloc(0);
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, total);
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

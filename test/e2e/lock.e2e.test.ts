@@ -580,7 +580,15 @@ describe.skipIf(!!problem)('xdf lock against real registries', () => {
       const heads = proxy.seen.filter((s) => s.startsWith('HEAD'));
       expect(heads).toHaveLength(12); // 12 tags x 3 platforms: one HEAD per tag
       expect(new Set(proxy.seen).size).toBe(proxy.seen.length); // no request twice
-      expect(proxy.seen.filter((s) => s.startsWith('GET'))).toHaveLength(12); // one GET per list, by digest
+      // one GET per list, by digest; then each entry taken is checked against the platform it
+      // claims: its manifest and its image config, once each
+      expect(
+        proxy.seen.filter((s) => /^GET \/v2\/xdf\/many\/manifests\/sha256:/.test(s)),
+      ).toHaveLength(12 + 36);
+      expect(proxy.seen.filter((s) => /^GET \/v2\/xdf\/many\/blobs\/sha256:/.test(s))).toHaveLength(
+        36,
+      );
+      expect(proxy.seen.filter((s) => s.startsWith('GET'))).toHaveLength(12 + 36 + 36);
     });
   });
 });

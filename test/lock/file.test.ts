@@ -5,7 +5,7 @@ import {
   parseLockFile,
   type LockEntry,
 } from '../../src/lock/file.js';
-import { XdfError } from '../../src/core/errors.js';
+import { InternalError, XdfError } from '../../src/core/errors.js';
 
 const d = (c: string) => `sha256:${c.repeat(64)}`;
 const ENTRIES: LockEntry[] = [
@@ -55,6 +55,73 @@ describe('xdf.lock', () => {
       }
       expect(error, text).toBeInstanceOf(XdfError);
       expect((error as XdfError).code).toBe('XDF075');
+    }
+  });
+
+  it('refuses to write an entry off the grammar: a digest with a line break never adds entries', () => {
+    const injected = `${d('a')}\n  - ref: python\n    platform: linux/arm64\n    digest: ${d('e')}`;
+    const bad: LockEntry[] = [
+      { ref: 'team/app:1', platform: 'linux/arm64', digest: injected },
+      { ref: 'team/app:1', platform: 'linux/arm64', digest: 12345 as unknown as string },
+      { ref: 'team/app:1', platform: 'linux/arm64', digest: `sha256:${'a'.repeat(63)}` },
+      { ref: 'team/app:1', platform: 'linux/arm64', digest: `sha256:${'A'.repeat(64)}` },
+      { ref: 'team/app:1', platform: 'linux/arm64', digest: `md5:${'a'.repeat(32)}` },
+      { ref: 'team/app:1', platform: 'linux/arm64', digest: d('a'), index: `${d('b')}\nx: 1` },
+      { ref: 'team/app:1\n  - ref: python', platform: 'linux/arm64', digest: d('a') },
+      { ref: 'team/app:${V}', platform: 'linux/arm64', digest: d('a') },
+      { ref: 'team/app:1', platform: 'linux/arm64\n', digest: d('a') },
+    ];
+    for (const entry of bad)
+      expect(() => formatLockFile([...ENTRIES, entry]), JSON.stringify(entry)).toThrow(
+        InternalError,
+      );
+    // sha512 is a digest of the grammar too
+    const long = {
+      ref: 'team/app:1',
+      platform: 'linux/arm64',
+      digest: `sha512:${'f'.repeat(128)}`,
+    };
+    expect([...parseLockFile(formatLockFile([long]), 'xdf.lock').values()]).toEqual([long]);
+  });
+
+  it('refuses on reading what it would refuse to write, at the line of the entry (XDF075)', () => {
+    const text = formatLockFile(ENTRIES);
+    const lineOf = (needle: string) => text.slice(0, text.indexOf(needle)).split('\n').length;
+    const cases: [string, string, number][] = [
+      [text.replace(d('6'), `sha256:${'6'.repeat(63)}`), 'images[3].digest', lineOf(d('6'))],
+      [text.replace(d('6'), 12345 as unknown as string), 'images[3].digest', lineOf(d('6'))],
+      [text.replace(d('5'), `"${d('5')}\\n"`), 'images[2].index', lineOf(d('5'))],
+      [
+        text.replace(`ref: python:3.6`, 'ref: "python:${PY}"'),
+        'images[2].ref',
+        lineOf('ref: python:3.6'),
+      ],
+      [
+        text.replace(`ref: python:3.6`, `ref: python:3.6@${d('9')}`),
+        'images[2].ref',
+        lineOf('ref: python:3.6'),
+      ],
+      [
+        text.replace(`digest: ${d('1')}`, `digest: ${d('1')}\n    extra: 1`),
+        'images[1] has an unknown key',
+        lineOf(`ref: multiarch`),
+      ],
+      [
+        text.replace('  - ref: arm64v8/golang', '  - 5\n  - ref: arm64v8/golang'),
+        'images[0] is not an entry',
+        lineOf('  - ref: arm64v8/golang'),
+      ],
+    ];
+    for (const [bad, what, line] of cases) {
+      let error: XdfError | undefined;
+      try {
+        parseLockFile(bad, '/p/xdf.lock');
+      } catch (e) {
+        error = e as XdfError;
+      }
+      expect(error, bad).toBeInstanceOf(XdfError);
+      expect(error!.problems[0], bad).toMatchObject({ code: 'XDF075', file: '/p/xdf.lock', line });
+      expect(error!.message).toContain(what);
     }
   });
 

@@ -84,7 +84,8 @@ describe('with xdf.lock', () => {
     const run = await xdf(damaged, 'generate');
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(
-      /^xdf.lock: error XDF075: xdf.lock images\[\d\]\.digest is not a sha256 digest\n/,
+      // at the line of the value that is wrong
+      /^xdf.lock:9:1: error XDF075: xdf.lock images\[0\]\.digest is not a digest \(sha256:<64 hex digits>\)\n/,
     );
   });
 });

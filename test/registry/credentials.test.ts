@@ -1,9 +1,11 @@
 // Credentials found as docker finds them; the helper is a real script speaking the
 // docker-credential-<name> protocol (`get`, server URL on stdin, JSON on stdout).
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { XdfError } from '../../src/core/errors.js';
 import { dockerConfigPath, findCredentials } from '../../src/registry/credentials.js';
 
 function dockerConfig(config: object, helpers: Record<string, string> = {}) {
@@ -85,6 +87,23 @@ describe('findCredentials', () => {
     expect(
       await findCredentials('x.io', { env: { DOCKER_CONFIG: '/nonexistent' } }),
     ).toBeUndefined();
+  });
+
+  it('config.json is read through the one reader: a FIFO or /dev/zero is a typed error, no hang', async () => {
+    for (const [make, code] of [
+      [(f: string) => execFileSync('mkfifo', [f]), 'XDF005'],
+      [(f: string) => fs.symlinkSync('/dev/zero', f), 'XDF005'],
+      [(f: string) => fs.writeFileSync(f, `{"auths":{}}${' '.repeat(1 << 20)}`), 'XDF053'],
+    ] as const) {
+      const env = dockerConfig({});
+      const file = path.join(env.DOCKER_CONFIG, 'config.json');
+      fs.rmSync(file);
+      make(file);
+      const error = await findCredentials('x.io', { env }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(XdfError);
+      expect((error as XdfError).code).toBe(code);
+      expect((error as XdfError).message).toMatch(/Docker config/);
+    }
   });
 
   it('DOCKER_CONFIG, else ~/.docker', () => {

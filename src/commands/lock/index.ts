@@ -1,8 +1,8 @@
-import fs from 'node:fs';
 import path from 'node:path';
+import type { Config } from '../../config/types.js';
 import { fail, XdfError, type Problem } from '../../core/errors.js';
 import { relative, problemJson, printWarnings, type CommonFlags, type Io } from '../io.js';
-import { formatLockFile, LOCK_FILE, parseLockFile, type LockEntry } from '../../lock/file.js';
+import { formatLockFile, LOCK_FILE, type LockEntry } from '../../lock/file.js';
 import {
   collectImages,
   resolveLock,
@@ -13,6 +13,7 @@ import {
 import { RegistryClient } from '../../registry/client.js';
 import { findCredentials } from '../../registry/credentials.js';
 import { writeFiles } from '../../fs/write.js';
+import { readLockEntries } from '../../plan/inputs.js';
 import { planRun } from '../../plan/run.js';
 import { runOptions, strictWarnings } from '../options.js';
 
@@ -39,22 +40,30 @@ export async function lock(io: Io, templates: string[], flags: LockFlags): Promi
   const mode: Mode = flags.check ? 'check' : flags.update ? 'update' : 'lock';
 
   // Every template for every arch, as generate computes it, recording the images, not pinning.
-  const usesByLock = new Map<string, ImageUse[]>();
+  const usesByLock = new Map<string, { config: Config; uses: ImageUse[] }>();
   const collected: Problem[] = [];
   const plan = await planRun({
     ...runOptions(io, templates, flags),
     lock: (config) => {
       const file = path.join(config.dir, LOCK_FILE);
-      if (!usesByLock.has(file)) usesByLock.set(file, []);
-      return collectImages(usesByLock.get(file)!, collected);
+      if (!usesByLock.has(file)) usesByLock.set(file, { config, uses: [] });
+      return collectImages(usesByLock.get(file)!.uses, collected);
     },
   });
   collected.forEach((w) => plan.warnings.push(w));
   strictWarnings(plan, flags);
   // An arch that an image excludes has no output: its images are not needed.
   const produced = new Set(plan.dockerfiles.map((o) => `${o.template} ${o.arch.platform}`));
-  for (const uses of usesByLock.values())
+  for (const { uses } of usesByLock.values())
     uses.splice(0, uses.length, ...uses.filter((u) => produced.has(`${u.at.file} ${u.platform}`)));
+  // Each existing xdf.lock through the one reader (a regular file of the project, bounded, checked
+  // entry by entry), all of them before the first request.
+  const existingByLock = new Map(
+    [...usesByLock].map(([file, { config }]) => [
+      file,
+      readLockEntries(config) ?? new Map<string, LockEntry>(),
+    ]),
+  );
 
   const env = io.env ?? {};
   const insecure = new Set(
@@ -77,10 +86,8 @@ export async function lock(io: Io, templates: string[], flags: LockFlags): Promi
   let outcomes: [string, LockOutcome][];
   try {
     outcomes = await Promise.all(
-      [...usesByLock].map(async ([file, uses]) => {
-        const existing = fs.existsSync(file)
-          ? parseLockFile(fs.readFileSync(file, 'utf8'), file)
-          : new Map<string, LockEntry>();
+      [...usesByLock].map(async ([file, { uses }]) => {
+        const existing = existingByLock.get(file)!;
         // --arch resolves some arches only: the other arches' entries stay.
         const kept =
           flags.arch && mode !== 'check'
