@@ -45,7 +45,7 @@ export const CODES = {
   XDF059: 'two templates get the same matrix target name',
   XDF070: '`xdf lock`: the registry has no such repository or tag',
   XDF071: "`xdf lock`: the manifest list has no image for the arch's platform",
-  XDF072: '`xdf lock`: a single-platform image whose config names another platform',
+  XDF072: "`xdf lock`: an image (single, or a list's entry) whose config names another platform",
   XDF073: '`xdf lock`: the registry cannot be reached, timed out, or refused the credentials',
   XDF074: 'a mapped image has no entry in `xdf.lock` (run `xdf lock`)',
   XDF075: '`xdf.lock` is damaged (run `xdf lock --update`)',
