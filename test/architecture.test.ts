@@ -86,4 +86,19 @@ describe('the structure of src/', () => {
     );
     expect(outside).toEqual([]);
   });
+
+  it('cites sections of docs/architecture.md that exist', () => {
+    const doc = fs.readFileSync(path.resolve(__dirname, '../docs/architecture.md'), 'utf8');
+    const sections = new Set([...doc.matchAll(/^#+ (.+)$/gm)].map((m) => m[1]));
+    const cited = sources.flatMap((f) =>
+      [
+        ...fs
+          .readFileSync(path.join(SRC, f), 'utf8')
+          .replace(/\n\/\/ /g, ' ')
+          .matchAll(/architecture\.md, "([^"]+)"/g),
+      ].map((m) => [f, m[1]]),
+    );
+    expect(cited.length).toBeGreaterThan(0);
+    expect(cited.filter(([, s]) => !sections.has(s))).toEqual([]);
+  });
 });
