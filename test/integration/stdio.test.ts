@@ -79,3 +79,82 @@ describe('standard output', () => {
     expect(r.stdout).toMatch(/^xdf: error XDF001: .*arm64v9[^]*\nxdf=2\n$/);
   });
 });
+
+// `check` is the CI gate: its exit code is its verdict, whatever becomes of what it prints.
+describe('the exit code of check', () => {
+  const project = fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-stdio-check-'));
+  fs.mkdirSync(path.join(project, '.git'));
+  fs.writeFileSync(path.join(project, 'xdf.yaml'), 'arches: [amd64, arm64v8]\n');
+  const template = path.join(project, 'Dockerfile.tpl');
+  // Long lines that all change: a diff far larger than a pipe's buffer (a reader that stops early
+  // closes the pipe while check is still printing), and quick to compute.
+  const lines = (word: string) =>
+    Array.from({ length: 200 }, (_, i) => `RUN echo ${word} ${i} ${'x'.repeat(1000)}\n`).join('');
+  const upToDate = () => fs.writeFileSync(template, `FROM python:3.12\n${lines('step')}`);
+  const stale = () => fs.writeFileSync(template, `FROM python:3.12\n${lines('stage')}`);
+  upToDate();
+  const generate = spawnSync(process.execPath, [BIN, 'generate', '--quiet'], { cwd: project });
+  const inProject = (script: string) =>
+    spawnSync('bash', ['-o', 'pipefail', '-c', script], {
+      cwd: project,
+      encoding: 'utf8',
+      env: { ...process.env, XDF: `${process.execPath} ${BIN}` },
+    });
+  const noStackTrace = (stderr: string) => {
+    expect(stderr).not.toMatch(/node:events|Unhandled|^\s+at /m);
+    expect(stderr).not.toContain('XDF099');
+  };
+
+  it('is 1 for stale outputs when the reader stops after one line (| head -1)', () => {
+    expect(generate.status).toBe(0);
+    stale();
+    const r = inProject('$XDF check | head -1');
+    expect([r.status, r.stdout]).toEqual([1, '--- Dockerfile.amd64 (on disk)\n']);
+    noStackTrace(r.stderr);
+  });
+
+  it('is 1 for stale outputs when the reader reads nothing (| true)', () => {
+    stale();
+    const r = inProject('$XDF check | true');
+    expect(r.status).toBe(1);
+    noStackTrace(r.stderr);
+  });
+
+  it.skipIf(!fs.existsSync('/dev/full'))(
+    'is 1 for stale outputs on a full device (/dev/full), with one line saying so',
+    () => {
+      stale();
+      const r = inProject('$XDF check > /dev/full');
+      expect(r.status).toBe(1);
+      noStackTrace(r.stderr);
+      const lines = r.stderr.split('\n').filter((l) => l.includes('ENOSPC'));
+      expect(lines).toEqual(['xdf: error XDF052: cannot write standard output: ENOSPC']);
+    },
+  );
+
+  it('is 1 for stale outputs written to a file that cannot grow (EFBIG, like a full disk)', () => {
+    stale();
+    const r = inProject('ulimit -f 64; $XDF check > diff.txt');
+    expect(r.status).toBe(1);
+    noStackTrace(r.stderr);
+    expect(r.stderr).toContain('xdf: error XDF052: cannot write standard output: EFBIG\n');
+    expect(fs.statSync(path.join(project, 'diff.txt')).size).toBe(64 * 1024);
+  });
+
+  it('is 0 for up-to-date outputs, through | head -1 and on /dev/full', () => {
+    upToDate();
+    const r = inProject('$XDF check | head -1');
+    expect([r.status, r.stdout]).toEqual([0, '']);
+    expect(r.stderr).toBe('xdf check: 2 outputs up to date\n');
+    if (fs.existsSync('/dev/full')) expect(inProject('$XDF check > /dev/full').status).toBe(0);
+  });
+
+  it.skipIf(!fs.existsSync('/dev/full'))(
+    'a Dockerfile that render could not print is no success (exit 2, one line)',
+    () => {
+      const r = inProject('$XDF render Dockerfile.tpl --arch arm64v8 > /dev/full');
+      expect(r.status).toBe(2);
+      expect(r.stderr).toBe('xdf: error XDF052: cannot write standard output: ENOSPC\n');
+    },
+  );
+});
