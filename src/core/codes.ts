@@ -6,6 +6,9 @@ export const CODES = {
   XDF003: 'template or config file not found',
   XDF004: 'an input that is not UTF-8 (at the first bad byte)',
   XDF005: 'an input or output path that is a folder, FIFO or device, or cannot be read',
+  XDF006:
+    'a template or partial name with a control character or line break (it would reach the ' +
+    "generated Dockerfile's header or the matrix files)",
   XDF010: '`xdf.yaml` is not valid YAML, is over 1 MiB, or expands too many aliases',
   XDF011: '`xdf.yaml` does not match the schema',
   XDF012: 'a config value cannot be rendered (`matrix.tag`, `output.name`, `rewrite`, `qemu.dest`)',
