@@ -2,6 +2,7 @@
 // shell, make), so that no template splices a raw value; as plain functions for the built-in
 // templates, and as Handlebars calls them for a user's own.
 import type Handlebars from 'handlebars';
+import type { ScalarTag, SchemaOptions } from 'yaml';
 import { yaml } from '../core/libs.js';
 import { fail } from '../core/errors.js';
 import { makeQuote, shellQuote } from './shell-quote.js';
@@ -12,16 +13,14 @@ export type OutputHelpers = ReturnType<typeof outputHelpers>;
 
 /** One helper per target language, so that no template splices raw values. */
 export function outputHelpers(config: Config) {
-  const yamlText = (value: unknown) =>
-    yaml().stringify(value, { lineWidth: 0, version: '1.1', blockQuote: false }).trimEnd();
   return {
     json: (value: unknown) => JSON.stringify(value, null, 2),
     // YAML 1.1 quoting also quotes `yes`/`on`/`no`, which 1.1 readers (GitLab, PyYAML) would take
-    // for booleans.
+    // for booleans; a string either reader would read otherwise is double-quoted with escapes.
     yaml: (value: unknown) => yamlText(value),
-    str: (value: unknown) => JSON.stringify(String(value)), // a double-quoted YAML scalar
+    str: (value: unknown) => yamlQuoted(String(value)), // a double-quoted YAML scalar
     // GitLab expands `$VAR` inside variable values; `$$` is its literal dollar.
-    gl: (value: unknown) => JSON.stringify(String(value).replace(/\$/g, '$$$$')),
+    gl: (value: unknown) => yamlQuoted(String(value).replace(/\$/g, '$$$$')),
     // The block's rendered body as one YAML scalar, quoted only when plain would not read back
     // the same.
     scalar: (body: string) => yamlText(body),
@@ -57,6 +56,79 @@ export function outputHelpers(config: Config) {
     },
     concat: (...args: unknown[]) => args.join(''),
   };
+}
+
+// Characters that YAML 1.1 or 1.2 readers do not take literally inside a double-quoted scalar, or
+// refuse: C0 controls and DEL, C1 controls (U+0085 is a line break to YAML 1.1, and folds into a
+// space), the line and paragraph separators (line breaks to 1.1), the byte-order mark and the
+// non-characters U+FFFE/U+FFFF. Escaped, both versions read the exact string back.
+// eslint-disable-next-line no-control-regex -- control characters are what it finds
+const YAML_SPECIAL = /[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]/;
+// What JSON.stringify leaves raw of those (it escapes C0 controls, `"` and `\`).
+const YAML_RAW = /[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]/g;
+
+/**
+ * A double-quoted YAML scalar that YAML 1.1 and 1.2 readers both read as exactly `text`: JSON's
+ * escapes (`\"`, `\\`, `\n`, `\u0001`, all valid in YAML), and `\x7f`, `\x85`, `\u2028` … for what
+ * JSON leaves raw. Always one line.
+ */
+export function yamlQuoted(text: string): string {
+  return JSON.stringify(text).replace(YAML_RAW, (c) => {
+    const code = c.charCodeAt(0);
+    return code < 0x100 ? `\\x${code.toString(16)}` : `\\u${code.toString(16)}`;
+  });
+}
+
+// Strings that yaml's 1.1 quoting leaves plain but another reader takes for something else: a
+// YAML 1.2 number (`0o17`), a Ruby symbol to GitLab's Psych (`:x`), 1.1's value key (`=`) that
+// PyYAML refuses, a merge key (`<<`).
+const MISREAD = [/^:/, /^=$/, /^<<$/];
+let plainTests: RegExp[] | undefined;
+function misread(text: string): boolean {
+  plainTests ??= [
+    ...MISREAD,
+    ...yaml()
+      .parseDocument('', { version: '1.2' })
+      .schema.tags.flatMap((t) => (t.default && t.test ? [t.test] : [])),
+  ];
+  return plainTests.some((re) => re.test(text));
+}
+
+type Tags = Parameters<Extract<SchemaOptions['customTags'], (tags: never) => unknown>>[0];
+/** yaml's own tags with its string writer replaced: a string becomes `yamlQuoted` when needed. */
+function quotingTags(tags: Tags): Tags {
+  // The merge tag would write the string `<<` as a merge key.
+  return tags
+    .filter((t) => typeof t === 'string' || t.tag !== 'tag:yaml.org,2002:merge')
+    .map((t) =>
+      typeof t === 'string' || t.tag !== 'tag:yaml.org,2002:str' || !('stringify' in t)
+        ? t
+        : stringTag(t as ScalarTag),
+    );
+}
+
+function stringTag(tag: ScalarTag): ScalarTag {
+  return {
+    ...tag,
+    stringify(item, ctx, onComment, onChompKeep) {
+      const text = String(item.value);
+      return YAML_SPECIAL.test(text) || misread(text)
+        ? yamlQuoted(text)
+        : tag.stringify!(item, ctx, onComment, onChompKeep);
+    },
+  };
+}
+
+/** A value as YAML text that 1.1 and 1.2 readers read back the same (block style, no folding). */
+function yamlText(value: unknown): string {
+  return yaml()
+    .stringify(value, {
+      lineWidth: 0,
+      version: '1.1',
+      blockQuote: false,
+      customTags: quotingTags,
+    })
+    .trimEnd();
 }
 
 /** The helpers as Handlebars calls them: the arguments, then its options (a block's body). */
