@@ -43,12 +43,13 @@ export function outputHelpers(config: Config) {
     // A file name in a rule's targets or prerequisites: make has no quoting there.
     mkfile: (value: unknown) => {
       const text = String(value);
-      if (/[\s:#%;|*?[\]\\"'`=]/.test(text)) {
+      if (!makeFileName(text)) {
         fail(
           'XDF012',
-          `path ${JSON.stringify(text)} cannot be a make target or prerequisite`,
-          'rename the template, its folder or output.name without spaces and ' +
-            ': # % ; | * ? [ ] \\ quotes or =, or drop make from matrix.formats',
+          `path ${JSON.stringify(text)} cannot be a make target or prerequisite: make reads it ` +
+            'as something else than that file',
+          'rename the template, its folder or output.name without spaces, control characters ' +
+            'and : # % ; | & * ? [ ] ( ) \\ = \' " `, or drop make from matrix.formats',
           { file: config.file, ...config.locate('matrix') },
         );
       }
@@ -130,6 +131,18 @@ function yamlText(value: unknown): string {
     })
     .trimEnd();
 }
+
+// What make reads specially in a rule's targets and prerequisites: blanks and line breaks separate
+// names, `:` ends the targets (`&:` too), `=` makes a variable, `;` starts a recipe, `|` starts
+// order-only prerequisites, `%` is a pattern, `* ? [ ]` are wildcards, `\` escapes, `#` comments,
+// `lib(member)` is an archive member (and `)` ends a `$(…)`), `~` at the start is a home folder,
+// a name like `.PHONY` is a special target. Quotes mean nothing to make but are refused: a name
+// that needs them is no plain file name. `$` is doubled, not refused.
+// eslint-disable-next-line no-control-regex -- control characters are what it finds
+const MAKE_SPECIAL = /[\s\x00-\x1f\x7f-\x9f\u2028\u2029:#%;|&*?[\]\\"'`=()]|^~|^\.[A-Z_]+$/;
+
+/** A path that make reads, in a rule's targets or prerequisites, as exactly that file. */
+export const makeFileName = (text: string) => text !== '' && !MAKE_SPECIAL.test(text);
 
 /** The helpers as Handlebars calls them: the arguments, then its options (a block's body). */
 export function handlebarsHelpers(helpers: OutputHelpers): Handlebars.HelperDeclareSpec {
