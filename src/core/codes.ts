@@ -25,6 +25,9 @@ export const CODES = {
   XDF024: 'prototype access (`{{constructor}}`, `{{__proto__}}`), or `{{log}}`/`{{lookup}}`',
   XDF025:
     'a template too deep or too large to parse quickly (nesting over 100, over 10,000 expressions)',
+  XDF027:
+    'a GitLab output template (`matrix.templates.gitlab`) renders text whose jobs cannot be read ' +
+    'back: not valid YAML, or a `parallel: matrix:` that is not a list of maps of strings',
   XDF030: 'a `FROM` with no image',
   XDF031: 'a Dockerfile (a rendered template) with no `FROM`, or empty',
   XDF040: 'the strategy cannot map this image',

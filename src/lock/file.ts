@@ -4,7 +4,7 @@ import type { LockView } from '../transform/request.js';
 
 export type { LockView };
 import { XdfError } from '../core/errors.js';
-import { yaml } from '../core/libs.js';
+import { parseYaml } from '../core/yaml.js';
 
 export interface LockEntry {
   ref: string;
@@ -56,9 +56,12 @@ export function parseLockFile(text: string, file: string): Map<string, LockEntry
       column: line ? 1 : undefined,
     });
   };
-  const doc = yaml().parseDocument(text, { prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length) bad(`is not valid YAML: ${doc.errors[0].message.split('\n')[0]}`);
-  const data = doc.toJS() as { version?: unknown; images?: unknown } | null;
+  const data = parseYaml(text, {
+    file,
+    code: 'XDF075',
+    name: 'xdf.lock',
+    hint: 'regenerate it: xdf lock --update',
+  }).data as { version?: unknown; images?: unknown } | null;
   if (!data || data.version !== 1 || !Array.isArray(data.images))
     bad('is not an xdf.lock of version 1 with a list of images');
   const entries = new Map<string, LockEntry>();
