@@ -25,6 +25,9 @@ export const CODES = {
   XDF024: 'prototype access (`{{constructor}}`, `{{__proto__}}`), or `{{log}}`/`{{lookup}}`',
   XDF025:
     'a template too deep or too large to parse quickly (nesting over 100, over 10,000 expressions)',
+  XDF026:
+    'rendering a template stops: its text would be over twice `limits.input_bytes`, it runs over ' +
+    '5 seconds (nested `{{#each}}` over large lists), or a partial includes itself',
   XDF027:
     'a GitLab output template (`matrix.templates.gitlab`) renders text whose jobs cannot be read ' +
     'back: not valid YAML, or a `parallel: matrix:` that is not a list of maps of strings',
