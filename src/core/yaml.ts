@@ -1,12 +1,30 @@
 // The one YAML reader: text to data with the bounds that keep the parser quick and its stack
 // shallow on any text within the size limit, each problem a typed error of the text's own code;
-// and for xdf.yaml, a way back from a dot path to the line it was written on.
+// for xdf.yaml, a way back from a dot path to the line it was written on; and the quoting of a
+// string that every YAML reader reads back exactly.
 import type { Document } from 'yaml';
 import { yaml } from './libs.js';
 import { XdfError, type Place } from './errors.js';
 import type { Code } from './codes.js';
 
 const MAX_ALIASES = 100;
+
+// Characters YAML readers do not take literally in a double-quoted scalar that JSON.stringify
+// leaves raw (it escapes C0 controls, `"` and `\`): DEL, C1 (U+0085 is a line break to YAML 1.1),
+// U+2028/U+2029 (line breaks to 1.1), the byte-order mark, the non-characters U+FFFE/U+FFFF.
+const YAML_RAW = /[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]/g;
+
+/**
+ * A double-quoted YAML scalar that YAML 1.1 and 1.2 readers both read as exactly `text`: JSON's
+ * escapes (`\"`, `\\`, `\n`, `\u0001`, all valid in YAML), and `\x7f`, `\x85`, `\u2028` … for what
+ * JSON leaves raw. Always one line.
+ */
+export function yamlQuoted(text: string): string {
+  return JSON.stringify(text).replace(YAML_RAW, (c) => {
+    const code = c.charCodeAt(0);
+    return code < 0x100 ? `\\x${code.toString(16)}` : `\\u${code.toString(16)}`;
+  });
+}
 
 /** Where a config key was written (`images.golang.arm64v8`), at its key or at its value. */
 export type Locate = (
@@ -88,6 +106,13 @@ export function parseYaml(text: string, source: YamlSource): ParsedYaml {
 const placeOf = (source: YamlSource, line: number, column: number): Place =>
   source.at ? source.at(line, column) : { file: source.file, line, column };
 
+/** A map key's name as the data has it: `null`, `~` and an empty key are all `""`. */
+function keyName(key: unknown): string | undefined {
+  if (key === null) return '';
+  if (!yaml().isScalar(key)) return undefined;
+  return key.value === null ? '' : String(key.value);
+}
+
 function checkKeys(
   doc: Document.Parsed,
   name: string,
@@ -107,12 +132,13 @@ function checkKeys(
             'write keys as plain strings',
           );
         }
-        const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+        const key = keyName(pair.key);
         if (key === undefined) continue;
         if (seen.has(key)) {
+          const what = key === '' ? 'an empty key (null, ~ or none)' : JSON.stringify(key);
           refuse(
             offsetOf(pair.key),
-            `not valid YAML: the key ${JSON.stringify(key)} appears twice in one map`,
+            `not valid YAML: the key ${what} appears twice in one map`,
             'keep one of the two',
           );
         }
@@ -124,7 +150,7 @@ function checkKeys(
 
 /** xdf.yaml's text to data, plus a way back from a dot path to the line it was written on. */
 export function readYaml(file: string, text: string): { data: unknown; locate: Locate } {
-  const { isMap, isScalar, isSeq } = yaml();
+  const { isMap, isSeq } = yaml();
   const { doc, data, positionOf } = parseYaml(text, {
     file,
     code: 'XDF010',
@@ -150,7 +176,7 @@ export function readYaml(file: string, text: string): { data: unknown; locate: L
       let pair;
       for (let n = parts.length - i; n >= 1 && !pair; n--) {
         const name = parts.slice(i, i + n).join('.');
-        pair = map.items.find((p) => isScalar(p.key) && String(p.key.value) === name);
+        pair = map.items.find((p) => keyName(p.key) === name);
         if (pair) i += n - 1;
       }
       if (!pair) return undefined;

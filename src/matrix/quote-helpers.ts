@@ -4,6 +4,7 @@
 import type Handlebars from 'handlebars';
 import type { ScalarTag, SchemaOptions } from 'yaml';
 import { yaml } from '../core/libs.js';
+import { yamlQuoted } from '../core/yaml.js';
 import { fail } from '../core/errors.js';
 import { makeQuote, shellQuote } from './shell-quote.js';
 import type { Config } from '../config/types.js';
@@ -65,21 +66,6 @@ export function outputHelpers(config: Config) {
 // non-characters U+FFFE/U+FFFF. Escaped, both versions read the exact string back.
 // eslint-disable-next-line no-control-regex -- control characters are what it finds
 const YAML_SPECIAL = /[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]/;
-// What JSON.stringify leaves raw of those (it escapes C0 controls, `"` and `\`).
-const YAML_RAW = /[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]/g;
-
-/**
- * A double-quoted YAML scalar that YAML 1.1 and 1.2 readers both read as exactly `text`: JSON's
- * escapes (`\"`, `\\`, `\n`, `\u0001`, all valid in YAML), and `\x7f`, `\x85`, `\u2028` … for what
- * JSON leaves raw. Always one line.
- */
-export function yamlQuoted(text: string): string {
-  return JSON.stringify(text).replace(YAML_RAW, (c) => {
-    const code = c.charCodeAt(0);
-    return code < 0x100 ? `\\x${code.toString(16)}` : `\\u${code.toString(16)}`;
-  });
-}
-
 // Strings that yaml's 1.1 quoting leaves plain but another reader takes for something else: a
 // YAML 1.2 number (`0o17`), a Ruby symbol to GitLab's Psych (`:x`), 1.1's value key (`=`) that
 // PyYAML refuses, a merge key (`<<`).
