@@ -197,9 +197,9 @@ const MAX_BLOCK_DEPTH = MAX_YAML_NESTING * 4;
 
 /**
  * The YAML parser recurses per level: refuse deeper nesting first. Flow collections count their
- * brackets; block collections count a line's indentation plus the compact collections its line
- * opens before its content (`- - - x`, `? ? x`, `- ? : x`), each of which is one level more with
- * no more indentation.
+ * brackets. Block collections count a line's indentation plus every block indicator on it (`- `,
+ * `? `, `: `): compact collections (`- - - x`, `? ? x`, `a: ? b: ? c`) open a level each with no
+ * more indentation.
  */
 function checkYamlNesting(text: string, source: YamlSource): void {
   let depth = 0;
@@ -214,25 +214,22 @@ function checkYamlNesting(text: string, source: YamlSource): void {
       ...placeOf(source, line, i - lineStart + 1),
     });
   };
-  const blockDepth = (start: number) => {
+  const blank = (c: string | undefined) =>
+    c === undefined || c === ' ' || c === '\t' || c === '\n' || c === '\r';
+  const indentAt = (start: number) => {
     let i = start;
     while (text[i] === ' ') i++;
-    let levels = i - start;
-    // A block indicator followed by a blank opens one more collection on the same line.
-    while (/[-?:]/.test(text[i] ?? '') && /^[ \t\r\n]?$/.test(text[i + 1] ?? '')) {
-      levels++;
-      i++;
-      while (text[i] === ' ' || text[i] === '\t') i++;
-    }
-    if (levels > MAX_BLOCK_DEPTH) tooDeep(i);
+    if (i - start > MAX_BLOCK_DEPTH) tooDeep(i);
+    return i - start;
   };
-  blockDepth(0);
+  let levels = indentAt(0);
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (c === '\n') {
       line++;
       lineStart = i + 1;
-      if (!quote) blockDepth(lineStart);
+      // A line inside a quoted scalar opens nothing.
+      levels = quote ? 0 : indentAt(lineStart);
       continue;
     }
     if (quote) {
@@ -248,6 +245,12 @@ function checkYamlNesting(text: string, source: YamlSource): void {
       if (++depth > MAX_YAML_NESTING) tooDeep(i);
     } else if ((c === ']' || c === '}') && depth > 0) {
       depth--;
+    } else if (
+      (c === ':' || c === '-' || c === '?') &&
+      blank(text[i + 1]) &&
+      (c === ':' || i === lineStart || blank(text[i - 1]))
+    ) {
+      if (++levels > MAX_BLOCK_DEPTH) tooDeep(i);
     }
   }
 }

@@ -14,6 +14,8 @@ describe('parseYaml bounds the nesting before the parser recurses', () => {
     ['compact complex keys', '? '.repeat(1000) + 'x'],
     ['compact mixed', '- ? : '.repeat(400) + 'x'],
     ['a compact chain under a key', 'key:\n' + '  - '.repeat(1) + '- '.repeat(1000) + 'x'],
+    ['complex keys of maps', '? a: '.repeat(1000) + 'x'],
+    ['complex keys after a key', 'a: ' + '? '.repeat(1000) + 'x'],
     ['indentation', Array.from({ length: 300 }, (_, i) => `${' '.repeat(i)}-`).join('\n')],
     ['flow collections', '['.repeat(1000) + ']'.repeat(1000)],
     ['indentation, then compact', `${' '.repeat(200)}${'- '.repeat(60)}x`],
