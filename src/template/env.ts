@@ -100,17 +100,21 @@ const placeOf = (file: string, options: Loc) => ({
 
 /** A block helper whose body runs within the render's budget (`each`, `with`). */
 function budgeted(helper: Handlebars.HelperDelegate): Handlebars.HelperDelegate {
-  return function (this: unknown, context: unknown, options: Handlebars.HelperOptions & Loc) {
+  // The arguments as given: the helper checks their count itself.
+  return function (this: unknown, ...args: unknown[]) {
+    const options = args[args.length - 1] as (Handlebars.HelperOptions & Loc) | undefined;
     const xdf = options?.data?.xdf as RenderData | undefined;
     const budget = xdf?.budget;
-    if (!budget || !options.fn) return helper.call(this, context, options);
-    const fn = options.fn;
-    const at = () => placeOf(xdf.file, options);
-    const counted = Object.assign(
-      (ctx: unknown, opts?: Handlebars.RuntimeOptions) => budget.run(() => fn(ctx, opts), at),
-      fn,
-    );
-    return helper.call(this, context, { ...options, fn: counted });
+    if (budget && typeof options?.fn === 'function') {
+      const fn = options.fn;
+      const at = () => placeOf(xdf.file, options);
+      const counted = Object.assign(
+        (ctx: unknown, opts?: Handlebars.RuntimeOptions) => budget.run(() => fn(ctx, opts), at),
+        fn,
+      );
+      args[args.length - 1] = { ...options, fn: counted };
+    }
+    return (helper as (...a: unknown[]) => unknown).apply(this, args);
   };
 }
 

@@ -106,6 +106,12 @@ describe('the render budget', () => {
     );
   });
 
+  it('the wrapped helpers still check their own arguments', () => {
+    expect(problemOf(() => render('FROM x\n{{#with}}a{{/with}}\n')).message).toBe(
+      'template error: #with requires exactly one argument',
+    );
+  });
+
   it('a helper error inside a partial points at the partial', () => {
     const dir = folder({ 'p/pin': 'RUN x\nRUN {{pin "nope"}}\n' });
     expect(problemOf(() => render('FROM x\n{{> p/pin}}\n', ctx(), dir))).toMatchObject({
