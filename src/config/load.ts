@@ -2,7 +2,8 @@
 // with its line.
 import path from 'node:path';
 import { ARCH_NAMES, resolveArch } from '../arches/table.js';
-import { XdfError, type Place, type Problem, type Warnings } from '../core/errors.js';
+import { XdfError, type Problem, type Warnings } from '../core/errors.js';
+import { duplicateArches } from './duplicate-arches.js';
 import { isValidDigest, isValidTag, referenceProblem } from '../reference/reference.js';
 import { schemaProblems } from './schema.js';
 import { readYaml, type Locate } from '../core/yaml.js';
@@ -337,49 +338,6 @@ function checkImageRule(
 // A folded YAML scalar (`reason: >`) ends with a line break that is no part of the reason.
 const oneLineReason = (pin: Pin): Pin =>
   typeof pin.reason === 'string' ? { ...pin, reason: pin.reason.trimEnd() } : pin;
-
-/**
- * Two names for one arch in `arches:` (`arm64v8`, `aarch64`) or `--arch`: an error at the second,
- * naming the first, rather than a silent drop.
- */
-function duplicateArches(
-  written: string[],
-  names: string[],
-  fromCli: boolean,
-  at: (dotPath: string) => Place,
-): Problem[] {
-  const first = new Map<string, number>();
-  const problems: Problem[] = [];
-  names.forEach((name, i) => {
-    if (!resolveArch(name)) return; // unknown: XDF001 already
-    const j = first.get(name);
-    if (j === undefined) {
-      first.set(name, i);
-      return;
-    }
-    const same = written[i] === written[j];
-    if (same && !fromCli) return; // the schema's uniqueItems says so
-    const place = at(`arches.${j}`);
-    const where = place.line ? ` (line ${place.line}, column ${place.column ?? 1})` : '';
-    problems.push(
-      fromCli
-        ? {
-            code: 'XDF002',
-            message: same
-              ? `--arch names ${written[i]} twice`
-              : `--arch: ${written[i]} is ${name}, already named as ${written[j]}`,
-            hint: 'name each arch once',
-          }
-        : {
-            code: 'XDF011',
-            message: `${written[i]} is ${name}, already listed at arches.${j}${where}`,
-            hint: 'list each arch once (xdf arches shows the names of each)',
-            ...at(`arches.${i}`),
-          },
-    );
-  });
-  return problems;
-}
 
 /** Pins resolved for one arch: its own value, else the default. */
 export function pinsFor(config: Config, arch: Arch): Record<string, string> {
