@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { ARCH_NAMES, closestArchName, resolveArch } from '../arches/table.js';
 import { XdfError, type Problem, type Warnings } from '../core/errors.js';
+import { duplicateArches } from './duplicate-arches.js';
 import { schemaProblems } from './schema.js';
 import { readYaml, type Locate } from '../core/yaml.js';
 import { checkImageRule, lineBreak, oneLineReason } from './images.js';
@@ -139,6 +140,14 @@ function normalize(raw: RawConfig, ctx: NormalizeContext): Config {
   const arches = ctx.overrides.arches
     ? ctx.overrides.arches.map((a) => arch(a, 'arches', true))
     : (raw.arches ?? DEFAULT_ARCHES).map((a, i) => arch(a, `arches.${i}`));
+  problems.push(
+    ...duplicateArches(
+      ctx.overrides.arches ?? raw.arches ?? [],
+      arches,
+      !!ctx.overrides.arches,
+      at,
+    ),
+  );
   const host = ctx.overrides.host
     ? arch(ctx.overrides.host, 'host', true)
     : arch(raw.host ?? 'amd64', 'host');

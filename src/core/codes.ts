@@ -6,6 +6,9 @@ export const CODES = {
   XDF003: 'template or config file not found',
   XDF004: 'an input that is not UTF-8 (at the first bad byte)',
   XDF005: 'an input or output path that is a folder, FIFO or device, or cannot be read',
+  XDF006:
+    'a template or partial name with a control character or line break (it would reach the ' +
+    "generated Dockerfile's header or the matrix files)",
   XDF010: '`xdf.yaml` is not valid YAML, is over 1 MiB, or expands too many aliases',
   XDF011: '`xdf.yaml` does not match the schema',
   XDF012: 'a config value cannot be rendered (`matrix.tag`, `output.name`, `rewrite`, `qemu.dest`)',
@@ -22,6 +25,12 @@ export const CODES = {
   XDF024: 'prototype access (`{{constructor}}`, `{{__proto__}}`), or `{{log}}`/`{{lookup}}`',
   XDF025:
     'a template too deep or too large to parse quickly (nesting over 100, over 10,000 expressions)',
+  XDF026:
+    'rendering a template stops: its text would be over twice `limits.input_bytes`, it runs over ' +
+    '5 seconds (nested `{{#each}}` over large lists), or a partial includes itself',
+  XDF027:
+    'a GitLab output template (`matrix.templates.gitlab`) renders text whose jobs cannot be read ' +
+    'back: not valid YAML, or a `parallel: matrix:` that is not a list of maps of strings',
   XDF030: 'a `FROM` with no image',
   XDF031: 'a Dockerfile (a rendered template) with no `FROM`, or empty',
   XDF040: 'the strategy cannot map this image',

@@ -37,17 +37,46 @@ export function fail(code: Code, message: string, hint: string, place: Place = {
   throw new XdfError({ code, message, hint, ...place });
 }
 
+/**
+ * A problem as one terminal line (two with its hint). Its text may come from anywhere (a file name,
+ * a registry's answer): every control character is shown escaped, so that none can start a line
+ * (a forged `hint:`) or a terminal sequence. `--json` prints the raw strings: JSON escapes them.
+ */
 export function formatProblem(
   p: Problem,
   severity: 'error' | 'warning',
   cwdRelative: (f: string) => string = (f) => f,
 ): string {
   const where = p.file
-    ? `${cwdRelative(p.file)}${p.line ? `:${p.line}:${p.column ?? 1}` : ''}`
+    ? `${escapeControls(cwdRelative(p.file))}${p.line ? `:${p.line}:${p.column ?? 1}` : ''}`
     : 'xdf';
   const head =
-    `${where}: ${severity} ${p.code}: ` + `${p.message}${p.rendered ? ` (at ${p.rendered})` : ''}`;
-  return p.hint ? `${head}\nhint: ${p.hint}` : head;
+    `${where}: ${severity} ${p.code}: ` +
+    escapeControls(`${p.message}${p.rendered ? ` (at ${p.rendered})` : ''}`);
+  return p.hint ? `${head}\nhint: ${escapeControls(p.hint)}` : head;
+}
+
+/**
+ * Characters that end a line or drive a terminal when shown raw: C0 controls, DEL, C1 controls
+ * (U+0085 ends a line in YAML 1.1, U+009B starts a terminal sequence) and the Unicode line and
+ * paragraph separators.
+ */
+// eslint-disable-next-line no-control-regex -- control characters are what it finds
+export const CONTROL_CHARACTER = /[\x00-\x1f\x7f-\x9f\u2028\u2029]/;
+const CONTROL_CHARACTERS = new RegExp(CONTROL_CHARACTER.source, 'g');
+const NAMED_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/** Text with its control characters written as escapes (`\n`, `\x1b`, `\u2028`): one line. */
+export function escapeControls(text: string): string {
+  return text.replace(CONTROL_CHARACTERS, (c) => {
+    const code = c.charCodeAt(0);
+    return (
+      NAMED_ESCAPES[c] ??
+      (code < 0x100
+        ? `\\x${code.toString(16).padStart(2, '0')}`
+        : `\\u${code.toString(16).padStart(4, '0')}`)
+    );
+  });
 }
 
 /** A broken invariant inside xdf (never bad input): printed as XDF099, a bug to report. */

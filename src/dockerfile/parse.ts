@@ -154,24 +154,24 @@ export function parseDockerfile(text: string): ParsedDockerfile {
 }
 
 /**
- * The one place that decides what names a stage: a FROM naming an earlier stage, a `--from` with
- * a stage's index or the name of a stage up to its own (names are case-insensitive).
+ * The one place that decides what names a stage, as BuildKit's dockerfile2llb does:
+ * - `FROM <name>` names a stage only when that stage comes EARLIER (BuildKit adds stages one by one
+ *   and looks the base up among those already added); the base name is compared as written with
+ *   the lower-cased stage names, and a name given twice means its latest definition so far;
+ * - `COPY --from=<x>` and `RUN --mount=…,from=<x>` are resolved after every stage is known: a
+ *   number is a stage index, and a name (case-insensitive) names a stage ANYWHERE in the file, the
+ *   last one of that name (BuildKit then refuses a stage not built yet: it is still no image).
  */
 function resolveStageReferences(parsed: ParsedDockerfile): void {
-  const firstNamed = new Map<string, number>();
+  const named = new Map<string, number>();
   for (const stage of parsed.stages) {
-    const named = stage.image ? firstNamed.get(stage.image.text.toLowerCase()) : undefined;
-    stage.base = named ?? null;
-    if (stage.name && !firstNamed.has(stage.name)) firstNamed.set(stage.name, stage.index);
+    const base = stage.image ? named.get(stage.image.text) : undefined;
+    stage.base = base ?? null;
+    if (stage.name) named.set(stage.name, stage.index);
   }
   for (const use of parsed.imageUses) {
     const text = use.span.text;
-    const named = firstNamed.get(text.toLowerCase());
-    use.source = /^\d+$/.test(text)
-      ? Number(text)
-      : named !== undefined && named <= use.stage
-        ? named
-        : null;
+    use.source = /^\d+$/.test(text) ? Number(text) : (named.get(text.toLowerCase()) ?? null);
   }
 }
 

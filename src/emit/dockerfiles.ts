@@ -58,6 +58,7 @@ export function emitDockerfiles(
           native: !!config.native[arch.name],
           pins: pinsFor(config, arch),
           vars: config.vars,
+          outputLimit: 2 * config.limits.input_bytes,
         });
     let parsed = parsedByText.get(rendered);
     if (!parsed) {

@@ -4,7 +4,7 @@ import type { LockView } from '../transform/request.js';
 
 export type { LockView };
 import { InternalError, XdfError } from '../core/errors.js';
-import { yaml } from '../core/libs.js';
+import { parseYaml } from '../core/yaml.js';
 import { isDigest, isLiteralReference, isPlatform } from '../reference/reference.js';
 
 export interface LockEntry {
@@ -79,10 +79,13 @@ export function parseLockFile(text: string, file: string): Map<string, LockEntry
       column: line ? 1 : undefined,
     });
   };
-  const doc = yaml().parseDocument(text, { prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length)
-    bad(`is not valid YAML: ${doc.errors[0].message.split('\n')[0]}`, doc.errors[0].pos?.[0]);
-  const data = doc.toJS() as { version?: unknown; images?: unknown } | null;
+  const { doc, data: parsed } = parseYaml(text, {
+    file,
+    code: 'XDF075',
+    name: 'xdf.lock',
+    hint: 'regenerate it: xdf lock --update',
+  });
+  const data = parsed as { version?: unknown; images?: unknown } | null;
   if (!data || typeof data !== 'object' || data.version !== 1 || !Array.isArray(data.images))
     bad('is not an xdf.lock of version 1 with a list of images');
   const nodes = (doc.get('images', true) as { items?: Node[] } | undefined)?.items ?? [];

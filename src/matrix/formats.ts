@@ -1,11 +1,12 @@
 // Serializes the matrix per format through output templates: the built-in ones of templates/,
 // compiled into plain functions at build time, or the user's own, rendered by Handlebars.
 import BUILTIN from './output-templates.generated.js';
-import { handlebars, NO_PROTOTYPES, yaml } from '../core/libs.js';
+import { handlebars, NO_PROTOTYPES } from '../core/libs.js';
 import path from 'node:path';
 import { archByName } from '../arches/table.js';
 import { fail, XdfError } from '../core/errors.js';
 import { handlebarsHelpers, outputHelpers, type OutputHelpers } from './quote-helpers.js';
+import { gitlabJobNamesIn } from './gitlab-jobs.js';
 import { CONFIG_NAME } from '../config/find.js';
 import type { Config, Matrix, MatrixFormat } from '../config/types.js';
 
@@ -79,7 +80,10 @@ export function renderMatrixFiles(
           ? BUILTIN[spec.template](data, helpers)
           : renderOwnTemplate(texts.get(spec.file)!, data, helpers, own, format);
       if (format === 'gitlab')
-        checkGitlabJobNames(own === undefined ? gitlabJobNames(data) : jobNamesIn(text), config);
+        checkGitlabJobNames(
+          own === undefined ? gitlabJobNames(data) : gitlabJobNamesIn(text, own),
+          config,
+        );
       files.push({
         path: path.join(base, spec.file),
         content: text.endsWith('\n') ? text : `${text}\n`,
@@ -225,15 +229,6 @@ export function gitlabJobNames(data: ReturnType<typeof templateData>): string[] 
     ...data.emulated.map((t) => name('xdf-build', values(t))),
     ...data.native.map((t) => name('xdf-build-native', [...values(t), t.entry.runner])),
   ];
-}
-
-/** The job names of a user's own GitLab template, read back from what it rendered. */
-function jobNamesIn(text: string): string[] {
-  type Job = { parallel?: { matrix?: Record<string, string>[] } };
-  const doc = yaml().parse(text) as Record<string, Job>;
-  return Object.entries(doc ?? {}).flatMap(([job, body]) =>
-    (body?.parallel?.matrix ?? []).map((entry) => `${job}: [${Object.values(entry).join(', ')}]`),
-  );
 }
 
 /**

@@ -2,7 +2,7 @@
 // `log` and `lookup`, and with a budget that stops an expansion too large or too long.
 import type Handlebars from 'handlebars';
 import type { Arch } from '../arches/table.js';
-import { fail } from '../core/errors.js';
+import { fail, type Place } from '../core/errors.js';
 import { handlebars } from '../core/libs.js';
 import { archNamed, UNAVAILABLE } from './vet.js';
 
@@ -17,10 +17,78 @@ const LOGIC = {
   not: (a: unknown) => !a,
 };
 
-interface RenderData {
+/** What helpers read from a render's data (`options.data.xdf`). */
+export interface RenderData {
   arch: Arch;
   pins: Record<string, string>;
-  file: string;
+  file: string; // the template or partial being rendered, for errors
+  budget?: RenderBudget;
+}
+
+const TIME_CHECK_EVERY = 4096; // iterations between two looks at the clock
+export const RENDER_SECONDS = 5;
+export const PARTIAL_DEPTH = 64;
+
+/**
+ * What one render may spend: `{{#each}}`, `{{#with}}` and partial calls count their iterations and
+ * the text they produce. Text past `maxBytes`, or a render past its time, is XDF026 at the block
+ * that was expanding; partials nested past PARTIAL_DEPTH (one that includes itself) are XDF026 too.
+ */
+export class RenderBudget {
+  private steps = 0;
+  private produced = 0; // the text of completed expansions, nested ones counted once
+  private depth = 0;
+  private readonly deadline: number;
+  constructor(
+    readonly maxBytes: number,
+    readonly seconds: number = RENDER_SECONDS,
+  ) {
+    this.deadline = Date.now() + seconds * 1000;
+  }
+
+  /** Runs one expansion (an iteration, a `with` body, a partial) within the budget. */
+  run(expand: () => string, at: () => Place): string {
+    if (++this.steps % TIME_CHECK_EVERY === 0 && Date.now() > this.deadline) {
+      fail(
+        'XDF026',
+        `rendering takes more than ${this.seconds} seconds: this block expands too many times`,
+        'nested {{#each}} over large lists multiply: iterate over less, or compute the list ' +
+          'outside the template',
+        at(),
+      );
+    }
+    const before = this.produced;
+    const text = expand();
+    // The text of nested expansions is part of this one's: count it once.
+    this.produced = before + text.length;
+    if (this.produced > this.maxBytes) {
+      fail(
+        'XDF026',
+        `the rendered text would be over ${this.maxBytes} bytes: this block expands too much`,
+        'nested {{#each}} over large lists multiply; the limit is twice limits.input_bytes',
+        at(),
+      );
+    }
+    return text;
+  }
+
+  /** A partial's expansion, one level deeper: a partial that includes itself stops. */
+  nest(expand: () => string, at: () => Place, name: string): string {
+    if (++this.depth > PARTIAL_DEPTH) {
+      fail(
+        'XDF026',
+        `partial "${name}" is included ${PARTIAL_DEPTH} levels deep: a partial that includes ` +
+          'itself never ends',
+        'stop the recursion: include the partial only under a condition that ends',
+        at(),
+      );
+    }
+    try {
+      return this.run(expand, at);
+    } finally {
+      this.depth--;
+    }
+  }
 }
 
 type Loc = { loc?: hbs.AST.SourceLocation };
@@ -30,12 +98,34 @@ const placeOf = (file: string, options: Loc) => ({
   column: (options.loc?.start?.column ?? 0) + 1,
 });
 
+/** A block helper whose body runs within the render's budget (`each`, `with`). */
+function budgeted(helper: Handlebars.HelperDelegate): Handlebars.HelperDelegate {
+  // The arguments as given: the helper checks their count itself.
+  return function (this: unknown, ...args: unknown[]) {
+    const options = args[args.length - 1] as (Handlebars.HelperOptions & Loc) | undefined;
+    const xdf = options?.data?.xdf as RenderData | undefined;
+    const budget = xdf?.budget;
+    if (budget && typeof options?.fn === 'function') {
+      const fn = options.fn;
+      const at = () => placeOf(xdf.file, options);
+      const counted = Object.assign(
+        (ctx: unknown, opts?: Handlebars.RuntimeOptions) => budget.run(() => fn(ctx, opts), at),
+        fn,
+      );
+      args[args.length - 1] = { ...options, fn: counted };
+    }
+    return (helper as (...a: unknown[]) => unknown).apply(this, args);
+  };
+}
+
 // Helpers read the arch and pins of the current render from its data, so that one environment and
 // one compiled function serve every arch of a template.
 export function createEnv(): typeof Handlebars {
   const hb = handlebars().create();
   for (const name of UNAVAILABLE) hb.unregisterHelper(name);
   hb.registerHelper({
+    each: budgeted(hb.helpers.each),
+    with: budgeted(hb.helpers.with),
     ...LOGIC,
     pin(name: unknown, options: Handlebars.HelperOptions & Loc) {
       const { arch, pins, file } = options.data.xdf as RenderData;

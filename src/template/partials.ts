@@ -1,7 +1,7 @@
 // The partials of a template, found from its parsed text (`{{> p}}`, `{{#> p}}`, `{{~> p}}`, in
 // partials too) and read from the template's own folder tree.
 import path from 'node:path';
-import { fail, type Place } from '../core/errors.js';
+import { CONTROL_CHARACTER, fail, type Place } from '../core/errors.js';
 import { isInside } from '../fs/real-paths.js';
 import { parseTemplate } from './parse.js';
 import type { TemplateSource } from './source.js';
@@ -77,6 +77,15 @@ export function loadTemplate(file: string, text: string, files: PartialFiles): T
     for (const ref of partialReferences(source)) {
       if (partials.has(ref.name)) continue;
       const at = { file: source.file, line: ref.line, column: ref.column };
+      // Names are data: a partial's path reaches the make stamp's prerequisites.
+      if (CONTROL_CHARACTER.test(ref.name)) {
+        fail(
+          'XDF006',
+          `partial name ${JSON.stringify(ref.name)} has a control character or line break`,
+          'name partials without control characters',
+          at,
+        );
+      }
       const outside = () =>
         fail(
           'XDF023',

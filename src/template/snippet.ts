@@ -2,10 +2,10 @@
 // with the same helpers as templates; a problem is XDF012 at the config key.
 import { NO_PROTOTYPES } from '../core/libs.js';
 import { fail, XdfError } from '../core/errors.js';
-import { sharedEnv } from './env.js';
+import { RenderBudget, sharedEnv } from './env.js';
 import { parseTemplate } from './parse.js';
 import { plainSnippet, substitute } from './plain.js';
-import { archValue, isArch } from './source.js';
+import { archValue, DEFAULT_OUTPUT_LIMIT, isArch } from './source.js';
 import { vetTemplate } from './vet.js';
 
 /** Render a one-line snippet from config (a `rewrite:`, `matrix.tag`, `qemu.dest`, `output.name`).
@@ -30,7 +30,14 @@ export function renderSnippet(
       snippets.set(text, (template = sharedEnv().compile(text, { noEscape: true, strict: true })));
     }
     return template(wrapped, {
-      data: { xdf: { arch: data.arch ?? {}, pins, file: where.file } },
+      data: {
+        xdf: {
+          arch: data.arch ?? {},
+          pins,
+          file: where.file,
+          budget: new RenderBudget(DEFAULT_OUTPUT_LIMIT),
+        },
+      },
       ...NO_PROTOTYPES,
     });
   } catch (e) {

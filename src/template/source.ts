@@ -15,7 +15,13 @@ export interface RenderContext {
   native: boolean;
   pins: Record<string, string>;
   vars: Record<string, unknown>;
+  /** The most text a render may produce (twice limits.input_bytes; default twice 5 MiB). */
+  outputLimit?: number;
+  /** The longest a render may run, in seconds (default RENDER_SECONDS). */
+  renderSeconds?: number;
 }
+
+export const DEFAULT_OUTPUT_LIMIT = 2 * 5 * 1024 * 1024;
 
 /** An arch record that prints as its name (`{{arch}}`, `{{host}}`) and still reads every field. */
 export function archValue(arch: Arch): Arch {

@@ -111,6 +111,42 @@ describe('loadConfig', () => {
     expect([unknown.code, unknown.file]).toEqual(['XDF001', undefined]);
   });
 
+  it('two names for one arch in arches: is XDF011 at the second, naming the first', () => {
+    const dir = write({ 'xdf.yaml': 'arches:\n  - amd64\n  - arm64v8\n  - aarch64\n  - x86_64\n' });
+    const problems = problemsOf(() =>
+      loadConfig({ ...configSource(path.join(dir, 'xdf.yaml')), templateDir: dir }),
+    );
+    expect(problems.map((p) => [p.code, p.line, p.column, p.message])).toEqual([
+      ['XDF011', 4, 5, 'aarch64 is arm64v8, already listed at arches.1 (line 3, column 5)'],
+      ['XDF011', 5, 5, 'x86_64 is amd64, already listed at arches.0 (line 2, column 5)'],
+    ]);
+    // The same spelling twice: the schema's own uniqueItems problem, once.
+    const twice = write({ 'xdf.yaml': 'arches: [amd64, amd64]\n' });
+    const same = problemsOf(() =>
+      loadConfig({ ...configSource(path.join(twice, 'xdf.yaml')), templateDir: twice }),
+    );
+    expect(same.map((p) => [p.code, p.line])).toEqual([['XDF011', 1]]);
+  });
+
+  it('two names for one arch in --arch is a usage error', () => {
+    const dir = write({ 'xdf.yaml': 'arches: [amd64]\n' });
+    const load = (arches: string[]) => () =>
+      loadConfig({
+        ...configSource(path.join(dir, 'xdf.yaml')),
+        templateDir: dir,
+        overrides: { arches },
+      });
+    expect(problemsOf(load(['arm64v8', 'amd64', 'aarch64'])).map((p) => p.message)).toEqual([
+      '--arch: aarch64 is arm64v8, already named as arm64v8',
+    ]);
+    const [twice] = problemsOf(load(['amd64', 'amd64']));
+    expect([twice.code, twice.message, twice.file]).toEqual([
+      'XDF002',
+      '--arch names amd64 twice',
+      undefined,
+    ]);
+  });
+
   it('pattern needs a rewrite; matrix formats need an image', () => {
     const dir = write({
       'xdf.yaml': 'images:\n  myorg/base: { strategy: pattern }\nmatrix: { formats: [json] }\n',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseDockerfile } from '../../src/dockerfile/parse.js';
+import { makeProject, xdf } from '../helpers/project.js';
 
 describe('parseDockerfile', () => {
   it('finds stages, images, platforms, names, RUNs and hand-written emulators', () => {
@@ -87,5 +88,68 @@ describe('a byte-order mark', () => {
     expect(parseDockerfile('\uFEFFFROM x\n').headerAt).toBe(1);
     const text = '\uFEFF# syntax=docker/dockerfile:1\nFROM x\n';
     expect(text.slice(parseDockerfile(text).headerAt)).toBe('FROM x\n');
+  });
+});
+
+// BuildKit (frontend/dockerfile/dockerfile2llb/convert.go): a stage is added with `addState`, which
+// looks its FROM up among the stages added so far, exactly as written; `--from` is resolved by
+// `toCommand` after every stage is added, by `findStateByName` (lower-cased), or by index.
+describe('stage references, resolved as BuildKit resolves them', () => {
+  const uses = (text: string) =>
+    parseDockerfile(text).imageUses.map((u) => [u.kind, u.span.text, u.source]);
+
+  it('COPY --from and RUN --mount from= name a stage defined LATER in the file', () => {
+    const text = [
+      'FROM alpine:3.19',
+      'COPY --from=node /usr/local/bin/node /usr/bin/',
+      'RUN --mount=type=bind,from=Node,target=/n true',
+      'FROM node:20 AS node',
+      'COPY --from=alpine:3.19 /etc/os-release /',
+      'COPY --from=1 /a /a',
+      '',
+    ].join('\n');
+    expect(uses(text)).toEqual([
+      ['copy', 'node', 1],
+      ['mount', 'Node', 1],
+      ['copy', 'alpine:3.19', null],
+      ['copy', '1', 1],
+    ]);
+  });
+
+  it('so render maps only the image, never a later stage named in a flag', async () => {
+    const dir = makeProject({
+      'Dockerfile.tpl': [
+        'FROM alpine:3.19',
+        'COPY --from=node /usr/local/bin/node /usr/bin/',
+        'RUN --mount=type=bind,from=node,target=/n true',
+        'FROM node:20 AS node',
+        '',
+      ].join('\n'),
+    });
+    const { code, stdout } = await xdf(dir, 'render', 'Dockerfile.tpl', '--arch', 'arm64v8');
+    expect(code).toBe(0);
+    expect(stdout).toContain('COPY --from=node /usr/local/bin/node');
+    expect(stdout).toContain('from=node,target=/n');
+    expect(stdout).toContain('FROM arm64v8/node:20 AS node');
+  });
+
+  it('FROM names only an earlier stage, as written, its latest definition so far', () => {
+    const p = parseDockerfile(
+      [
+        'FROM node AS base',
+        'FROM alpine AS node',
+        'FROM base AS base',
+        'FROM base',
+        'FROM BASE',
+        '',
+      ].join('\n'),
+    );
+    // `FROM node` comes before the stage named node: it is the image.
+    expect(p.stages.map((s) => s.base)).toEqual([null, null, 0, 2, null]);
+  });
+
+  it('a --from name given to two stages means the last one', () => {
+    const text = 'FROM a AS x\nFROM b AS x\nFROM c\nCOPY --from=x /a /a\n';
+    expect(uses(text)).toEqual([['copy', 'x', 1]]);
   });
 });

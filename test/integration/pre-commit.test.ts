@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { needs } from '../helpers/needs.js';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -43,11 +44,20 @@ function snapshotOfXdf(): { repo: string; rev: string } {
   return { repo, rev: git(repo, 'rev-parse', 'HEAD').trim() };
 }
 
-function project(hook: string, hookRepo: { repo: string; rev: string }): string {
+function project(
+  hook: string,
+  hookRepo: { repo: string; rev: string },
+  files: Record<string, string> = {
+    'Dockerfile.tpl': 'FROM python:3.12\nRUN pip install flask\n',
+    'xdf.yaml': 'arches: [amd64, arm64v8]\n',
+  },
+): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-precommit-'));
   git(dir, 'init', '-q');
-  fs.writeFileSync(path.join(dir, 'Dockerfile.tpl'), 'FROM python:3.12\nRUN pip install flask\n');
-  fs.writeFileSync(path.join(dir, 'xdf.yaml'), 'arches: [amd64, arm64v8]\n');
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), text);
+  }
   fs.writeFileSync(
     path.join(dir, '.pre-commit-config.yaml'),
     `repos:\n  - repo: ${hookRepo.repo}\n    rev: ${hookRepo.rev}\n    hooks:\n      - id: ${hook}\n`,
@@ -60,6 +70,17 @@ function project(hook: string, hookRepo: { repo: string; rev: string }): string 
 }
 
 let env: NodeJS.ProcessEnv;
+
+describe('.pre-commit-hooks.yaml', () => {
+  it('runs both hooks on every commit, without file names: no pattern can know every input', () => {
+    const text = fs.readFileSync(path.join(ROOT, '.pre-commit-hooks.yaml'), 'utf8');
+    const hooks = parseYaml(text) as Record<string, unknown>[];
+    expect(hooks.map((h) => [h.id, h.always_run, h.pass_filenames, h.files])).toEqual([
+      ['xdf-generate', true, false, undefined],
+      ['xdf-check', true, false, undefined],
+    ]);
+  });
+});
 let hookRepo: { repo: string; rev: string };
 
 describe.skipIf(!available)(
@@ -91,6 +112,29 @@ describe.skipIf(!available)(
       git(dir, 'add', '-A');
       const passed = commit(dir);
       expect(passed.status, passed.stdout + passed.stderr).toBe(0);
+    }, 600_000);
+
+    it('xdf-check refuses a commit that changes only a partial (no extension), or only xdf.lock', () => {
+      const dir = project('xdf-check', hookRepo, {
+        'Dockerfile.tpl': 'FROM python:3.12\n{{> parts/apt}}\n',
+        'parts/apt': 'RUN apt-get install -y curl',
+        'xdf.yaml': 'arches: [amd64, arm64v8]\n',
+      });
+      fs.writeFileSync(path.join(dir, 'parts/apt'), 'RUN apt-get install -y wget');
+      git(dir, 'add', 'parts/apt');
+      const refused = commit(dir);
+      expect(refused.status, refused.stdout + refused.stderr).not.toBe(0);
+      expect(refused.stdout + refused.stderr).not.toContain('Skipped');
+      expect(refused.stdout + refused.stderr).toContain('+RUN apt-get install -y wget');
+      xdf(dir, 'generate');
+      git(dir, 'add', '-A');
+      expect(commit(dir).status).toBe(0);
+      // A damaged xdf.lock is an input too: the gate runs and says so.
+      fs.writeFileSync(path.join(dir, 'xdf.lock'), 'version: 1\nimages: [\n');
+      git(dir, 'add', 'xdf.lock');
+      const lock = commit(dir);
+      expect(lock.status, lock.stdout + lock.stderr).not.toBe(0);
+      expect(lock.stdout + lock.stderr).toContain('error XDF075');
     }, 600_000);
 
     it('xdf-generate rewrites the outputs (pre-commit refuses the commit as modified); after git add it passes', () => {

@@ -1,7 +1,7 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { archByName, isEmulated, machineArch, resolveArch } from '../../arches/table.js';
-import { readText } from '../../fs/read.js';
+import { parseDockerfile } from '../../dockerfile/parse.js';
+import { probe, readText } from '../../fs/read.js';
 import { handlerFor, readBinfmt } from '../../host/binfmt.js';
 import { fail } from '../../core/errors.js';
 import { baseImages, escapeTemplate, initialConfig } from './template.js';
@@ -24,7 +24,7 @@ export async function init(
   flags: InitFlags,
 ): Promise<number> {
   const dockerfile = path.resolve(io.cwd, dockerfileArg ?? 'Dockerfile');
-  if (!fs.existsSync(dockerfile))
+  if (probe(dockerfile) === 'missing')
     fail(
       'XDF003',
       `${relative(io)(dockerfile)} not found`,
@@ -38,7 +38,7 @@ export async function init(
   };
   if (!flags.force) {
     for (const file of Object.values(targets)) {
-      if (fs.existsSync(file))
+      if (probe(file) !== 'missing')
         fail(
           'XDF056',
           `${relative(io)(file)} already exists`,
@@ -48,6 +48,15 @@ export async function init(
     }
   }
   const text = readText(dockerfile, { kind: 'Dockerfile', limit: 5 * 1024 * 1024 });
+  const parsed = parseDockerfile(text);
+  // A template of a Dockerfile without FROM could never generate: nothing is written.
+  if (parsed.stages.length === 0)
+    fail(
+      'XDF031',
+      `${relative(io)(dockerfile)} ${text.trim() === '' ? 'is empty' : 'has no FROM'}`,
+      'xdf init starts from a Dockerfile whose first stage starts with FROM <image>',
+      { file: dockerfile },
+    );
   const host = canonical(flags.host ?? machineArch() ?? 'amd64');
   const arches = (splitList(flags.arch) ?? ['amd64', 'arm32v7', 'arm64v8']).map(canonical);
   const template = escapeTemplate(text);
@@ -71,7 +80,7 @@ export async function init(
       { file: dockerfile },
     );
   const qemu = qemuMode(arches, host, flags.binfmtDir ?? '/proc/sys/fs/binfmt_misc');
-  const config = initialConfig(baseImages(text), {
+  const config = initialConfig(baseImages(text, parsed), {
     arches,
     host,
     qemuMode: qemu.mode,

@@ -1,7 +1,10 @@
 // `xdf init`: a template and a commented xdf.yaml from an existing Dockerfile. Text to text.
 import { archByName } from '../../arches/table.js';
+import { escapeControls } from '../../core/errors.js';
+import { yaml } from '../../core/libs.js';
+import { yamlQuoted } from '../../core/yaml.js';
 import { formatImageRef, isOfficial, parseImageRef, shortName } from '../../reference/reference.js';
-import { parseDockerfile } from '../../dockerfile/parse.js';
+import { parseDockerfile, type ParsedDockerfile } from '../../dockerfile/parse.js';
 
 /** The Dockerfile as a template that renders back to itself: every `{{` escaped as `\{{`. */
 export function escapeTemplate(dockerfile: string): string {
@@ -15,27 +18,24 @@ export interface BaseImage {
 }
 
 /** Every external base image of a Dockerfile (FROM, FROM $ARG, COPY --from, RUN --mount from=),
- * once each. */
-export function baseImages(dockerfile: string): BaseImage[] {
-  const parsed = parseDockerfile(dockerfile);
-  const stageNames = new Set(parsed.stages.map((s) => s.name).filter(Boolean));
+ * once each. A name that is a stage (as the parser resolves stages) is no image. */
+export function baseImages(
+  dockerfile: string,
+  parsed: ParsedDockerfile = parseDockerfile(dockerfile),
+): BaseImage[] {
   const refs: string[] = [];
   for (const stage of parsed.stages) {
+    if (stage.base !== null) continue;
     let text = stage.image?.text;
     const variable = text && /^\$\{?(\w+)\}?$/.exec(text);
     if (variable) text = parsed.args.get(variable[1])?.value?.text;
     if (text) refs.push(text);
   }
   // a loop, not push(...): a large file's uses would overflow the stack as arguments
-  for (const use of parsed.imageUses) if (!/^\d+$/.test(use.span.text)) refs.push(use.span.text);
+  for (const use of parsed.imageUses) if (use.source === null) refs.push(use.span.text);
   const images = new Map<string, BaseImage>();
   for (const text of refs) {
-    if (
-      text.includes('$') ||
-      text.toLowerCase() === 'scratch' ||
-      stageNames.has(text.toLowerCase())
-    )
-      continue;
+    if (text.includes('$') || text.toLowerCase() === 'scratch') continue;
     const ref = parseImageRef(text);
     const official = isOfficial(ref);
     const key = official ? shortName(ref) : ref.registry ? `${ref.registry}/${ref.name}` : ref.name;
@@ -46,7 +46,15 @@ export function baseImages(dockerfile: string): BaseImage[] {
 }
 
 const DISTROS = new Set(['alpine', 'debian', 'ubuntu']);
-const yamlKey = (key: string) => (/^[A-Za-z0-9_./-]+$/.test(key) ? key : JSON.stringify(key));
+/** A key as YAML reads it back: bare when it reads as itself (`python`), else quoted (`"null"`). */
+const yamlKey = (key: string) =>
+  /^[A-Za-z0-9_./-]+$/.test(key)
+    ? yaml()
+        .stringify({ [key]: 0 }, { lineWidth: 0 })
+        .slice(0, -': 0\n'.length)
+    : yamlQuoted(key);
+/** Text in a `#` comment: one line, whatever it holds. */
+const comment = (text: string) => escapeControls(text);
 
 export interface InitOptions {
   arches: string[];
@@ -76,11 +84,11 @@ export function initialConfig(images: BaseImage[], options: InitOptions): string
       lines.push(`  ${key}: { strategy: namespace }   # or multiarch: multiarch/${multiarch}`);
     } else if (image.official) {
       const other = archByName(options.arches.find((a) => a !== options.host) ?? 'arm64v8').name;
-      lines.push(`  ${key}: { strategy: namespace }   # ${other}/${image.example}`);
+      lines.push(`  ${key}: { strategy: namespace }   # ${comment(`${other}/${image.example}`)}`);
     } else {
       lines.push(
         `  ${key}: { strategy: platform }   # FROM --platform=…; for per-arch tags use pattern: ` +
-          `{ strategy: pattern, rewrite: "${image.key}:{{tag}}-{{arch}}" }`,
+          comment(`{ strategy: pattern, rewrite: "${image.key}:{{tag}}-{{arch}}" }`),
       );
     }
   }

@@ -109,6 +109,53 @@ describe('xdf init', () => {
   });
 });
 
+describe('xdf init: what it writes reads back, and a Dockerfile it cannot start from', () => {
+  it.each(['null', 'true', 'yes', '1.0', '0o17', 'docker.io/library/null'])(
+    'FROM %s: the image is a key that reads back as itself, and generate runs',
+    async (image) => {
+      const dir = makeProject({ Dockerfile: `FROM ${image}\nRUN true\n` });
+      const init = await xdf(dir, 'init', '--host', 'amd64', '--binfmt-dir', fakeBinfmt('OC'));
+      expect(init.stderr).toBe('');
+      const config = loadConfig({ ...configSource(path.join(dir, 'xdf.yaml')), templateDir: dir });
+      expect(config.images.map((r) => r.key)).toEqual([baseImages(`FROM ${image}\n`)[0].key]);
+      const run = await xdf(dir, 'generate');
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+    },
+  );
+
+  it('an empty or null key in images: is reported at its line', async () => {
+    const dir = makeProject({
+      'Dockerfile.tpl': 'FROM alpine:3.19\n',
+      'xdf.yaml': 'arches: [amd64]\nimages:\n  null: { strategy: namespace }\n',
+    });
+    const run = await xdf(dir, 'generate');
+    expect(run.stderr).toMatch(/^xdf\.yaml:3:3: error XDF013: images\.: not an image name/);
+  });
+
+  it.each([
+    ['no FROM', '# a comment\nRUN true\n', 'Dockerfile has no FROM'],
+    ['nothing', '', 'Dockerfile is empty'],
+  ])('a Dockerfile with %s is XDF031, and nothing is written', async (_, text, message) => {
+    const dir = makeProject({ Dockerfile: text });
+    const run = await xdf(dir, 'init', '--host', 'amd64');
+    expect(run.stderr).toMatch(new RegExp(`^Dockerfile: error XDF031: ${message}\\n`));
+    expect(run.code).toBe(2);
+    expect(fs.readdirSync(dir).sort()).toEqual(['.git', 'Dockerfile']);
+  });
+
+  it('a stage named by a later --from is no base image', () => {
+    const text = 'FROM alpine:3.19\nCOPY --from=build /a /a\nFROM golang:1.22 AS build\n';
+    expect(baseImages(text).map((i) => i.key)).toEqual(['alpine', 'golang']);
+  });
+
+  it('reads and checks files only through the file-system layer', () => {
+    const folder = path.resolve(__dirname, '../../../src/commands/init');
+    for (const name of fs.readdirSync(folder))
+      expect(fs.readFileSync(path.join(folder, name), 'utf8'), name).not.toMatch(/['"]node:fs['"]/);
+  });
+});
+
 describe('xdf diff', () => {
   it('shows per arch what xdf rewrote and injected; colors only on a TTY without NO_COLOR', async () => {
     const dir = makeProject({ 'Dockerfile.tpl': 'FROM python:3.12\nRUN pip install flask\n' });
