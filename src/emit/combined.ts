@@ -1,0 +1,271 @@
+// output.combined: the final Dockerfiles of one template's arches as ONE Dockerfile that builds any
+// of their platforms (`docker buildx build --platform a,b,c`, `podman build --platform a,b,c`).
+// Every arch's stages keep their text, renamed with the arch as a suffix (`build-arm64v8`); the
+// ARGs before the first FROM whose defaults differ per arch are renamed per arch (`BASE_arm64v8`);
+// the last stage of each arch is named for the platform (`final-arm64`), and a last stage picks it
+// by TARGETARCH and TARGETVARIANT. Pure: texts in, text out.
+import type { Arch } from '../arches/table.js';
+import { fail, type Place } from '../core/errors.js';
+import { applyEdits, replaceSpan, type Edit } from '../dockerfile/edits.js';
+import { parseDockerfile, type ParsedDockerfile } from '../dockerfile/parse.js';
+import { variableNames, type Span } from '../dockerfile/words.js';
+
+export interface ArchDockerfile {
+  arch: Arch;
+  text: string; // the arch's final Dockerfile, without xdf's header lines
+  place: (line: number, column: number) => Place; // a line of the text's parser directives
+}
+
+const DIRECTIVE_PARTS = /^[ \t]*#[ \t]*([A-Za-z]+)[ \t]*=[ \t]*(.*?)[ \t]*$/;
+const SELECT = 'FROM final-${TARGETARCH}${TARGETVARIANT}';
+
+/** The combined Dockerfile of `files` (in arch order), `header` lines right after its directives. */
+export function combineDockerfiles(
+  template: string,
+  files: ArchDockerfile[],
+  header: string[],
+): string {
+  const parsed = files.map((f) => parseDockerfile(f.text));
+  checkDirectives(files, parsed);
+  const first = parsed[0];
+  const eol = first.eol;
+  const names = stageNames(files, parsed);
+  const args = argNames(files, parsed);
+  const out = [first.text.slice(0, first.headerAt), first.directivesEndWithoutEol ? eol : ''];
+  for (const line of header) out.push(line, eol);
+  out.push(preamble(parsed, args), `ARG TARGETARCH${eol}ARG TARGETVARIANT${eol}`);
+  files.forEach((file, i) => {
+    const stages = stagesText(template, file.arch, parsed[i], names.stages[i], args[i]);
+    out.push(eol, `# ${file.arch.name} (${file.arch.platform})`, eol, stages);
+    if (!/[\r\n]$/.test(stages)) out.push(eol);
+  });
+  out.push(eol, '# The last stage of the platform being built (TARGETARCH and TARGETVARIANT)', eol);
+  for (const [alias, stage] of names.aliases) out.push(`FROM ${stage} AS ${alias}`, eol);
+  out.push(SELECT.replace('final', names.prefix), eol);
+  return out.join('');
+}
+
+/** Parser directives apply to the whole file: every arch must start with the same ones. */
+function checkDirectives(files: ArchDockerfile[], parsed: ParsedDockerfile[]): void {
+  const directives = (p: ParsedDockerfile) =>
+    p.text
+      .slice(0, p.headerAt)
+      .replace(/^\uFEFF/, '')
+      .split(/\r\n|\n|\r/)
+      .filter(Boolean)
+      .map((line) => {
+        const m = DIRECTIVE_PARTS.exec(line)!;
+        return `# ${m[1].toLowerCase()}=${m[2]}`;
+      });
+  const want = directives(parsed[0]);
+  for (let i = 1; i < files.length; i++) {
+    const [a, b] = [files[0].arch.name, files[i].arch.name];
+    const hint =
+      'parser directives (# syntax=, # escape=, # check=) apply to the whole combined file: ' +
+      'write the same ones for every arch (outside {{#arch}} and {{#if}} blocks)';
+    if (parsed[i].escape !== parsed[0].escape) {
+      fail(
+        'XDF032',
+        `output.combined: the ${a} Dockerfile escapes with ${parsed[0].escape} and the ${b} ` +
+          `one with ${parsed[i].escape}: one file has one escape character`,
+        hint,
+        files[i].place(1, 1),
+      );
+    }
+    const have = directives(parsed[i]);
+    const at = [...want, ...have].findIndex((_, k) => want[k] !== have[k]);
+    if (at !== -1) {
+      fail(
+        'XDF032',
+        `output.combined: the parser directives of ${a} (${want.join(', ') || 'none'}) and of ` +
+          `${b} (${have.join(', ') || 'none'}) differ`,
+        hint,
+        files[i].place(Math.min(at, have.length - 1) + 1, 1),
+      );
+    }
+  }
+}
+
+interface StageNames {
+  stages: string[][]; // per arch, the new name of each stage
+  aliases: [string, string][]; // a platform's other name → its last stage (`final-arm64v8`)
+  prefix: string; // of the last stages: `final`, unless a stage of the template takes it
+}
+
+/** `build` → `build-arm64v8`; an unnamed stage gets `stage-<index>`; the last `final-<platform>`. */
+function stageNames(files: ArchDockerfile[], parsed: ParsedDockerfile[]): StageNames {
+  const inner = files.map(({ arch }, i) => {
+    const taken = new Set(parsed[i].stages.map((s) => s.name));
+    return parsed[i].stages.slice(0, -1).map((s) => {
+      let name = s.name ?? `stage-${s.index}`;
+      while (!s.name && taken.has(name)) name = `x${name}`;
+      return `${name}-${arch.name}`;
+    });
+  });
+  const used = new Set(inner.flat());
+  // TARGETARCH + TARGETVARIANT of the platform as xdf prints it (linux/arm64: `arm64`), and of
+  // the arch's variant when the short form has none (linux/arm64/v8: `arm64v8`)
+  const last = (prefix: string) =>
+    files.map(({ arch }) => {
+      const [, cpu, variant = ''] = arch.platform.split('/');
+      const main = `${prefix}-${cpu}${variant}`;
+      const other = variant || !arch.variant ? [] : [`${prefix}-${cpu}${arch.variant}`];
+      return { main, other };
+    });
+  let prefix = 'final';
+  while (last(prefix).some((l) => [l.main, ...l.other].some((n) => used.has(n))))
+    prefix = `xdf-${prefix}`;
+  const lasts = last(prefix);
+  return {
+    stages: inner.map((names, i) => [...names, lasts[i].main]),
+    aliases: lasts.flatMap((l) => l.other.map((o): [string, string] => [o, l.main])),
+    prefix,
+  };
+}
+
+/** Per arch: the ARGs before the first FROM that are renamed for it (`BASE` → `BASE_arm64v8`). */
+type ArgNames = Map<string, { name: string; value: Span | null }>;
+
+/**
+ * An ARG before the first FROM is renamed per arch when its defaults differ between arches (or it
+ * is declared for some only), or when a default expands one that is renamed.
+ */
+function argNames(files: ArchDockerfile[], parsed: ParsedDockerfile[]): ArgNames[] {
+  const globals = parsed.map((p) =>
+    p.argInstructions.filter((a) => a.stage === null).flatMap((a) => a.properties),
+  );
+  const all = [...new Set(globals.flat().map((p) => p.name.text))];
+  const defaults = (i: number, name: string) =>
+    JSON.stringify(globals[i].filter((p) => p.name.text === name).map((p) => p.value?.text));
+  const renamed = new Set(
+    all.filter((name) => new Set(files.map((_, i) => defaults(i, name))).size > 1),
+  );
+  for (let grew = true; grew;) {
+    grew = false;
+    globals.forEach((props, i) => {
+      for (const { name, value } of props) {
+        const expands = value ? variableNames(value, parsed[i].escape) : [];
+        if (!renamed.has(name.text) && expands.some((v) => renamed.has(v.text))) {
+          renamed.add(name.text);
+          grew = true;
+        }
+      }
+    });
+  }
+  const taken = new Set(all);
+  return files.map(({ arch }, i) => {
+    const names: ArgNames = new Map();
+    for (const { name, value } of globals[i]) {
+      if (!renamed.has(name.text)) continue;
+      let renamedTo = `${name.text}_${arch.name}`;
+      while (taken.has(renamedTo)) renamedTo = `${renamedTo}_`;
+      names.set(name.text, { name: renamedTo, value }); // the last default is the one in force
+    }
+    return names;
+  });
+}
+
+/** Edits that rename the variables a span expands. */
+function renameVariables(span: Span, escape: string, args: ArgNames): Edit[] {
+  return variableNames(span, escape).flatMap((v) => {
+    const arg = args.get(v.text);
+    return arg ? [replaceSpan(v, arg.name)] : [];
+  });
+}
+
+/** Where the first stage's line starts: everything before it is the ARGs and comments before it. */
+const firstStageAt = (p: ParsedDockerfile) =>
+  Math.max(
+    p.text.lastIndexOf('\n', p.stages[0].start),
+    p.text.lastIndexOf('\r', p.stages[0].start),
+  ) + 1;
+
+/**
+ * The ARGs and comments before the first FROM: once, with each ARG that is renamed written per arch
+ * where it stands, when the arches differ only in those; else every arch's, one after another.
+ */
+function preamble(parsed: ParsedDockerfile[], args: ArgNames[]): string {
+  const pieces = parsed.map((p, i) => {
+    const start = p.headerAt;
+    const end = firstStageAt(p);
+    const skeleton: string[] = [];
+    const renamed: string[] = [];
+    let at = start;
+    for (const arg of p.argInstructions.filter((a) => a.stage === null)) {
+      const edits = arg.properties.flatMap((prop) => [
+        ...(args[i].has(prop.name.text)
+          ? [replaceSpan(prop.name, args[i].get(prop.name.text)!.name)]
+          : []),
+        ...(prop.value ? renameVariables(prop.value, p.escape, args[i]) : []),
+      ]);
+      if (edits.length === 0) continue;
+      skeleton.push(p.text.slice(at, arg.span.start));
+      const shifted = edits.map((e) => ({
+        ...e,
+        start: e.start - arg.span.start,
+        end: e.end - arg.span.start,
+      }));
+      renamed.push(applyEdits(arg.span.text, shifted));
+      at = arg.span.end;
+    }
+    skeleton.push(p.text.slice(at, end));
+    return { skeleton, renamed, eol: p.eol };
+  });
+  const same = pieces.every((p) => p.skeleton.join('\0') === pieces[0].skeleton.join('\0'));
+  const write = (piece: (typeof pieces)[number], rows: (k: number) => string) =>
+    piece.skeleton.map((text, k) => (k === 0 ? text : rows(k - 1) + text)).join('');
+  if (same) return write(pieces[0], (k) => pieces.map((p) => p.renamed[k]).join(pieces[0].eol));
+  return pieces.map((p) => write(p, (k) => p.renamed[k])).join('');
+}
+
+/** One arch's stages, from its first FROM on: stage names, references and ARGs renamed. */
+function stagesText(
+  template: string,
+  arch: Arch,
+  p: ParsedDockerfile,
+  names: string[],
+  args: ArgNames,
+): string {
+  const edits: Edit[] = [];
+  for (const stage of p.stages) {
+    if (stage.nameSpan) edits.push(replaceSpan(stage.nameSpan, names[stage.index]));
+    else if (stage.image)
+      edits.push({
+        start: stage.image.end,
+        end: stage.image.end,
+        text: ` AS ${names[stage.index]}`,
+      });
+    if (stage.base !== null && stage.image) edits.push(replaceSpan(stage.image, names[stage.base]));
+    else if (stage.image) edits.push(...renameVariables(stage.image, p.escape, args));
+    for (const flag of stage.flags) edits.push(...renameVariables(flag, p.escape, args));
+  }
+  for (const use of p.imageUses) {
+    if (use.source !== null && use.source < p.stages.length)
+      edits.push(replaceSpan(use.span, names[use.source]));
+  }
+  // `ARG BASE` in a stage takes the default of the ARG before the first FROM: now renamed, so the
+  // stage gets that default written out.
+  for (const instruction of p.argInstructions) {
+    if (instruction.stage === null) continue;
+    for (const prop of instruction.properties) {
+      const arg = args.get(prop.name.text);
+      if (prop.value || !arg?.value) continue;
+      if (arg.value.text.includes('$')) {
+        const { line } = p.positionOf(prop.name.start);
+        fail(
+          'XDF032',
+          `output.combined: the stage ARG ${prop.name.text} takes its default from the ARG ` +
+            `before the first FROM, which is renamed per arch, and that default ` +
+            `(${arg.value.text}) expands another variable, which the stage cannot see`,
+          'give the ARG before the first FROM a literal default per arch ({{#arch …}}), or the ' +
+            `stage its own ARG ${prop.name.text}=…`,
+          { file: template, rendered: `line ${line} of the final Dockerfile for ${arch.name}` },
+        );
+      }
+      edits.push(replaceSpan(prop.name, `${prop.name.text}=${arg.value.text}`));
+    }
+  }
+  const start = firstStageAt(p);
+  const shifted = edits.map((e) => ({ ...e, start: e.start - start, end: e.end - start }));
+  return applyEdits(p.text.slice(start), shifted);
+}
