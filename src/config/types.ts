@@ -46,8 +46,9 @@ export interface Config {
   qemu: { mode: QemuMode; dest: string; place?: QemuPlace }; // place: default after-from
   pins: Record<string, Record<string, string>>; // pin name -> { default?, <canonical arch>: value }
   vars: Record<string, unknown>;
-  // names: canonical arch -> its output path outright (output.names)
-  output: { name: string; names?: Record<string, string>; header: boolean };
+  // names: canonical arch -> its output path outright (output.names); combined: one Dockerfile
+  // for every arch of a template, relative to it (DESIGN.md §14)
+  output: { name: string; names?: Record<string, string>; combined?: string; header: boolean };
   stages?: Record<string, 'host'>; // stage name (lower case) or index -> runs on the build host
   limits: { input_bytes: number };
   matrix?: MatrixConfig;

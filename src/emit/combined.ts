@@ -19,7 +19,7 @@ export interface ArchDockerfile {
 const DIRECTIVE_PARTS = /^[ \t]*#[ \t]*([A-Za-z]+)[ \t]*=[ \t]*(.*?)[ \t]*$/;
 const SELECT = 'FROM final-${TARGETARCH}${TARGETVARIANT}';
 
-/** The combined Dockerfile of `files` (in arch order), `header` lines right after its directives. */
+/** The combined Dockerfile of `files` (in arch order), `header` lines after its directives. */
 export function combineDockerfiles(
   template: string,
   files: ArchDockerfile[],
@@ -92,7 +92,7 @@ interface StageNames {
   prefix: string; // of the last stages: `final`, unless a stage of the template takes it
 }
 
-/** `build` → `build-arm64v8`; an unnamed stage gets `stage-<index>`; the last `final-<platform>`. */
+/** `build` → `build-arm64v8`; an unnamed stage is `stage-<index>`; the last `final-<platform>`. */
 function stageNames(files: ArchDockerfile[], parsed: ParsedDockerfile[]): StageNames {
   const inner = files.map(({ arch }, i) => {
     const taken = new Set(parsed[i].stages.map((s) => s.name));

@@ -9,6 +9,7 @@ import type { MatrixFormat } from '../config/types.js';
 
 export type Producer =
   | { kind: 'dockerfile'; template: string; arch: string }
+  | { kind: 'combined'; template: string } // output.combined: every arch of the template
   | { kind: 'matrix'; format: MatrixFormat; config: string }
   | { kind: 'emulator' }; // --stage-qemu: a copy of the host's emulator, not an output
 
@@ -116,7 +117,7 @@ export function decideChanges(input: OwnershipInput): Changes {
 function owns(file: PlannedFile, bytes: Buffer, input: OwnershipInput): boolean {
   const p = file.producer;
   if (p.kind === 'emulator') return true;
-  if (p.kind === 'dockerfile')
+  if (p.kind === 'dockerfile' || p.kind === 'combined')
     return dockerfileOwner(file.path, bytes.toString('utf8')) === p.template;
   return ownsMatrixFile(p.format, file.path, bytes, input);
 }
@@ -231,12 +232,16 @@ export function assertDistinct(
       fail(
         'XDF051',
         `output ${show(out.path)} is the ${input.what} ${show(input.path)}`,
-        'choose an output.name that yields new files (the default is Dockerfile.{{arch}})',
+        out.producer.kind === 'combined'
+          ? COMBINED_HINT
+          : 'choose an output.name that yields new files (the default is Dockerfile.{{arch}})',
         at(out.producer),
       );
     }
     const other = byPath.get(out.physical);
-    if (other) twoProducers(show(out.path), other, out.producer, show, at(out.producer));
+    // a clash with output.combined is pointed at it: the other path is rarely the one to change
+    const blamed = other?.kind === 'combined' ? other : out.producer;
+    if (other) twoProducers(show(out.path), other, out.producer, show, at(blamed));
     byPath.set(out.physical, out.producer);
   }
 }
@@ -265,16 +270,34 @@ function twoProducers(
       at,
     );
   }
+  if (a.kind === 'combined' && b.kind === 'combined') {
+    fail(
+      'XDF051',
+      `${file} is the combined Dockerfile of two templates: ${show(a.template)} and ` +
+        `${show(b.template)}`,
+      'use {{template}} in output.combined ({{template}}.all), or give each template its own ' +
+        'folder',
+      at,
+    );
+  }
   const what = (p: Producer) =>
     p.kind === 'dockerfile'
       ? `the ${p.arch} Dockerfile of ${show(p.template)}`
-      : p.kind === 'matrix'
-        ? `the ${p.format} matrix file`
-        : 'a staged emulator';
+      : p.kind === 'combined'
+        ? `the combined Dockerfile of ${show(p.template)}`
+        : p.kind === 'matrix'
+          ? `the ${p.format} matrix file`
+          : 'a staged emulator';
   return fail(
     'XDF051',
     `${file} is both ${what(a)} and ${what(b)}`,
-    'choose an output.name that does not yield the name of a matrix file',
+    a.kind === 'combined' || b.kind === 'combined'
+      ? COMBINED_HINT
+      : 'choose an output.name that does not yield the name of a matrix file',
     at,
   );
 }
+
+const COMBINED_HINT =
+  'output.combined names a file of its own, one that no output.name or output.names yields and ' +
+  'that is no input or matrix file (e.g. Dockerfile.all)';

@@ -18,7 +18,8 @@ export function checkPlaces(
   paths: RealPaths,
 ): void {
   const configOf = new Map<string, Config>();
-  for (const g of groups) for (const o of g.outputs) configOf.set(o.path, g.config);
+  for (const g of groups)
+    for (const o of [...g.outputs, ...g.combined]) configOf.set(o.path, g.config);
   const inputs: { path: string; physical: string[]; what: string }[] = [];
   const input = (file: string, what: string) =>
     inputs.push({ path: file, physical: [paths.physical(file), paths.real(file)], what });
@@ -34,12 +35,13 @@ export function checkPlaces(
   }
   const located = (p: Producer) => {
     const config =
-      p.kind === 'dockerfile'
+      p.kind === 'dockerfile' || p.kind === 'combined'
         ? groups.find((g) => g.templates.some((t) => t.file === p.template))?.config
         : groups[0]?.config;
+    const key = p.kind === 'combined' ? 'output.combined' : 'output.name';
     return {
       file: config?.file,
-      ...(config?.locate('output.name', 'value') ?? config?.locate('templates', 'value')),
+      ...(config?.locate(key, 'value') ?? config?.locate('templates', 'value')),
     };
   };
   const outputs = files.map((f) => ({
@@ -48,9 +50,11 @@ export function checkPlaces(
     producer: f.producer,
   }));
   for (const out of outputs) {
-    if (out.producer.kind !== 'dockerfile') continue;
+    const kind = out.producer.kind;
+    if (kind !== 'dockerfile' && kind !== 'combined') continue;
     const config = configOf.get(out.path)!;
     const root = outDir ?? config.dir;
+    const key = kind === 'combined' ? 'output.combined' : 'output.name';
     if (!isInside(paths.physical(root), out.physical) || !isInside(root, out.path)) {
       const rel = path.relative(root, out.path).split(path.sep).join('/');
       const shown = isInside(root, out.path)
@@ -59,8 +63,8 @@ export function checkPlaces(
       fail(
         'XDF050',
         `output ${shown} is outside ${outDir ? 'the --out folder' : "the config's folder"}`,
-        "output.name must stay inside the config's folder; use --out DIR to write elsewhere",
-        { file: config.file, ...config.locate('output.name', 'value') },
+        `${key} must stay inside the config's folder; use --out DIR to write elsewhere`,
+        { file: config.file, ...config.locate(key, 'value') },
       );
     }
     // Git's own folder holds its config and hooks: a file written there could run commands.
@@ -68,8 +72,8 @@ export function checkPlaces(
       fail(
         'XDF050',
         `output ${show(out.path)} is inside a .git folder`,
-        "output.name must name a file of the project, never one of git's own",
-        { file: config.file, ...config.locate('output.name', 'value') },
+        `${key} must name a file of the project, never one of git's own`,
+        { file: config.file, ...config.locate(key, 'value') },
       );
     }
   }
