@@ -124,7 +124,8 @@ export function renderOwnTemplate(
  * What output templates see: `targets` (each with `name`, `entry`, `ref` = image:tag, the
  * manifest platform `os`/`architecture`/`variant`, and `qemuFile`: the emulator to stage,
  * relative to the config, "" when none), `lists` (one manifest list per image, with its
- * targets), `include` (GitHub's shape), `bake`, `build_args`, the engine (`engine`, `podman`),
+ * targets), `combined` (output.combined's targets, with `ref` = image:list tag), `include`
+ * (GitHub's shape), `bake`, `build_args`, the engine (`engine`, `podman`),
  * and for make the stamp's inputs and outputs (`stampInputs`, `dockerfiles`, `qemuFiles`,
  * `generateArgs`).
  */
@@ -166,7 +167,8 @@ export function templateData(matrix: Matrix, config: Config, inputs: string[] = 
     native: targets.filter((t) => config.native[t.entry.arch]),
     build_args: argVars,
     include: { include: targets.map((t) => t.entry) },
-    bake: literalForBake(bakeFile(targets)),
+    combined: matrix.combined.map((c) => ({ ...c, ref: `${c.image}:${c.tag}` })),
+    bake: literalForBake(bakeFile(targets, matrix.combined)),
     stampInputs: unique([
       ...templates,
       configName,
@@ -223,24 +225,42 @@ function jobNamesIn(text: string): string[] {
   );
 }
 
+// The combined file's target (output.combined) is not in `default`: it builds every platform again
+// and is tagged as the list that the per-arch tags make. `docker buildx bake combined` builds it
+// (the target itself for one template, a group of them for several).
 function bakeFile(
   targets: { name: string; entry: Matrix['targets'][number]['entry']; ref: string }[],
+  combined: Matrix['combined'],
 ) {
+  const target = (
+    context: string,
+    dockerfile: string,
+    platforms: string[],
+    ref: string,
+    args: Record<string, string>,
+  ) => ({
+    context,
+    dockerfile: path.posix.relative(context, dockerfile), // bake reads it relative to the context
+    platforms,
+    tags: [ref],
+    ...(Object.keys(args).length ? { args } : {}),
+  });
+  const grouped = combined.length > 0 && combined.every((c) => c.name !== 'combined');
   return {
-    group: { default: { targets: targets.map((t) => t.name) } },
-    target: Object.fromEntries(
-      targets.map(({ name, entry, ref }) => [
+    group: {
+      default: { targets: targets.map((t) => t.name) },
+      ...(grouped ? { combined: { targets: combined.map((c) => c.name) } } : {}),
+    },
+    target: Object.fromEntries([
+      ...targets.map(({ name, entry, ref }) => [
         name,
-        {
-          context: entry.context,
-          // bake reads it relative to the context
-          dockerfile: path.posix.relative(entry.context, entry.dockerfile),
-          platforms: [entry.platform],
-          tags: [ref],
-          ...(Object.keys(entry.build_args).length ? { args: entry.build_args } : {}),
-        },
+        target(entry.context, entry.dockerfile, [entry.platform], ref, entry.build_args),
       ]),
-    ),
+      ...combined.map((c) => [
+        c.name,
+        target(c.context, c.dockerfile, c.platforms, `${c.image}:${c.tag}`, c.build_args),
+      ]),
+    ]),
   };
 }
 

@@ -10,7 +10,7 @@ import {
   type DockerfileOutput,
 } from '../emit/dockerfiles.js';
 import { LOCK_FILE } from '../lock/file.js';
-import { buildMatrix, sameTagWarnings } from '../matrix/build.js';
+import { buildMatrix, combinedArgWarnings, sameTagWarnings } from '../matrix/build.js';
 import { outputTemplates, renderMatrixFiles } from '../matrix/formats.js';
 import {
   groupByConfig,
@@ -92,8 +92,10 @@ export async function planRun(
           dockerfile: o.path,
           emulated: o.emulated,
         })),
+        combined.map((c) => ({ template: c.template, dockerfile: c.path })),
       );
       sameTagWarnings(matrix, config).forEach((w) => warnings.add(w));
+      combinedArgWarnings(matrix, config).forEach((w) => warnings.add(w));
       const own = outputTemplates(config).filter((t) => t.own !== undefined);
       const texts = new Map(own.map((t) => [t.file, readOwnTemplate(t.own!, t.format, config)]));
       const lockFile = path.join(config.dir, LOCK_FILE);

@@ -117,4 +117,24 @@ describe('output.combined', () => {
     expect(run.stderr).toContain('Dockerfile: warning XDFW009: Dockerfile carries the header');
     expect(listFiles(dir)).toContain('Dockerfile');
   });
+
+  it('the bake file builds it for every platform, tagged as the list, outside the default group', async () => {
+    const dir = makeProject({
+      'Dockerfile.tpl': T,
+      'xdf.yaml': `${CONFIG}matrix: { formats: [bake], image: myorg/app, build_args: { A: "{{arch}}", B: "1" } }\n`,
+    });
+    const run = await xdf(dir, 'generate');
+    expect(run.stderr).toContain(
+      'warning XDFW011: matrix.build_args.A differs per arch: the bake target combined',
+    );
+    const bake = JSON.parse(read(dir, 'docker-bake.json'));
+    expect(bake.group).toEqual({ default: { targets: ['amd64', 'arm64v8'] } });
+    expect(bake.target.combined).toEqual({
+      context: '.',
+      dockerfile: 'Dockerfile',
+      platforms: ['linux/amd64', 'linux/arm64'],
+      tags: ['myorg/app:latest'],
+      args: { B: '1' },
+    });
+  });
 });
