@@ -33,15 +33,22 @@ export function combineDockerfiles(
   const args = argNames(files, parsed);
   const out = [first.text.slice(0, first.headerAt), first.directivesEndWithoutEol ? eol : ''];
   for (const line of header) out.push(line, eol);
-  out.push(preamble(parsed, args), `ARG TARGETARCH${eol}ARG TARGETVARIANT${eol}`);
+  out.push(`ARG TARGETARCH${eol}ARG TARGETVARIANT${eol}`, preamble(parsed, args));
+  // one blank line before each part: the template's own may end with one already
+  const part = (...lines: string[]) => {
+    if (!/(\r?\n|\r)[ \t]*(\r?\n|\r)$/.test(out.slice(-4).join(''))) out.push(eol);
+    for (const line of lines) out.push(line, eol);
+  };
   files.forEach((file, i) => {
     const stages = stagesText(template, file.arch, parsed[i], names.stages[i], args[i]);
-    out.push(eol, `# ${file.arch.name} (${file.arch.platform})`, eol, stages);
-    if (!/[\r\n]$/.test(stages)) out.push(eol);
+    part(`# ${file.arch.name} (${file.arch.platform})`);
+    out.push(stages, /[\r\n]$/.test(stages) ? '' : eol);
   });
-  out.push(eol, '# The last stage of the platform being built (TARGETARCH and TARGETVARIANT)', eol);
-  for (const [alias, stage] of names.aliases) out.push(`FROM ${stage} AS ${alias}`, eol);
-  out.push(SELECT.replace('final', names.prefix), eol);
+  part(
+    '# The last stage of the platform being built (TARGETARCH and TARGETVARIANT)',
+    ...names.aliases.map(([alias, stage]) => `FROM ${stage} AS ${alias}`),
+    SELECT.replace('final', names.prefix),
+  );
   return out.join('');
 }
 

@@ -141,12 +141,13 @@ describe('combineDockerfiles: ARGs before the first FROM', () => {
       arm32v7:
         'ARG BASE=arm32v7/busybox\nARG V=1\nFROM ${BASE} AS b\nFROM --platform=$BUILDPLATFORM $BASE\n',
     });
-    expect(lines(out).slice(0, 5)).toEqual([
+    expect(lines(out).slice(0, 6)).toEqual([
+      'ARG TARGETARCH',
+      'ARG TARGETVARIANT',
       'ARG BASE_amd64=busybox',
       'ARG BASE_arm32v7=arm32v7/busybox',
       'ARG V=1',
-      'ARG TARGETARCH',
-      'ARG TARGETVARIANT',
+      '',
     ]);
     expect(out).toContain(
       'FROM ${BASE_amd64} AS b-amd64\nFROM --platform=$BUILDPLATFORM $BASE_amd64 AS final-amd64\n',
@@ -159,7 +160,7 @@ describe('combineDockerfiles: ARGs before the first FROM', () => {
       amd64: 'ARG A=x\nARG B=${A}-y\nFROM busybox:$B\nARG A\nRUN echo $A\n',
       arm64v8: 'ARG A="z w"\nARG B=${A}-y\nFROM busybox:$B\nARG A\nRUN echo $A\n',
     });
-    expect(lines(out).slice(0, 4)).toEqual([
+    expect(lines(out).slice(2, 6)).toEqual([
       'ARG A_amd64=x',
       'ARG A_arm64v8="z w"',
       'ARG B_amd64=${A_amd64}-y',
@@ -191,7 +192,7 @@ describe('combineDockerfiles: ARGs before the first FROM', () => {
       amd64: '# amd64 only\nARG A=1\nFROM busybox:$A\n',
       arm64v8: 'ARG A=2\nFROM busybox:$A\n',
     });
-    expect(lines(out).slice(0, 3)).toEqual(['# amd64 only', 'ARG A_amd64=1', 'ARG A_arm64v8=2']);
+    expect(lines(out).slice(2, 5)).toEqual(['# amd64 only', 'ARG A_amd64=1', 'ARG A_arm64v8=2']);
   });
 
   it('a stage ARG whose per-arch default expands another variable is XDF032', () => {

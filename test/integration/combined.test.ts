@@ -20,10 +20,10 @@ describe('output.combined', () => {
     expect(read(dir, 'Dockerfile')).toBe(
       [
         HEADER.trimEnd(),
-        'ARG BASE_amd64=python:3.12',
-        'ARG BASE_arm64v8=arm64v8/python:3.12',
         'ARG TARGETARCH',
         'ARG TARGETVARIANT',
+        'ARG BASE_amd64=python:3.12',
+        'ARG BASE_arm64v8=arm64v8/python:3.12',
         '',
         '# amd64 (linux/amd64)',
         'FROM ${BASE_amd64} AS final-amd64',
