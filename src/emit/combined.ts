@@ -274,5 +274,23 @@ function stagesText(
   }
   const start = firstStageAt(p);
   const shifted = edits.map((e) => ({ ...e, start: e.start - start, end: e.end - start }));
-  return applyEdits(p.text.slice(start), shifted);
+  return closeContinuation(applyEdits(p.text.slice(start), shifted), p.escape);
+}
+
+/**
+ * A file may end inside a line continuation (`RUN a \` as its last line, comments after it):
+ * BuildKit reads it as `RUN a`. In the combined file the next arch's part would join that RUN:
+ * the dangling escape character goes.
+ */
+function closeContinuation(text: string, escape: string): string {
+  let end = text.length;
+  for (;;) {
+    const content = text.slice(0, end).trimEnd();
+    const lineStart = Math.max(content.lastIndexOf('\n'), content.lastIndexOf('\r')) + 1;
+    const line = content.slice(lineStart).trimStart();
+    if (line.startsWith('#') && lineStart > 0) end = lineStart;
+    else if (line.endsWith(escape))
+      return text.slice(0, content.length - 1) + text.slice(content.length);
+    else return text;
+  }
 }

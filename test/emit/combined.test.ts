@@ -128,6 +128,15 @@ describe('combineDockerfiles: stages', () => {
     expect(out).not.toMatch(/[^\r]\n/);
   });
 
+  it('a file that ends inside a line continuation does not swallow the next arch', () => {
+    const out = combine({
+      amd64: 'FROM busybox\nRUN a \\\n# a comment\n',
+      arm64v8: 'FROM arm64v8/busybox\nRUN a \\',
+    });
+    expect(out).toContain('FROM busybox AS final-amd64\nRUN a \n# a comment\n\n# arm64v8');
+    expect(out).toContain('FROM arm64v8/busybox AS final-arm64\nRUN a \n\n# The last');
+  });
+
   it('ends a stage without a final line break before the next arch', () => {
     const out = combine({ amd64: 'FROM busybox', arm64v8: 'FROM arm64v8/busybox' });
     expect(out).toContain('FROM busybox AS final-amd64\n\n# arm64v8');
