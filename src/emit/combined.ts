@@ -8,7 +8,15 @@ import type { Arch } from '../arches/table.js';
 import { fail, type Place } from '../core/errors.js';
 import { applyEdits, replaceSpan, type Edit } from '../dockerfile/edits.js';
 import { parseDockerfile, type ParsedDockerfile } from '../dockerfile/parse.js';
-import { variableNames, type Span } from '../dockerfile/words.js';
+import {
+  argNames,
+  expandDefaults,
+  firstStageAt,
+  importEdits,
+  preamble,
+  renameVariables,
+  type ArgNames,
+} from './combined-args.js';
 
 export interface ArchDockerfile {
   arch: Arch;
@@ -30,7 +38,10 @@ export function combineDockerfiles(
   const first = parsed[0];
   const eol = first.eol;
   const names = stageNames(files, parsed);
-  const args = argNames(files, parsed);
+  const args = argNames(
+    files.map((f) => f.arch),
+    parsed,
+  );
   const out = [first.text.slice(0, first.headerAt), first.directivesEndWithoutEol ? eol : ''];
   for (const line of header) out.push(line, eol);
   out.push(`ARG TARGETARCH${eol}ARG TARGETVARIANT${eol}`, preamble(parsed, args));
@@ -130,101 +141,6 @@ function stageNames(files: ArchDockerfile[], parsed: ParsedDockerfile[]): StageN
   };
 }
 
-/** Per arch: the ARGs before the first FROM that are renamed for it (`BASE` → `BASE_arm64v8`). */
-type ArgNames = Map<string, { name: string; value: Span | null }>;
-
-/**
- * An ARG before the first FROM is renamed per arch when its defaults differ between arches (or it
- * is declared for some only), or when a default expands one that is renamed.
- */
-function argNames(files: ArchDockerfile[], parsed: ParsedDockerfile[]): ArgNames[] {
-  const globals = parsed.map((p) =>
-    p.argInstructions.filter((a) => a.stage === null).flatMap((a) => a.properties),
-  );
-  const all = [...new Set(globals.flat().map((p) => p.name.text))];
-  const defaults = (i: number, name: string) =>
-    JSON.stringify(globals[i].filter((p) => p.name.text === name).map((p) => p.value?.text));
-  const renamed = new Set(
-    all.filter((name) => new Set(files.map((_, i) => defaults(i, name))).size > 1),
-  );
-  for (let grew = true; grew;) {
-    grew = false;
-    globals.forEach((props, i) => {
-      for (const { name, value } of props) {
-        const expands = value ? variableNames(value, parsed[i].escape) : [];
-        if (!renamed.has(name.text) && expands.some((v) => renamed.has(v.text))) {
-          renamed.add(name.text);
-          grew = true;
-        }
-      }
-    });
-  }
-  const taken = new Set(all);
-  return files.map(({ arch }, i) => {
-    const names: ArgNames = new Map();
-    for (const { name, value } of globals[i]) {
-      if (!renamed.has(name.text)) continue;
-      let renamedTo = `${name.text}_${arch.name}`;
-      while (taken.has(renamedTo)) renamedTo = `${renamedTo}_`;
-      names.set(name.text, { name: renamedTo, value }); // the last default is the one in force
-    }
-    return names;
-  });
-}
-
-/** Edits that rename the variables a span expands. */
-function renameVariables(span: Span, escape: string, args: ArgNames): Edit[] {
-  return variableNames(span, escape).flatMap((v) => {
-    const arg = args.get(v.text);
-    return arg ? [replaceSpan(v, arg.name)] : [];
-  });
-}
-
-/** Where the first stage's line starts: everything before it is the ARGs and comments before it. */
-const firstStageAt = (p: ParsedDockerfile) =>
-  Math.max(
-    p.text.lastIndexOf('\n', p.stages[0].start),
-    p.text.lastIndexOf('\r', p.stages[0].start),
-  ) + 1;
-
-/**
- * The ARGs and comments before the first FROM: once, with each ARG that is renamed written per arch
- * where it stands, when the arches differ only in those; else every arch's, one after another.
- */
-function preamble(parsed: ParsedDockerfile[], args: ArgNames[]): string {
-  const pieces = parsed.map((p, i) => {
-    const start = p.headerAt;
-    const end = firstStageAt(p);
-    const skeleton: string[] = [];
-    const renamed: string[] = [];
-    let at = start;
-    for (const arg of p.argInstructions.filter((a) => a.stage === null)) {
-      const edits = arg.properties.flatMap((prop) => [
-        ...(args[i].has(prop.name.text)
-          ? [replaceSpan(prop.name, args[i].get(prop.name.text)!.name)]
-          : []),
-        ...(prop.value ? renameVariables(prop.value, p.escape, args[i]) : []),
-      ]);
-      if (edits.length === 0) continue;
-      skeleton.push(p.text.slice(at, arg.span.start));
-      const shifted = edits.map((e) => ({
-        ...e,
-        start: e.start - arg.span.start,
-        end: e.end - arg.span.start,
-      }));
-      renamed.push(applyEdits(arg.span.text, shifted));
-      at = arg.span.end;
-    }
-    skeleton.push(p.text.slice(at, end));
-    return { skeleton, renamed, eol: p.eol };
-  });
-  const same = pieces.every((p) => p.skeleton.join('\0') === pieces[0].skeleton.join('\0'));
-  const write = (piece: (typeof pieces)[number], rows: (k: number) => string) =>
-    piece.skeleton.map((text, k) => (k === 0 ? text : rows(k - 1) + text)).join('');
-  if (same) return write(pieces[0], (k) => pieces.map((p) => p.renamed[k]).join(pieces[0].eol));
-  return pieces.map((p) => write(p, (k) => p.renamed[k])).join('');
-}
-
 /** One arch's stages, from its first FROM on: stage names, references and ARGs renamed. */
 function stagesText(
   template: string,
@@ -234,7 +150,15 @@ function stagesText(
   args: ArgNames,
 ): string {
   const edits: Edit[] = [];
+  const named = new Set<string>();
   for (const stage of p.stages) {
+    // `FROM base-${VARIANT}` names a stage when the defaults make it one: the arch's stage then
+    if (stage.base === null && stage.image?.text.includes('$')) {
+      const expanded = expandDefaults(stage.image.text, p)?.toLowerCase();
+      if (expanded !== undefined && named.has(expanded))
+        edits.push({ start: stage.image.end, end: stage.image.end, text: `-${arch.name}` });
+    }
+    if (stage.name) named.add(stage.name);
     if (stage.nameSpan) edits.push(replaceSpan(stage.nameSpan, names[stage.index]));
     else if (stage.image)
       edits.push({
@@ -250,28 +174,7 @@ function stagesText(
     if (use.source !== null && use.source < p.stages.length)
       edits.push(replaceSpan(use.span, names[use.source]));
   }
-  // `ARG BASE` in a stage takes the default of the ARG before the first FROM: now renamed, so the
-  // stage gets that default written out.
-  for (const instruction of p.argInstructions) {
-    if (instruction.stage === null) continue;
-    for (const prop of instruction.properties) {
-      const arg = args.get(prop.name.text);
-      if (prop.value || !arg?.value) continue;
-      if (arg.value.text.includes('$')) {
-        const { line } = p.positionOf(prop.name.start);
-        fail(
-          'XDF032',
-          `output.combined: the stage ARG ${prop.name.text} takes its default from the ARG ` +
-            `before the first FROM, which is renamed per arch, and that default ` +
-            `(${arg.value.text}) expands another variable, which the stage cannot see`,
-          'give the ARG before the first FROM a literal default per arch ({{#arch …}}), or the ' +
-            `stage its own ARG ${prop.name.text}=…`,
-          { file: template, rendered: `line ${line} of the final Dockerfile for ${arch.name}` },
-        );
-      }
-      edits.push(replaceSpan(prop.name, `${prop.name.text}=${arg.value.text}`));
-    }
-  }
+  for (const edit of importEdits(template, arch, p, args)) edits.push(edit);
   const start = firstStageAt(p);
   const shifted = edits.map((e) => ({ ...e, start: e.start - start, end: e.end - start }));
   return closeContinuation(applyEdits(p.text.slice(start), shifted), p.escape);

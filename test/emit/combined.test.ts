@@ -103,6 +103,14 @@ describe('combineDockerfiles: stages', () => {
     expect(out).toContain('FROM scratch AS final-armv7\nCOPY --from=again-arm32v7 /a /a\n');
   });
 
+  it("a FROM that names a stage through ARGs names that arch's stage; through an image, none", () => {
+    const text = (base: string) =>
+      `ARG V=prod\nARG BASE=${base}\nFROM ${base} AS base-prod\nFROM \${BASE} AS b\nFROM base-\${V}\n`;
+    const out = combine({ amd64: text('busybox'), arm64v8: text('arm64v8/busybox') });
+    expect(out).toContain('FROM ${BASE_amd64} AS b-amd64\nFROM base-${V}-amd64 AS final-amd64\n');
+    expect(out).toContain('FROM base-${V}-arm64v8 AS final-arm64\n');
+  });
+
   it('keeps stage names apart from the template own: stage-N and final are taken elsewhere', () => {
     const text = 'FROM busybox AS stage-1\nFROM busybox\nFROM busybox AS final\nFROM scratch\n';
     const out = combine({ amd64: text, arm64v8: text });
