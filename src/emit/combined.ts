@@ -98,7 +98,7 @@ function checkDirectives(files: ArchDockerfile[], parsed: ParsedDockerfile[]): v
         `output.combined: the parser directives of ${a} (${want.join(', ') || 'none'}) and of ` +
           `${b} (${have.join(', ') || 'none'}) differ`,
         hint,
-        files[i].place(Math.min(at, have.length - 1) + 1, 1),
+        files[i].place(Math.max(0, Math.min(at, have.length - 1)) + 1, 1),
       );
     }
   }

@@ -251,6 +251,10 @@ describe('combineDockerfiles: parser directives and the header', () => {
     );
     expect(p).toMatchObject({ code: 'XDF032', file: TEMPLATE, line: 1 });
     expect(p.message).toContain('# syntax=docker/dockerfile:1.7');
+    // an arch with none: pointed at its first line
+    expect(
+      problemOf(() => combine({ amd64: '# syntax=a\nFROM b\n', arm64v8: 'FROM b\n' })),
+    ).toMatchObject({ code: 'XDF032', line: 1 });
     // the same directives written differently are the same
     expect(() =>
       combine({ amd64: '#syntax = a\nFROM b\n', arm64v8: '# SYNTAX=a\nFROM b\n' }),
