@@ -126,3 +126,49 @@ describe.skipIf(files.length === 0)(
     );
   },
 );
+
+describe.skipIf(files.length === 0)(
+  `public corpus: output.combined${needs('the shared corpus', 'clone the repository with ../shared beside it')}`,
+  () => {
+    const ARCHES = ['amd64', 'arm32v7', 'arm64v8'];
+    /** The keywords of each stage's instructions, FROM first (instructions before it left out). */
+    const stages = (text: string) =>
+      instructions(text).reduce<string[][]>((all, i) => {
+        if (i.keyword === 'FROM') all.push([]);
+        all.at(-1)?.push(i.keyword);
+        return all;
+      }, []);
+
+    it.each(files)(
+      '%s: every stage of every arch, each under a name of its own, and the selector last',
+      (file) => {
+        const text = fs.readFileSync(path.join(CORPUS, file), 'utf8');
+        if (!instructions(text).some((i) => i.keyword === 'FROM')) return;
+        const config = testConfig({ dir: CORPUS, arches: ARCHES });
+        config.output = { ...config.output, combined: 'Dockerfile.all' };
+        let result;
+        try {
+          result = emitDockerfiles({ file: path.join(CORPUS, file), text }, config, {
+            noTemplate: true,
+            combined: true,
+          });
+        } catch (e) {
+          if (!(e instanceof XdfError)) throw e;
+          return; // typed: an image the strategy cannot map, or directives that differ (XDF032)
+        }
+        const combined = result.combined!.content;
+        const own = result.outputs.flatMap((o) => stages(o.content));
+        const aliases = result.outputs.some((o) => o.arch.name === 'arm64v8') ? 1 : 0;
+        // no instruction joins another (a file ending in a continuation), none is lost
+        expect(stages(combined)).toEqual([
+          ...own,
+          ...Array.from({ length: aliases + 1 }, () => ['FROM']),
+        ]);
+        const froms = DockerfileParser.parse(combined).getFROMs();
+        const names = froms.map((f) => f.getBuildStage()?.toLowerCase()).filter(Boolean);
+        expect(new Set(names).size, 'stage names are unique').toBe(names.length);
+        expect(froms.at(-1)!.getImageName()).toBe('final-${TARGETARCH}${TARGETVARIANT}');
+      },
+    );
+  },
+);

@@ -161,6 +161,33 @@ describe('README before/after', () => {
   });
 });
 
+describe('README one Dockerfile for every platform', () => {
+  const part = section('One Dockerfile for every platform');
+  const fixture = (name: string) =>
+    fs.readFileSync(path.join(ROOT, 'fixtures/combined-readme', name), 'utf8');
+
+  it('the template, config and combined file shown are the tested fixtures/combined-readme', () => {
+    const [template, combined] = blocks(part, 'dockerfile');
+    expect(template).toBe(fixture('Dockerfile.tpl'));
+    expect(blocks(part, 'yaml')[0]).toBe(fixture('xdf.yaml'));
+    expect(combined).toBe(fixture('expected/Dockerfile'));
+  });
+
+  it('the build commands name every platform of the example, in a form each engine takes', () => {
+    const [docker, podman] = blocks(part, 'sh')[0].trim().split('\n');
+    const platforms = 'linux/amd64,linux/arm/v7,linux/arm64';
+    expect(docker).toBe(`docker buildx build --platform ${platforms} -t myorg/app:latest --push .`);
+    expect(podman).toBe(`podman build --platform ${platforms} --manifest myorg/app:latest .`);
+    expect(fixture('expected/Dockerfile')).toContain(`(${platforms.replace(/,/g, ', ')})`);
+  });
+
+  it('names the builders that can build it and those that cannot', () => {
+    expect(part).toContain('docker buildx create --use');
+    expect(part).toContain('failed to parse stage name "final-"');
+    expect(part).toContain('xdf generate --stage-qemu');
+  });
+});
+
 describe('README configuration example', () => {
   it('is a valid xdf.yaml', async () => {
     const { loadConfig } = await import('../src/config/load.js');

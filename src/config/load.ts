@@ -67,7 +67,7 @@ interface RawConfig {
   qemu?: { mode?: QemuMode; dest?: string; place?: QemuPlace };
   pins?: Record<string, Record<string, string>>;
   vars?: Record<string, unknown>;
-  output?: { name?: string; names?: Record<string, string>; header?: boolean };
+  output?: { name?: string; names?: Record<string, string>; combined?: string; header?: boolean };
   stages?: Record<string, 'host'>;
   limits?: { input_bytes?: number };
   matrix?: {
@@ -251,6 +251,7 @@ function normalize(raw: RawConfig, ctx: NormalizeContext): Config {
     output: {
       name: raw.output?.name ?? 'Dockerfile.{{arch}}',
       names: archKeyed(raw.output?.names, 'output.names'),
+      ...(raw.output?.combined === undefined ? {} : { combined: raw.output.combined }),
       header: raw.output?.header ?? true,
     },
     // Stage names are case-insensitive, as BuildKit reads them.

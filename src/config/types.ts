@@ -46,8 +46,9 @@ export interface Config {
   qemu: { mode: QemuMode; dest: string; place?: QemuPlace }; // place: default after-from
   pins: Record<string, Record<string, string>>; // pin name -> { default?, <canonical arch>: value }
   vars: Record<string, unknown>;
-  // names: canonical arch -> its output path outright (output.names)
-  output: { name: string; names?: Record<string, string>; header: boolean };
+  // names: canonical arch -> its output path outright (output.names); combined: one Dockerfile
+  // for every arch of a template, relative to it (the README's "One Dockerfile for every platform")
+  output: { name: string; names?: Record<string, string>; combined?: string; header: boolean };
   stages?: Record<string, 'host'>; // stage name (lower case) or index -> runs on the build host
   limits: { input_bytes: number };
   matrix?: MatrixConfig;
@@ -88,4 +89,19 @@ export interface Matrix {
   lists: { image: string; list: string; targets: string[] }[];
   /** Entries with their bake/make target names (`arm64v8`, or `svc-api-Dockerfile-arm64v8`). */
   targets: { name: string; entry: MatrixEntry }[];
+  /** output.combined per template: one target for every platform, tagged as the list. */
+  combined: CombinedTarget[];
+}
+
+/** The bake target of one template's output.combined. */
+export interface CombinedTarget {
+  name: string; // `combined`, or `<slug>-combined` for several templates
+  template: string; // relative to the config's folder
+  dockerfile: string; // relative to the config's folder
+  context: string; // relative to the config's folder
+  platforms: string[]; // in config order
+  image: string;
+  tag: string; // matrix.list_tag
+  build_args: Record<string, string>; // the matrix's build args that every arch agrees on
+  dropped: string[]; // the build args whose value differs per arch: no one value to pass
 }

@@ -33,6 +33,9 @@ export const CODES = {
     'back: not valid YAML, or a `parallel: matrix:` that is not a list of maps of strings',
   XDF030: 'a `FROM` with no image',
   XDF031: 'a Dockerfile (a rendered template) with no `FROM`, or empty',
+  XDF032:
+    "`output.combined`: the arches' Dockerfiles cannot share one file (different parser " +
+    'directives or escape characters, or a stage ARG whose per-arch default expands a variable)',
   XDF040: 'the strategy cannot map this image',
   XDF041: 'a digest without a per-arch digest pin',
   XDF042: 'an untagged debian/ubuntu under `multiarch`',
@@ -69,6 +72,9 @@ export const CODES = {
   XDFW009: "a file carries a template's header but is not one of its current outputs: left alone",
   XDFW010: '`xdf lock`: an image with a variable in its tag cannot be locked',
   XDFW011: 'the matrix leaves out a template the config does not list (list it under `templates:`)',
+  XDFW012:
+    '`matrix.build_args` with a value per arch: the bake target of `output.combined` ' +
+    'cannot pass it',
 } as const;
 
 export type Code = keyof typeof CODES;

@@ -12,9 +12,12 @@ export interface Stage {
   base: number | null; // the earlier stage its FROM names (`FROM build`), null for an image
   line: number; // one-based, of the FROM keyword
   column: number;
+  start: number; // offset of the FROM keyword
+  flags: Span[]; // the FROM's `--flags`, as written
   image: Span | null; // the base image argument as written
   platform: Span | null; // the value of --platform
   name: string | null; // lower-cased stage name (`AS build`)
+  nameSpan: Span | null; // the stage name as written
   // offset just after the FROM instruction's last line break: where an injected line goes
   bodyStart: number;
   hasRun: boolean; // a RUN in the stage itself (ONBUILD RUN does not count)
@@ -41,12 +44,24 @@ export interface ArgDefault {
   column: number;
 }
 
+/** An ARG instruction: before the first FROM (stage null) or in a stage. */
+export interface ArgInstruction {
+  stage: number | null;
+  span: Span; // from the keyword to the end of its last argument
+  properties: {
+    name: Span;
+    value: Span | null; // as written, quotes included
+  }[];
+}
+
 export interface ParsedDockerfile {
   text: string;
   eol: string; // the file's own line ending
+  escape: string; // the escape character (`\` or a backtick)
   headerAt: number; // offset after the parser directives, where the header line goes
   directivesEndWithoutEol: boolean; // the last directive is the last line and has no line break
   args: Map<string, ArgDefault>; // ARGs before the first FROM, by name
+  argInstructions: ArgInstruction[]; // every ARG, in order
   stages: Stage[];
   // COPY --from=<x> and RUN --mount=…,from=<x> (stage or image, decided later)
   imageUses: ImageUse[];
@@ -71,18 +86,20 @@ export function parseDockerfile(text: string): ParsedDockerfile {
     return { start, end, text: text.slice(start, end) };
   };
   const { headerAt, withoutEol } = findHeaderOffset(text, lineStarts);
+  const dockerfile = DockerfileParser.parse(text);
+  const escape = dockerfile.getEscapeCharacter();
   const parsed: ParsedDockerfile = {
     text,
     eol: detectEol(text),
+    escape,
     headerAt,
     directivesEndWithoutEol: withoutEol,
     args: new Map(),
+    argInstructions: [],
     stages: [],
     imageUses: [],
     positionOf: (offset) => lines.position(offset),
   };
-  const dockerfile = DockerfileParser.parse(text);
-  const escape = dockerfile.getEscapeCharacter();
   // The leading `--flags` of an instruction, read with the file's escape character.
   const flagWords = (range: Range) =>
     instructionWords(text, offsetOf(range.start), offsetOf(range.end), escape, true);
@@ -97,14 +114,23 @@ export function parseDockerfile(text: string): ParsedDockerfile {
         readFrom(
           instructionWords(text, span.start, span.end, escape),
           parsed.stages.length,
-          where,
+          { ...where, start: span.start },
           range.end.line,
           lineStarts,
           text.length,
         ),
       );
-    } else if (!stage && keyword === 'ARG') {
-      readArg(instruction as Arg, parsed.args, spanOf, where);
+    } else if (keyword === 'ARG') {
+      const properties = (instruction as Arg).getProperties();
+      if (!stage) for (const p of properties) readArgProperty(p, parsed.args, spanOf, where);
+      parsed.argInstructions.push({
+        stage: stage ? stage.index : null,
+        span: spanOf(range),
+        properties: properties.map((p) => {
+          const value = p.getValueRange();
+          return { name: spanOf(p.getNameRange()), value: value ? spanOf(value) : null };
+        }),
+      });
     } else if (stage && keyword === 'RUN') {
       if (!stage.hasRun) stage.firstRunLine = lineStarts[range.start.line];
       stage.hasRun = true;
@@ -189,7 +215,7 @@ export function wholeVariable(text: string): string | undefined {
 function readFrom(
   words: Span[],
   index: number,
-  where: { line: number; column: number },
+  where: { line: number; column: number; start: number },
   endLine: number,
   lineStarts: number[],
   length: number,
@@ -204,9 +230,11 @@ function readFrom(
     index,
     base: null,
     ...where,
+    flags,
     image: args[0] ?? null,
     platform,
     name: hasName ? args[2].text.toLowerCase() : null,
+    nameSpan: hasName ? args[2] : null,
     bodyStart: endLine + 1 < lineStarts.length ? lineStarts[endLine + 1] : length,
     hasRun: false,
     runs: [],
@@ -214,15 +242,6 @@ function readFrom(
     goBuild: false,
     qemuCopies: [],
   };
-}
-
-function readArg(
-  arg: Arg,
-  args: Map<string, ArgDefault>,
-  spanOf: (r: Range) => Span,
-  where: { line: number; column: number },
-): void {
-  for (const property of arg.getProperties()) readArgProperty(property, args, spanOf, where);
 }
 
 function readArgProperty(

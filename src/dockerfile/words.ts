@@ -90,3 +90,28 @@ function isContinuation(text: string, i: number, end: number, escape: string): b
   while (j < end && (text[j] === ' ' || text[j] === '\t')) j++;
   return j >= end || text[j] === '\n' || text[j] === '\r';
 }
+
+/**
+ * The variable names a word expands (`$NAME`, `${NAME}`, `${NAME:-x}`), as spans of the name:
+ * not after the escape character, not inside single quotes.
+ */
+export function variableNames(word: Span, escape: string): Span[] {
+  const names: Span[] = [];
+  const text = word.text;
+  let single = false; // inside '…': no expansion
+  let double = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === escape && !single) i++;
+    else if (c === "'" && !double) single = !single;
+    else if (c === '"' && !single) double = !double;
+    else if (c === '$' && !single) {
+      const m = /^\{?([A-Za-z_][A-Za-z0-9_]*)/.exec(text.slice(i + 1));
+      if (!m) continue;
+      const start = word.start + i + 1 + (m[0].length - m[1].length);
+      names.push({ start, end: start + m[1].length, text: m[1] });
+      i += m[0].length;
+    }
+  }
+  return names;
+}

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { archByName, isEmulated, type Arch } from '../arches/table.js';
 import { applyEdits } from '../dockerfile/edits.js';
 import { fail, type Place, type Problem } from '../core/errors.js';
-import { dockerfileHeader } from './header.js';
+import { combineDockerfiles, type ArchDockerfile } from './combined.js';
+import { combinedHeader, dockerfileHeader } from './header.js';
 import { resolveIn } from '../fs/real-paths.js';
 import { parseDockerfile, type ParsedDockerfile } from '../dockerfile/parse.js';
 import { renderSnippet, renderTemplate, type TemplateSource } from '../template/render.js';
@@ -18,6 +19,7 @@ export interface EmitOptions {
   requested?: Set<string>; // arches named by --arch, to warn when one is excluded
   lock?: LockView; // xdf.lock's digests for the mapped images
   parsed?: (text: string) => void; // told of each text parsed (the run may reclaim memory then)
+  combined?: boolean; // also output.combined, when configured (not in a run of some arches)
 }
 
 export interface DockerfileOutput {
@@ -29,8 +31,17 @@ export interface DockerfileOutput {
   emulated: boolean;
 }
 
+/** output.combined: one Dockerfile for every arch of the template that has one. */
+export interface CombinedOutput {
+  template: string; // absolute
+  path: string; // absolute
+  arches: Arch[];
+  content: string;
+}
+
 export interface EmitResult {
   outputs: DockerfileOutput[];
+  combined?: CombinedOutput;
   warnings: Problem[];
 }
 
@@ -45,6 +56,9 @@ export function emitDockerfiles(
   // most arches render the same text: parse it once
   const parsedByText = new Map<string, ParsedDockerfile>();
   const mappedLines = lineCountKeptUpTo(options.noTemplate ? '' : template.text);
+  const combining = options.combined && config.output.combined !== undefined;
+  const parts: ArchDockerfile[] = []; // each arch's final text without the header
+  const notes: string[] = [];
 
   for (const name of config.arches) {
     const arch = archByName(name);
@@ -98,6 +112,10 @@ export function emitDockerfiles(
     }
     const file = outputPath(template.file, arch, config, options.outDir);
     const edits = result.edits;
+    if (combining) {
+      parts.push({ arch, text: applyEdits(rendered, edits), place });
+      notes.push(...result.notes);
+    }
     if (config.output.header)
       edits.push(headerEdit(parsed, headerLines(template.file, file, arch, result.notes)));
     outputs.push({
@@ -109,7 +127,22 @@ export function emitDockerfiles(
       emulated,
     });
   }
-  return { outputs, warnings };
+  if (parts.length === 0) return { outputs, warnings };
+  const file = combinedPath(template.file, config, options.outDir);
+  const arches = parts.map((p) => p.arch);
+  const header = config.output.header
+    ? [combinedHeader(template.file, file, arches), ...notes]
+    : [];
+  const content = combineDockerfiles(template.file, parts, header);
+  return { outputs, combined: { template: template.file, path: file, arches, content }, warnings };
+}
+
+/** Where output.combined goes: relative to the template (or --out), `{{template}}` rendered. */
+export function combinedPath(templateFile: string, config: Config, outDir?: string): string {
+  const base = path.basename(templateFile).replace(/\.[^.]*$/, '');
+  const at = { key: 'output.combined', file: config.file, ...config.locate('output.combined') };
+  const name = renderSnippet(config.output.combined!, { template: base }, at);
+  return resolveIn(outDir ?? path.dirname(templateFile), name);
 }
 
 export function outputPath(

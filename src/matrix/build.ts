@@ -12,7 +12,7 @@ import {
   REPOSITORY_MAX,
 } from '../reference/reference.js';
 import { renderSnippet } from '../template/render.js';
-import type { Config, Matrix, MatrixEntry } from '../config/types.js';
+import type { CombinedTarget, Config, Matrix, MatrixEntry } from '../config/types.js';
 
 /** One generated Dockerfile, as the caller knows it: absolute paths, and whether its arch runs
  * under QEMU. */
@@ -25,6 +25,12 @@ export interface MatrixOutput {
 
 const posix = (p: string) => p.split(path.sep).join('/') || '.';
 
+/** output.combined of one template, as the caller knows it. */
+export interface CombinedMatrixOutput {
+  template: string;
+  dockerfile: string; // absolute
+}
+
 /**
  * `base`: where the matrix files go, the folder their paths are relative to (the config's, or
  * `--out DIR`: the files there work from DIR).
@@ -33,6 +39,7 @@ export function buildMatrix(
   config: Config,
   outputs: MatrixOutput[],
   base: string = config.dir,
+  combined: CombinedMatrixOutput[] = [],
 ): Matrix {
   const matrix = config.matrix!;
   const host = archByName(config.host);
@@ -72,7 +79,57 @@ export function buildMatrix(
   });
   assertUniqueNames(targets, config);
   const listTag = checkTag(matrix.list_tag, 'matrix.list_tag', config);
-  return { lists: manifestLists(targets, listTag, config), targets };
+  return {
+    lists: manifestLists(targets, listTag, config),
+    targets,
+    combined: combined.flatMap((c) => combinedTarget(c, targets, several, listTag, config, base)),
+  };
+}
+
+/** The target that builds a template's combined file for each platform its arches have. */
+function combinedTarget(
+  c: CombinedMatrixOutput,
+  targets: Matrix['targets'],
+  several: boolean,
+  tag: string,
+  config: Config,
+  base: string,
+): CombinedTarget[] {
+  const template = posix(path.relative(config.dir, c.template));
+  const entries = targets.map((t) => t.entry).filter((e) => e.template === template);
+  if (entries.length === 0) return [];
+  const keys = Object.keys(config.matrix!.build_args);
+  const agreed = keys.filter((k) => new Set(entries.map((e) => e.build_args[k])).size === 1);
+  return [
+    {
+      name: several ? `${slug(config.dir, c.template)}-combined` : 'combined',
+      template,
+      dockerfile: posix(path.relative(base, c.dockerfile)),
+      context: entries[0].context,
+      platforms: entries.map((e) => e.platform),
+      image: entries[0].image,
+      tag,
+      build_args: Object.fromEntries(agreed.map((k) => [k, entries[0].build_args[k]])),
+      dropped: keys.filter((k) => !agreed.includes(k)),
+    },
+  ];
+}
+
+/** A build arg with a value per arch cannot reach the combined file's build (a warning). */
+export function combinedArgWarnings(matrix: Matrix, config: Config): Problem[] {
+  return matrix.combined.flatMap(({ name, dropped }) =>
+    dropped.map((key): Problem => ({
+      code: 'XDFW012',
+      message:
+        `matrix.build_args.${key} differs per arch: the bake target ${name} (output.combined) ` +
+        'builds every platform with one set of build args and leaves it out',
+      hint:
+        `give the ARG ${key} its per-arch default in the template instead ` +
+        '(ARG X={{arch.debian}}): the combined file carries it',
+      file: config.file,
+      ...(config.locate(`matrix.build_args.${key}`) ?? config.locate('matrix')),
+    })),
+  );
 }
 
 /**

@@ -2,7 +2,7 @@
 // go, read once per folder, and what may change there (ownership.ts). Nothing here writes.
 import path from 'node:path';
 import { ARCHES } from '../arches/table.js';
-import { outputPath, type DockerfileOutput } from '../emit/dockerfiles.js';
+import { combinedPath, outputPath, type DockerfileOutput } from '../emit/dockerfiles.js';
 import { shownWarnings } from '../core/errors.js';
 import { OutputFolders, readEntry, type DiskEntry } from '../fs/disk.js';
 import { generatedFilesIn } from './generated.js';
@@ -55,6 +55,14 @@ export async function planChanges(
           names.add(outputPath(template.file, arch, group.config, outDir));
         } catch {
           /* a name this arch cannot render */
+        }
+      }
+      // output.combined is this template's too, whether this run writes it or not (--arch)
+      if (group.config.output.combined !== undefined) {
+        try {
+          names.add(combinedPath(template.file, group.config, outDir));
+        } catch {
+          /* a name that cannot render: the run that writes it says why */
         }
       }
       for (const name of names) folders.add(path.dirname(name));

@@ -2,7 +2,7 @@
 // bake file by its marker, the JSON matrix (which can carry neither) by being exactly xdf's shape.
 import type { MatrixFormat } from '../config/types.js';
 import { hasMatrixHeader } from '../emit/header.js';
-import { bakeMarker } from '../matrix/formats.js';
+import { bakeMarker } from '../matrix/bake.js';
 
 /**
  * A matrix file is xdf's by its header; docker-bake.json by its marker, its first property; the

@@ -9,6 +9,7 @@ import type { MatrixFormat } from '../config/types.js';
 
 export type Producer =
   | { kind: 'dockerfile'; template: string; arch: string }
+  | { kind: 'combined'; template: string } // output.combined: every arch of the template
   // config: the config's folder; configFile: xdf.yaml, whose name the bake marker carries
   | { kind: 'matrix'; format: MatrixFormat; config: string; configFile?: string }
   // --stage-qemu: a copy of the host's emulator (source) into a template's folder, not an output
@@ -127,9 +128,8 @@ const HEAD = 64 * 1024;
 function otherTemplate(file: PlannedFile, bytes: Buffer): string | undefined {
   const owner = dockerfileOwner(file.path, bytes.toString('utf8', 0, Math.min(bytes.length, HEAD)));
   const p = file.producer;
-  return owner !== undefined && !(p.kind === 'dockerfile' && p.template === owner)
-    ? owner
-    : undefined;
+  const mine = (p.kind === 'dockerfile' || p.kind === 'combined') && p.template === owner;
+  return owner !== undefined && !mine ? owner : undefined;
 }
 
 /** Another template's output at this path: never overwritten, whatever --force says. */
@@ -140,12 +140,12 @@ function anotherOutput(file: PlannedFile, owner: string, show: (f: string) => st
     file: file.path,
     message:
       `${show(file.path)} is the output of ${show(owner)} (its header says so): ` +
-      (p.kind === 'dockerfile'
+      (p.kind === 'dockerfile' || p.kind === 'combined'
         ? 'two templates yield one path'
         : `${p.kind === 'matrix' ? `the ${p.format} matrix file` : 'a staged emulator'} ` +
           'cannot replace it'),
     hint:
-      p.kind === 'dockerfile'
+      p.kind === 'dockerfile' || p.kind === 'combined'
         ? `give each template its own outputs: use {{template}} in output.name ` +
           `("{{template}}.{{arch}}"); if ${show(owner)} is gone, delete its old outputs`
         : `rename or move it; if ${show(owner)} is gone, delete its old outputs`,
@@ -178,7 +178,7 @@ function notOwned(file: PlannedFile, show: (f: string) => string): Problem {
 function owns(file: PlannedFile, bytes: Buffer): boolean {
   const p = file.producer;
   if (p.kind === 'emulator') return false;
-  if (p.kind === 'dockerfile')
+  if (p.kind === 'dockerfile' || p.kind === 'combined')
     return dockerfileOwner(file.path, bytes.toString('utf8')) === p.template;
   return ownsMatrixFile(p.format, bytes, p.configFile);
 }
@@ -218,12 +218,16 @@ export function assertDistinct(
       fail(
         'XDF051',
         `output ${show(out.path)} is the ${input.what} ${show(input.path)}`,
-        'choose an output.name that yields new files (the default is Dockerfile.{{arch}})',
+        out.producer.kind === 'combined'
+          ? COMBINED_HINT
+          : 'choose an output.name that yields new files (the default is Dockerfile.{{arch}})',
         at(out.producer),
       );
     }
     const other = byPath.get(out.physical);
-    if (other) twoProducers(show(out.path), other, out.producer, show, at(out.producer));
+    // a clash with output.combined is pointed at it: the other path is rarely the one to change
+    const blamed = other?.kind === 'combined' ? other : out.producer;
+    if (other) twoProducers(show(out.path), other, out.producer, show, at(blamed));
     byPath.set(out.physical, out.producer);
   }
 }
@@ -252,6 +256,16 @@ function twoProducers(
       at,
     );
   }
+  if (a.kind === 'combined' && b.kind === 'combined') {
+    fail(
+      'XDF051',
+      `${file} is the combined Dockerfile of two templates: ${show(a.template)} and ` +
+        `${show(b.template)}`,
+      'use {{template}} in output.combined ({{template}}.all), or give each template its own ' +
+        'folder',
+      at,
+    );
+  }
   if (a.kind === 'matrix' && b.kind === 'matrix') {
     fail(
       'XDF051',
@@ -264,13 +278,21 @@ function twoProducers(
   const what = (p: Producer) =>
     p.kind === 'dockerfile'
       ? `the ${p.arch} Dockerfile of ${show(p.template)}`
-      : p.kind === 'matrix'
-        ? `the ${p.format} matrix file`
-        : 'a staged emulator';
+      : p.kind === 'combined'
+        ? `the combined Dockerfile of ${show(p.template)}`
+        : p.kind === 'matrix'
+          ? `the ${p.format} matrix file`
+          : 'a staged emulator';
   return fail(
     'XDF051',
     `${file} is both ${what(a)} and ${what(b)}`,
-    'choose an output.name that does not yield the name of a matrix file',
+    a.kind === 'combined' || b.kind === 'combined'
+      ? COMBINED_HINT
+      : 'choose an output.name that does not yield the name of a matrix file',
     at,
   );
 }
+
+const COMBINED_HINT =
+  'output.combined names a file of its own, one that no output.name or output.names yields and ' +
+  'that is no input or matrix file (e.g. Dockerfile.all)';

@@ -37,9 +37,10 @@ export function checkPlaces(
       : configOfTemplate(p.template);
   const located = (p: Producer) => {
     const config = configOf(p) ?? groups[0]?.config;
+    const key = p.kind === 'combined' ? 'output.combined' : 'output.name';
     return {
       file: config?.file,
-      ...(config?.locate('output.name', 'value') ?? config?.locate('templates', 'value')),
+      ...(config?.locate(key, 'value') ?? config?.locate('templates', 'value')),
     };
   };
   // --out names a folder of the user's choice, anywhere but in git's own (hooks run from there).
@@ -62,15 +63,14 @@ export function checkPlaces(
     const inOut = out.producer.kind !== 'emulator' && outDir !== undefined;
     const root = inOut ? outDir : config.dir;
     const what = out.producer.kind === 'emulator' ? 'the staged emulator' : 'output';
+    const key = out.producer.kind === 'combined' ? 'output.combined' : 'output.name';
     const at =
-      out.producer.kind === 'emulator'
-        ? {}
-        : { file: config.file, ...config.locate('output.name', 'value') };
+      out.producer.kind === 'emulator' ? {} : { file: config.file, ...config.locate(key, 'value') };
     const hint =
       out.producer.kind === 'emulator'
         ? "--stage-qemu copies the emulator into the template's folder, the build context: " +
           "stage it only for a template inside the config's folder"
-        : "output.name must stay inside the config's folder; use --out DIR to write elsewhere";
+        : `${key} must stay inside the config's folder; use --out DIR to write elsewhere`;
     // The root itself may be a symlink (--out to a folder elsewhere): its real path counts.
     const realRoot = paths.real(root);
     if (!isInside(realRoot, out.physical) || !isInside(root, out.path)) {
@@ -88,7 +88,7 @@ export function checkPlaces(
         `${what} ${show(out.path)} is inside a .git folder`,
         out.producer.kind === 'emulator'
           ? "stage the emulator only for a template outside git's own folder"
-          : "output.name must name a file of the project, never one of git's own",
+          : `${key} must name a file of the project, never one of git's own`,
         at,
       );
     }

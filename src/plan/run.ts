@@ -4,9 +4,13 @@ import path from 'node:path';
 import { resolveArch } from '../arches/table.js';
 import { collectGarbage, LARGE_TEXT } from '../core/memory.js';
 import { shownWarnings, Warnings } from '../core/errors.js';
-import { emitDockerfiles, type DockerfileOutput } from '../emit/dockerfiles.js';
+import {
+  emitDockerfiles,
+  type CombinedOutput,
+  type DockerfileOutput,
+} from '../emit/dockerfiles.js';
 import { LOCK_FILE } from '../lock/file.js';
-import { buildMatrix, sameTagWarnings } from '../matrix/build.js';
+import { buildMatrix, combinedArgWarnings, sameTagWarnings } from '../matrix/build.js';
 import { outputTemplates, renderMatrixFiles } from '../matrix/formats.js';
 import {
   groupByConfig,
@@ -48,6 +52,7 @@ export async function planRun(
     const templates = readTemplates(lookup, files, config, reads, !!options.noTemplate);
     const lock = options.lock ? options.lock(config) : readLockFile(config);
     const outputs: DockerfileOutput[] = [];
+    const combined: CombinedOutput[] = [];
     for (const template of templates) {
       const result = emitDockerfiles(template, config, {
         noTemplate: options.noTemplate,
@@ -57,14 +62,23 @@ export async function planRun(
         parsed: (text) => {
           if (text.length >= LARGE_TEXT) collectGarbage();
         },
+        combined: !options.arches, // it covers every arch: a run of some leaves it alone
       });
       result.warnings.forEach((w) => warnings.add(w));
       for (const output of result.outputs) outputs.push(output);
+      if (result.combined) combined.push(result.combined);
     }
     for (const output of outputs) {
       // one by one, not push(...): a monorepo's outputs would overflow the stack as arguments
       plan.dockerfiles.push(output);
       plan.files.push(dockerfileFile(output));
+    }
+    for (const c of combined) {
+      plan.files.push({
+        path: c.path,
+        content: c.content,
+        producer: { kind: 'combined', template: c.template },
+      });
     }
     // One combined matrix per config: only from a run that covers all of its templates and arches.
     // With no list, the config governs what a run with no template names: Dockerfile.tpl here.
@@ -99,8 +113,10 @@ export async function planRun(
           emulated: o.emulated,
         })),
         base,
+        combined.map((c) => ({ template: c.template, dockerfile: c.path })),
       );
       sameTagWarnings(matrix, config).forEach((w) => warnings.add(w));
+      combinedArgWarnings(matrix, config).forEach((w) => warnings.add(w));
       const own = outputTemplates(config).filter((t) => t.own !== undefined);
       const texts = new Map(own.map((t) => [t.file, readOwnTemplate(t.own!, t.format, config)]));
       const lockFile = path.join(config.dir, LOCK_FILE);
@@ -121,7 +137,7 @@ export async function planRun(
         });
       }
     }
-    plan.groups.push({ config, templates, outputs, complete, governed });
+    plan.groups.push({ config, templates, outputs, combined, complete, governed });
   }
   // Dockerfiles first, then matrix files: the order of `wrote` lines.
   plan.files.sort(

@@ -1,7 +1,7 @@
 // The shapes of a run: what it is asked, what it read, and every output it computes.
 import type { Config } from '../config/types.js';
 import type { Problem } from '../core/errors.js';
-import type { DockerfileOutput } from '../emit/dockerfiles.js';
+import type { CombinedOutput, DockerfileOutput } from '../emit/dockerfiles.js';
 import { RealPaths } from '../fs/real-paths.js';
 import type { TemplateSource } from '../template/render.js';
 import type { LockView } from '../transform/request.js';
@@ -35,6 +35,7 @@ export interface Group {
   config: Config;
   templates: TemplateSource[];
   outputs: DockerfileOutput[];
+  combined: CombinedOutput[]; // output.combined, one per template (none in a run of some arches)
   complete: boolean; // the run covers every template and arch of the config
   governed: Set<string>; // the config's templates: its list, else Dockerfile.tpl in the cwd
 }

@@ -89,6 +89,40 @@ describe('a byte-order mark', () => {
     const text = '\uFEFF# syntax=docker/dockerfile:1\nFROM x\n';
     expect(text.slice(parseDockerfile(text).headerAt)).toBe('FROM x\n');
   });
+  it('keeps the spans output.combined renames: stage names, FROM flags, every ARG', () => {
+    const text = [
+      'ARG A=1 B="two words"',
+      'FROM --platform=$BUILDPLATFORM $BASE AS Build',
+      'ARG A',
+      'FROM build',
+      '',
+    ].join('\n');
+    const p = parseDockerfile(text);
+    expect(p.escape).toBe('\\');
+    expect(
+      p.stages.map((s) => [s.start, s.nameSpan?.text ?? null, s.flags.map((f) => f.text)]),
+    ).toEqual([
+      [text.indexOf('FROM --'), 'Build', ['--platform=$BUILDPLATFORM']],
+      [text.indexOf('FROM build'), null, []],
+    ]);
+    expect(
+      p.argInstructions.map((a) => [
+        a.stage,
+        a.span.text,
+        a.properties.map((q) => [q.name.text, q.value?.text ?? null]),
+      ]),
+    ).toEqual([
+      [
+        null,
+        'ARG A=1 B="two words"',
+        [
+          ['A', '1'],
+          ['B', '"two words"'],
+        ],
+      ],
+      [0, 'ARG A', [['A', null]]],
+    ]);
+  });
 });
 
 // BuildKit (frontend/dockerfile/dockerfile2llb/convert.go): a stage is added with `addState`, which

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { flagOptions, flagValue, instructionWords } from '../../src/dockerfile/words.js';
+import {
+  flagOptions,
+  flagValue,
+  instructionWords,
+  variableNames,
+} from '../../src/dockerfile/words.js';
 
 const words = (text: string, escape = '\\', flagsOnly = false) =>
   instructionWords(text, 0, text.length, escape, flagsOnly).map((w) => [
@@ -36,5 +41,25 @@ describe('instructionWords', () => {
     const from = flagOptions(value).find((o) => o.name === 'from')!;
     expect(text.slice(from.value.start, from.value.end)).toBe('alpine:3.19');
     expect(flagValue(mount, 'from')).toBeUndefined();
+  });
+});
+
+describe('variableNames', () => {
+  const names = (text: string, escape = '\\') =>
+    variableNames({ start: 10, end: 10 + text.length, text }, escape).map((v) => [
+      v.text,
+      v.start - 10,
+    ]);
+  it('finds $NAME, ${NAME} and ${NAME:-default}, at the offset of the name', () => {
+    expect(names('$BASE')).toEqual([['BASE', 1]]);
+    expect(names('golang:${GO}-alpine${X:-y}')).toEqual([
+      ['GO', 9],
+      ['X', 21],
+    ]);
+  });
+  it('skips an escaped $, a $ inside single quotes, and a $ that names nothing', () => {
+    expect(names('\\$A$B')).toEqual([['B', 4]]);
+    expect(names('`$A$B', '`')).toEqual([['B', 4]]);
+    expect(names(`'$A'"$B'"$1`)).toEqual([['B', 6]]);
   });
 });

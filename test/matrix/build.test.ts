@@ -2,7 +2,12 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { archByName } from '../../src/arches/table.js';
 import { XdfError } from '../../src/core/errors.js';
-import { buildMatrix, slug, type MatrixOutput } from '../../src/matrix/build.js';
+import {
+  buildMatrix,
+  combinedArgWarnings,
+  slug,
+  type MatrixOutput,
+} from '../../src/matrix/build.js';
 import type { Config, MatrixFormat } from '../../src/config/types.js';
 import { testConfig, testMatrixConfig } from '../helpers/config.js';
 
@@ -346,5 +351,57 @@ describe('buildMatrix', () => {
         ],
       }),
     );
+  });
+});
+
+describe('buildMatrix: output.combined', () => {
+  const combined = (templates: string[]) =>
+    templates.map((t) => ({
+      template: path.join(DIR, t),
+      dockerfile: path.join(DIR, path.dirname(t), 'Dockerfile.all'),
+    }));
+
+  it('one target per template, for the platforms of its arches, tagged as the list', () => {
+    const c = config({ matrix: testMatrixConfig({ list_tag: '2.0' }) });
+    const m = buildMatrix(c, outputs(['Dockerfile.tpl']), undefined, combined(['Dockerfile.tpl']));
+    expect(m.combined).toEqual([
+      {
+        name: 'combined',
+        template: 'Dockerfile.tpl',
+        dockerfile: 'Dockerfile.all',
+        context: '.',
+        platforms: ['linux/amd64', 'linux/arm/v7', 'linux/arm64'],
+        image: m.targets[0].entry.image,
+        tag: '2.0',
+        build_args: {},
+        dropped: [],
+      },
+    ]);
+  });
+
+  it('several templates: <slug>-combined; a template whose every arch is excluded has none', () => {
+    const templates = [path.join(DIR, 'api/Dockerfile.tpl'), path.join(DIR, 'web/Dockerfile.tpl')];
+    const m = buildMatrix(
+      config({ templates }),
+      outputs(['api/Dockerfile.tpl']),
+      undefined,
+      combined(['api/Dockerfile.tpl', 'web/Dockerfile.tpl']),
+    );
+    expect(m.combined.map((t) => [t.name, t.dockerfile, t.context])).toEqual([
+      ['api-Dockerfile-combined', 'api/Dockerfile.all', 'api'],
+    ]);
+  });
+
+  it('passes the build args every arch agrees on, and warns about the others', () => {
+    const c = config({ matrix: testMatrixConfig({ build_args: { A: '{{arch}}', B: 'b' } }) });
+    const m = buildMatrix(c, outputs(['Dockerfile.tpl']), undefined, combined(['Dockerfile.tpl']));
+    expect([m.combined[0].build_args, m.combined[0].dropped]).toEqual([{ B: 'b' }, ['A']]);
+    expect(combinedArgWarnings(m, c).map((w) => [w.code, w.message])).toEqual([
+      [
+        'XDFW012',
+        'matrix.build_args.A differs per arch: the bake target combined (output.combined) builds ' +
+          'every platform with one set of build args and leaves it out',
+      ],
+    ]);
   });
 });

@@ -1,0 +1,153 @@
+// output.combined's ARGs: those before the first FROM hold one value for every stage of the file,
+// so the ones whose defaults differ per arch are renamed per arch (`BASE` → `BASE_arm64v8`), in
+// their declarations, in the FROM lines that expand them, and in the stages that take their
+// default (`ARG BASE` in a stage gets `ARG BASE=arm64v8/…`). Pure.
+import type { Arch } from '../arches/table.js';
+import { fail } from '../core/errors.js';
+import { applyEdits, replaceSpan, type Edit } from '../dockerfile/edits.js';
+import type { ParsedDockerfile } from '../dockerfile/parse.js';
+import { variableNames, type Span } from '../dockerfile/words.js';
+
+/** Where the first stage's line starts: everything before it is the ARGs and comments before it. */
+export const firstStageAt = (p: ParsedDockerfile) =>
+  Math.max(
+    p.text.lastIndexOf('\n', p.stages[0].start),
+    p.text.lastIndexOf('\r', p.stages[0].start),
+  ) + 1;
+
+/** Per arch: the ARGs before the first FROM that are renamed for it (`BASE` → `BASE_arm64v8`). */
+export type ArgNames = Map<string, { name: string; value: Span | null }>;
+
+/**
+ * An ARG before the first FROM is renamed per arch when its defaults differ between arches (or it
+ * is declared for some only), or when a default expands one that is renamed.
+ */
+export function argNames(arches: Arch[], parsed: ParsedDockerfile[]): ArgNames[] {
+  const globals = parsed.map((p) =>
+    p.argInstructions.filter((a) => a.stage === null).flatMap((a) => a.properties),
+  );
+  const all = [...new Set(globals.flat().map((p) => p.name.text))];
+  const defaults = (i: number, name: string) =>
+    JSON.stringify(globals[i].filter((p) => p.name.text === name).map((p) => p.value?.text));
+  const renamed = new Set(
+    all.filter((name) => new Set(arches.map((_, i) => defaults(i, name))).size > 1),
+  );
+  for (let grew = true; grew;) {
+    grew = false;
+    globals.forEach((props, i) => {
+      for (const { name, value } of props) {
+        const expands = value ? variableNames(value, parsed[i].escape) : [];
+        if (!renamed.has(name.text) && expands.some((v) => renamed.has(v.text))) {
+          renamed.add(name.text);
+          grew = true;
+        }
+      }
+    });
+  }
+  const taken = new Set(all);
+  return arches.map((arch, i) => {
+    const names: ArgNames = new Map();
+    for (const { name, value } of globals[i]) {
+      if (!renamed.has(name.text)) continue;
+      let renamedTo = `${name.text}_${arch.name}`;
+      while (taken.has(renamedTo)) renamedTo = `${renamedTo}_`;
+      names.set(name.text, { name: renamedTo, value }); // the last default is the one in force
+    }
+    return names;
+  });
+}
+
+/** Edits that rename the variables a span expands. */
+export function renameVariables(span: Span, escape: string, args: ArgNames): Edit[] {
+  return variableNames(span, escape).flatMap((v) => {
+    const arg = args.get(v.text);
+    return arg ? [replaceSpan(v, arg.name)] : [];
+  });
+}
+
+/**
+ * The ARGs and comments before the first FROM: once, with each ARG that is renamed written per arch
+ * where it stands, when the arches differ only in those; else every arch's, one after another.
+ */
+export function preamble(parsed: ParsedDockerfile[], args: ArgNames[]): string {
+  const pieces = parsed.map((p, i) => {
+    const start = p.headerAt;
+    const end = firstStageAt(p);
+    const skeleton: string[] = [];
+    const renamed: string[] = [];
+    let at = start;
+    for (const arg of p.argInstructions.filter((a) => a.stage === null)) {
+      const edits = arg.properties.flatMap((prop) => [
+        ...(args[i].has(prop.name.text)
+          ? [replaceSpan(prop.name, args[i].get(prop.name.text)!.name)]
+          : []),
+        ...(prop.value ? renameVariables(prop.value, p.escape, args[i]) : []),
+      ]);
+      if (edits.length === 0) continue;
+      skeleton.push(p.text.slice(at, arg.span.start));
+      const shifted = edits.map((e) => ({
+        ...e,
+        start: e.start - arg.span.start,
+        end: e.end - arg.span.start,
+      }));
+      renamed.push(applyEdits(arg.span.text, shifted));
+      at = arg.span.end;
+    }
+    skeleton.push(p.text.slice(at, end));
+    return { skeleton, renamed, eol: p.eol };
+  });
+  const same = pieces.every((p) => p.skeleton.join('\0') === pieces[0].skeleton.join('\0'));
+  const write = (piece: (typeof pieces)[number], rows: (k: number) => string) =>
+    piece.skeleton.map((text, k) => (k === 0 ? text : rows(k - 1) + text)).join('');
+  if (same) return write(pieces[0], (k) => pieces.map((p) => p.renamed[k]).join(pieces[0].eol));
+  return pieces.map((p) => write(p, (k) => p.renamed[k])).join('');
+}
+
+/** `ARG BASE` in a stage takes the default of the ARG before the first FROM: now renamed, so the
+ * stage gets that default written out. */
+export function importEdits(
+  template: string,
+  arch: Arch,
+  p: ParsedDockerfile,
+  args: ArgNames,
+): Edit[] {
+  const edits: Edit[] = [];
+  for (const instruction of p.argInstructions) {
+    if (instruction.stage === null) continue;
+    for (const prop of instruction.properties) {
+      const arg = args.get(prop.name.text);
+      if (prop.value || !arg?.value) continue;
+      if (arg.value.text.includes('$')) {
+        const { line } = p.positionOf(prop.name.start);
+        fail(
+          'XDF032',
+          `output.combined: the stage ARG ${prop.name.text} takes its default from the ARG ` +
+            `before the first FROM, which is renamed per arch, and that default ` +
+            `(${arg.value.text}) expands another variable, which the stage cannot see`,
+          'give the ARG before the first FROM a literal default per arch ({{#arch …}}), or the ' +
+            `stage its own ARG ${prop.name.text}=…`,
+          { file: template, rendered: `line ${line} of the final Dockerfile for ${arch.name}` },
+        );
+      }
+      edits.push(replaceSpan(prop.name, `${prop.name.text}=${arg.value.text}`));
+    }
+  }
+  return edits;
+}
+
+/**
+ * A word with the ARGs before the first FROM expanded by their defaults (`base-${V}` →
+ * `base-prod`); undefined when one has no literal default or is written in another form.
+ */
+export function expandDefaults(word: string, p: ParsedDockerfile): string | undefined {
+  let known = true;
+  const expanded = word.replace(
+    /\$(?:\{([^}]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g,
+    (_, braced, bare) => {
+      const value = p.args.get(braced ?? bare)?.value?.text;
+      if (value === undefined || value.includes('$')) known = false;
+      return value ?? '';
+    },
+  );
+  return known ? expanded : undefined;
+}
