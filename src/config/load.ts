@@ -21,6 +21,8 @@ import type {
 
 const DEFAULT_ARCHES = ['amd64', 'arm32v7', 'arm64v8'];
 const IMAGE_KEYS = new Set(['strategy', 'rewrite', 'exclude']);
+// A docker context or podman connection name, as xdf.mk passes it to --context/--connection.
+const NODE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 export interface LoadOptions {
   source?: { file: string; text: string }; // xdf.yaml as load.ts read it; none: the defaults
@@ -79,7 +81,7 @@ interface RawConfig {
     build_args?: Record<string, string>;
     templates?: Partial<Record<MatrixFormat, string>>;
   };
-  native?: Record<string, { runner?: string }>;
+  native?: Record<string, { runner?: string; context?: string }>;
   warnings?: { ignore?: string[] };
   registries?: Record<string, { insecure?: boolean }>;
   lock?: { host?: boolean };
@@ -194,6 +196,21 @@ function normalize(raw: RawConfig, ctx: NormalizeContext): Config {
         '/usr/libexec/qemu-binfmt/{{arch.qemu}}-binfmt-P',
       ...at('qemu.dest'),
     });
+  }
+
+  for (const [key, node] of Object.entries(raw.native ?? {})) {
+    const context = (node as { context?: unknown } | null)?.context;
+    if (typeof context === 'string' && context !== '' && !NODE_NAME.test(context))
+      problems.push({
+        code: 'XDF013',
+        message:
+          `native.${key}.context: ${JSON.stringify(context)} is not a docker context or ` +
+          'podman connection name',
+        hint:
+          'name it as `docker context create NAME` (or `podman system connection add NAME`) ' +
+          'did: a letter or digit, then letters, digits, _, . and -',
+        ...at(`native.${key}.context`),
+      });
   }
 
   let matrix: MatrixConfig | undefined;
