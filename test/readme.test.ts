@@ -262,3 +262,130 @@ describe('README error table', () => {
     expect([...used].filter((c) => !(c in CODES)).sort()).toEqual([]);
   });
 });
+
+describe('README builds across machines', () => {
+  const hasMake = hasTools('make');
+
+  it.skipIf(!hasMake)(
+    'per-arch nodes: the config shown makes xdf.mk build and push arm64v8 through its context, with no emulator',
+    async () => {
+      const { makeProject, xdf, read } = await import('./helpers/project.js');
+      const nodes = section('Build on per-arch nodes');
+      const [config] = blocks(nodes, 'yaml');
+      const [commands] = blocks(nodes, 'sh');
+      const dir = makeProject({ 'xdf.yaml': config, 'Dockerfile.tpl': 'FROM busybox\nRUN true\n' });
+      expect((await xdf(dir, 'generate')).code).toBe(0);
+      expect(read(dir, 'Dockerfile.arm64v8')).not.toContain('qemu');
+      const make = commands
+        .split('\n')
+        .find((l) => l.startsWith('make '))!
+        .split('#')[0]
+        .trim();
+      const argv = make.split(/\s+/).slice(1);
+      const env: NodeJS.ProcessEnv = { ...process.env, XDF: 'true' };
+      for (const k of ['DOCKER', 'MAKEFLAGS', 'XDF_BUILD_FLAGS', 'XDF_PUSH_FLAGS']) delete env[k];
+      const out = execFileSync('make', ['-n', ...argv.filter((a) => a !== 'manifest')], {
+        cwd: dir,
+        encoding: 'utf8',
+        env,
+      });
+      expect(out).toContain('docker --context arm-node build  -f Dockerfile.arm64v8 ');
+      expect(out).toContain(
+        'docker --context arm-node push  registry.example.com/myorg/app:arm64v8',
+      );
+      expect(out).toContain('docker build  -f Dockerfile.arm32v7 ');
+      // The context is made as doctor advises when it is missing.
+      const create = commands.split('\n')[0].split('#')[0].trim();
+      const { runDoctor } = await import('../src/commands/doctor/report.js');
+      const { loadConfig } = await import('../src/config/load.js');
+      const report = await runDoctor({
+        config: loadConfig({ ...configSource(path.join(dir, 'xdf.yaml')), templateDir: dir }),
+        binfmtDir: dir,
+        probes: {
+          docker: async () => ({ cli: '28.2.2', daemon: '28.2.2', error: null }),
+          buildx: async () => ({ version: 'v0.13', driver: 'docker', buildkit: 'v0.13' }),
+          podman: async () => null,
+          node: async () => ({ ok: false, detail: 'context "arm-node" does not exist' }),
+        },
+      });
+      expect(report.builder.gaps.map((g) => g.fix)).toEqual([`create it: ${create}`]);
+    },
+  );
+
+  it('the doctor lines shown are what doctor prints for that host and project', async () => {
+    const { makeProject } = await import('./helpers/project.js');
+    const { planRun } = await import('../src/plan/run.js');
+    const { runDoctor, formatDoctor } = await import('../src/commands/doctor/report.js');
+    const { loadConfig } = await import('../src/config/load.js');
+    const shown = blocks(section('Check the builder'), 'text')[0];
+    const dir = makeProject({
+      'Dockerfile.tpl': 'FROM busybox:stable\nCOPY msg /msg\nRUN true\n',
+      'xdf.yaml':
+        'arches: [amd64, arm32v7, arm64v8]\nqemu: { mode: mount }\n' +
+        'native: { arm64v8: { context: arm-node } }\n',
+      msg: '',
+      'qemu-arm-static': '',
+    });
+    const plan = await planRun({ cwd: dir, templates: [] });
+    const report = await runDoctor({
+      config: loadConfig({ ...configSource(path.join(dir, 'xdf.yaml')), templateDir: dir }),
+      binfmtDir: dir,
+      outputs: {
+        files: plan.dockerfiles.map((d) => ({ path: d.path, content: d.content, context: dir })),
+      },
+      probes: {
+        docker: async () => ({ cli: '28.2.2', daemon: '20.10.24+dfsg1', error: null }),
+        buildx: async () => ({ version: null, driver: null, buildkit: null }),
+        podman: async () => '4.3.1',
+        node: async () => ({ ok: true, detail: '20.10.24+dfsg1' }),
+      },
+      show: (f) => path.relative(dir, f),
+    });
+    const printed = formatDoctor(report).split('\n');
+    for (const line of shown.trimEnd().split('\n')) expect(printed).toContain(line);
+    expect(report.ok).toBe(false);
+  });
+
+  it('the output template shown renders with the data it names', async () => {
+    const { makeProject, xdf, read } = await import('./helpers/project.js');
+    const own = section('Your own output templates');
+    const [template] = blocks(own, 'handlebars');
+    const dir = makeProject({
+      'my.mk.hbs': template,
+      'Dockerfile.tpl': 'FROM busybox\n',
+      'xdf.yaml':
+        'arches: [amd64, arm64v8]\nmatrix: { formats: [make], image: myorg/app, templates: { make: my.mk.hbs } }\n' +
+        'native: { arm64v8: { context: arm-node } }\n',
+    });
+    expect((await xdf(dir, 'generate')).code).toBe(0);
+    expect(read(dir, 'xdf.mk')).toBe(
+      'amd64:\n\tdocker build -f Dockerfile.amd64 -t myorg/app:amd64 .\n' +
+        'arm64v8:\n\tdocker --context arm-node build -f Dockerfile.arm64v8 -t myorg/app:arm64v8 .\n',
+    );
+    // Every key the section names is in the data.
+    const keys = makeProject({
+      'my.mk.hbs': '{{json targets.[1]}}\n',
+      'Dockerfile.tpl': 'FROM busybox\n',
+      'xdf.yaml': read(dir, 'xdf.yaml'),
+    });
+    expect((await xdf(keys, 'generate')).code).toBe(0);
+    const target = JSON.parse(read(keys, 'xdf.mk'));
+    const entryKeys = /\(the matrix entry: ([^)]*)\)/.exec(own)![1];
+    for (const key of ['name', 'entry', 'ref', 'os', 'architecture', 'variant', 'qemuFile', 'node'])
+      expect(own).toContain(`\`${key}\``);
+    expect(Object.keys(target)).toEqual(
+      expect.arrayContaining([
+        'name',
+        'entry',
+        'ref',
+        'os',
+        'architecture',
+        'variant',
+        'qemuFile',
+        'node',
+      ]),
+    );
+    expect(target.node).toBe('arm-node');
+    expect(Object.keys(target.entry)).toEqual([...entryKeys.matchAll(/`(\w+)`/g)].map((m) => m[1]));
+  });
+});

@@ -118,7 +118,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
   command(
     'doctor',
     'check that this host can build each target arch: binfmt_misc handlers, their F flag, ' +
-      'qemu.dest, docker',
+      'qemu.dest, docker, and the builder against what the outputs need (BuildKit, buildx, ' +
+      'podman, staged emulators, native contexts)',
   )
     .option('--arch <list>', "comma list of arches in any naming scheme (default: the config's)")
     .option('--host <arch>', 'the configured build host (default: config, else amd64)')

@@ -7,21 +7,13 @@ import { duplicateArches } from './duplicate-arches.js';
 import { schemaProblems } from './schema.js';
 import { readYaml, type Locate } from '../core/yaml.js';
 import { checkImageRule, lineBreak, oneLineReason } from './images.js';
-import type {
-  Config,
-  ConfigOverrides,
-  Engine,
-  ImageRule,
-  MatrixConfig,
-  MatrixFormat,
-  Pin,
-  QemuMode,
-  QemuPlace,
-  Strategy,
-} from './types.js';
+import type { RawConfig } from './raw.js';
+import type { Config, ConfigOverrides, ImageRule, MatrixConfig, Pin, Strategy } from './types.js';
 
 const DEFAULT_ARCHES = ['amd64', 'arm32v7', 'arm64v8'];
 const IMAGE_KEYS = new Set(['strategy', 'rewrite', 'exclude']);
+// A docker context or podman connection name, as xdf.mk passes it to --context/--connection.
+const NODE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 export interface LoadOptions {
   source?: { file: string; text: string }; // xdf.yaml as load.ts read it; none: the defaults
@@ -56,34 +48,6 @@ export function loadConfig(options: LoadOptions): Config {
     );
   }
   return normalize(data as RawConfig, context);
-}
-
-interface RawConfig {
-  templates?: string[];
-  arches?: string[];
-  host?: string;
-  strategy?: Strategy;
-  images?: Record<string, Record<string, unknown>>;
-  qemu?: { mode?: QemuMode; dest?: string; place?: QemuPlace };
-  pins?: Record<string, Record<string, string>>;
-  vars?: Record<string, unknown>;
-  output?: { name?: string; names?: Record<string, string>; combined?: string; header?: boolean };
-  stages?: Record<string, 'host'>;
-  limits?: { input_bytes?: number };
-  matrix?: {
-    formats?: MatrixFormat[];
-    image?: string;
-    tag?: string;
-    list_tag?: string;
-    runner?: string;
-    engine?: Engine;
-    build_args?: Record<string, string>;
-    templates?: Partial<Record<MatrixFormat, string>>;
-  };
-  native?: Record<string, { runner?: string }>;
-  warnings?: { ignore?: string[] };
-  registries?: Record<string, { insecure?: boolean }>;
-  lock?: { host?: boolean };
 }
 
 interface NormalizeContext {
@@ -203,6 +167,21 @@ function normalize(raw: RawConfig, ctx: NormalizeContext): Config {
         '/usr/libexec/qemu-binfmt/{{arch.qemu}}-binfmt-P',
       ...at('qemu.dest'),
     });
+  }
+
+  for (const [key, node] of Object.entries(raw.native ?? {})) {
+    const context = (node as { context?: unknown } | null)?.context;
+    if (typeof context === 'string' && context !== '' && !NODE_NAME.test(context))
+      problems.push({
+        code: 'XDF013',
+        message:
+          `native.${key}.context: ${JSON.stringify(context)} is not a docker context or ` +
+          'podman connection name',
+        hint:
+          'name it as `docker context create NAME` (or `podman system connection add NAME`) ' +
+          'did: a letter or digit, then letters, digits, _, . and -',
+        ...at(`native.${key}.context`),
+      });
   }
 
   let matrix: MatrixConfig | undefined;

@@ -33,6 +33,13 @@ export interface MatrixConfig {
   templates: Partial<Record<MatrixFormat, string>>; // absolute paths of user output templates
 }
 
+/** An arch built natively (no QEMU): on a CI runner of that arch, or on a node of that arch reached
+ * through a docker context (with `matrix.engine: podman`, a podman connection). */
+export interface NativeBuild {
+  runner?: string;
+  context?: string;
+}
+
 /** A normalized, validated configuration: every default applied, arch names canonical, paths
  * absolute. */
 export interface Config {
@@ -52,7 +59,9 @@ export interface Config {
   stages?: Record<string, 'host'>; // stage name (lower case) or index -> runs on the build host
   limits: { input_bytes: number };
   matrix?: MatrixConfig;
-  native: Record<string, { runner?: string }>; // canonical arch name -> native runner
+  // canonical arch name -> its CI runner, and the docker context (podman connection) that xdf.mk
+  // builds and pushes it through
+  native: Record<string, NativeBuild>;
   registries: Record<string, { insecure: boolean }>; // by host[:port]
   lock: { host: boolean };
   warnings: { ignore: string[] };

@@ -128,12 +128,13 @@ export function renderOwnTemplate(
 
 /**
  * What output templates see: `targets` (each with `name`, `entry`, `ref` = image:tag, the
- * manifest platform `os`/`architecture`/`variant`, and `qemuFile`: the emulator to stage,
- * relative to the config, "" when none), `lists` (one manifest list per image, with its
- * targets), `combined` (output.combined's targets, with `ref` = image:list tag), `include`
- * (GitHub's shape), `bake`, `build_args`, the engine (`engine`, `podman`),
- * and for make the stamp's inputs and outputs (`stampInputs`, `dockerfiles`, `qemuFiles`,
- * `generateArgs`).
+ * manifest platform `os`/`architecture`/`variant`, `qemuFile`: the emulator to stage, relative to
+ * the matrix files, "" when none, `node`: the docker context or podman connection of
+ * `native.<arch>.context`, "" when none, and `contextSkip`: xdf's own files in its build context,
+ * as `find CONTEXT` names them), `lists` (one manifest list per image, with its targets),
+ * `combined` (output.combined's targets, with `ref` = image:list tag), `include` (GitHub's shape),
+ * `bake`, `build_args`, the engine (`engine`, `podman`), and for make the stamp's inputs and
+ * outputs (`stampInputs`, `dockerfiles`, `qemuFiles`, `generateArgs`).
  */
 export function templateData(
   matrix: Matrix,
@@ -143,6 +144,27 @@ export function templateData(
 ) {
   const argVars = gitlabArgVariables(Object.keys(config.matrix!.build_args));
   const stages = config.qemu.mode === 'copy' || config.qemu.mode === 'mount';
+  const unique = (list: string[]) => [...new Set(list.filter(Boolean))];
+  // Paths as the files' users see them: from `base`, where the matrix files are.
+  const relative = (file: string) => path.relative(base, file).split(path.sep).join('/') || '.';
+  const templates = unique(
+    matrix.targets.map((t) => relative(path.resolve(config.dir, t.entry.template))),
+  );
+  const configName = config.file ? relative(config.file) : '';
+  const elsewhere = base !== config.dir; // --out: make runs xdf from there
+  const stampInputs = unique([
+    ...templates,
+    configName,
+    ...Object.values(config.matrix!.templates).map(relative),
+    ...inputs.map(relative),
+  ]);
+  // Files xdf reads or writes: a change to one of them is not a change of a build context.
+  const own = unique([
+    ...stampInputs,
+    ...matrix.targets.map((t) => t.entry.dockerfile),
+    ...matrix.combined.map((c) => c.dockerfile),
+    ...config.matrix!.formats.flatMap((f) => MATRIX_FILES[f].map((spec) => spec.file)),
+  ]);
   const targets = matrix.targets.map(({ name, entry }) => {
     const arch = archByName(entry.arch);
     return {
@@ -153,6 +175,8 @@ export function templateData(
       architecture: arch.arch, // GOARCH, as manifests name it
       variant: arch.variant,
       qemuFile: stages && entry.qemu ? path.posix.join(entry.context, entry.qemu) : '',
+      node: config.native[entry.arch]?.context ?? '',
+      contextSkip: inFolder(own, entry.context),
       args: argVars.map(({ key, variable }) => ({
         key,
         variable,
@@ -161,14 +185,6 @@ export function templateData(
     };
   });
   const byName = new Map(targets.map((t) => [t.name, t]));
-  const unique = (list: string[]) => [...new Set(list.filter(Boolean))];
-  // Paths as the files' users see them: from `base`, where the matrix files are.
-  const relative = (file: string) => path.relative(base, file).split(path.sep).join('/') || '.';
-  const templates = unique(
-    targets.map((t) => relative(path.resolve(config.dir, t.entry.template))),
-  );
-  const configName = config.file ? relative(config.file) : '';
-  const elsewhere = base !== config.dir; // --out: make runs xdf from there
   const engine = config.matrix!.engine;
   return {
     engine,
@@ -188,12 +204,7 @@ export function templateData(
       '//': bakeMarker(config.file),
       ...literalForBake(bakeFile(targets, base, matrix.combined)),
     },
-    stampInputs: unique([
-      ...templates,
-      configName,
-      ...Object.values(config.matrix!.templates).map(relative),
-      ...inputs.map(relative),
-    ]),
+    stampInputs,
     dockerfiles: targets.map((t) => t.entry.dockerfile),
     qemuFiles: unique(targets.map((t) => t.qemuFile)),
     qemuMore: unique(targets.map((t) => t.qemuFile)).slice(1),
@@ -205,6 +216,13 @@ export function templateData(
       ...(config.templates.length ? [] : templates),
     ],
   };
+}
+
+/** The files of a list (relative to the config's folder) that lie in a folder, named as `find
+ * FOLDER` prints them: `./Dockerfile.amd64` in `.`, `svc/Dockerfile.amd64` in `svc`. */
+function inFolder(files: string[], folder: string): string[] {
+  if (folder === '.') return files.filter((f) => !f.startsWith('../')).map((f) => `./${f}`);
+  return files.filter((f) => f.startsWith(`${folder}/`));
 }
 
 // GitLab names a parallel:matrix job `job: [value, value, …]`, and refuses a name over 255

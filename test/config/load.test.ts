@@ -217,3 +217,45 @@ describe('suggestions for typos', () => {
     expect(hints('zzzzzzzz: 1\n')[0]).toMatch(/^allowed keys here: templates, arches/);
   });
 });
+
+describe('native: per-arch runners and nodes', () => {
+  const load = (text: string) => {
+    const dir = write({ 'xdf.yaml': text });
+    return loadConfig({ ...configSource(path.join(dir, 'xdf.yaml')), templateDir: dir });
+  };
+  it('keeps a runner and a context per arch, by canonical arch name', () => {
+    const config = load(
+      'native:\n  aarch64: { runner: ubuntu-24.04-arm, context: arm-node }\n' +
+        '  arm32v7: { context: pi.4_b-2 }\n',
+    );
+    expect(config.native).toEqual({
+      arm64v8: { runner: 'ubuntu-24.04-arm', context: 'arm-node' },
+      arm32v7: { context: 'pi.4_b-2' },
+    });
+  });
+  it('refuses a context that is not a plain name (it reaches --context), each at its line', () => {
+    const problems = problemsOf(() =>
+      load(
+        'native:\n  arm64v8: { context: "arm node" }\n  arm32v7:\n    context: "-H tcp://x"\n' +
+          '  s390x: { context: ".hidden" }\n',
+      ),
+    );
+    expect(problems.map((p) => [p.code, p.line, p.column])).toEqual([
+      ['XDF013', 2, 23],
+      ['XDF013', 4, 14],
+      ['XDF013', 5, 21],
+    ]);
+    expect(problems[0].message).toBe(
+      'native.arm64v8.context: "arm node" is not a docker context or podman connection name',
+    );
+  });
+  it('an empty context or another key is a schema problem', () => {
+    const problems = problemsOf(() =>
+      load('native:\n  arm64v8: { context: "" }\n  arm32v7: { host: ssh://pi }\n'),
+    );
+    expect(problems.map((p) => [p.code, p.line])).toEqual([
+      ['XDF011', 2],
+      ['XDF011', 3],
+    ]);
+  });
+});

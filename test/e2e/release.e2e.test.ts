@@ -163,7 +163,6 @@ describe.skipIf(!!problem)('every matrix format with its real client, up to a li
     for (const name of Object.keys(bake.target)) expect(name).toMatch(/^[A-Za-z0-9_-]+$/);
 
     const again = ok(make('build'));
-    expect(again).toMatch(/Nothing to be done for 'build'/);
     expect(again).not.toContain('docker build');
 
     const old = new Date(Date.now() - 10_000);
@@ -173,6 +172,14 @@ describe.skipIf(!!problem)('every matrix format with its real client, up to a li
     expect(edited).toContain('wrote api/Dockerfile.arm64v8');
     expect(edited.match(/docker build/g)).toHaveLength(3); // api's three, not web's
     expect(runImages(`${REGISTRY}/make/api-dockerfile`)).toEqual(expected('api-v2'));
+
+    // A file of web.app's build context: web's three images build again (from the cache), once.
+    fs.writeFileSync(path.join(dir, 'web.app/notes.txt'), 'not copied, but in the context\n');
+    const context = timed('make + docker: build after a context edit', () => ok(make('build')));
+    expect(context.match(/docker build/g)).toHaveLength(3);
+    expect(context).toContain(`-t ${REGISTRY}/make/web-app-dockerfile:arm64v8`);
+    expect(context).not.toContain('generate');
+    expect(ok(make('build'))).not.toContain('docker build');
   });
 
   describe('qemu.mode mount with BuildKit, on a host whose arm handlers have no F flag', () => {
@@ -270,7 +277,8 @@ describe.skipIf(!!problem)('every matrix format with its real client, up to a li
         ok(run('make', argv, dir, env)),
       );
       expect(made).toMatch(/^podman build /m);
-      expect(made).toMatch(/^podman manifest add /m);
+      // buildah, when the host has it, takes each platform out of a tag that is an index
+      expect(made).toMatch(/^(buildah|podman) manifest add /m);
       expect(await listPlatforms('podman/app')).toEqual(PLATFORMS);
       ok(run('sh', ['./xdf-manifest.sh'], dir, env));
       expect(await listPlatforms('podman/app')).toEqual(PLATFORMS);

@@ -73,34 +73,80 @@ afterAll(() => {
   for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** Writes the files into dir, and a fake `docker` first on PATH that logs each call's argv, one arg per line. */
-function withFakeDocker(dir: string, files: ReturnType<typeof render>, names: string[]) {
+/** The tools the generated make recipes and scripts call, besides the engines. */
+const TOOLS = 'make sh awk tr find sort cmp head rm mv mkdir touch grep cat true'.split(' ');
+const which = (tool: string) =>
+  (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .map((d) => path.join(d, tool))
+    .find((f) => fs.existsSync(f));
+
+interface FakeEngines {
+  buildx?: boolean; // `docker buildx version` answers
+  buildah?: boolean; // a buildah on PATH
+  inspect?: Record<string, unknown>; // what `manifest inspect REF` prints, by REF
+  indexes?: string[]; // refs whose `podman manifest add` without --all fails, as for an index
+}
+
+/**
+ * Writes the files into dir, and on a PATH of its own a fake `docker` (the engine command, whatever
+ * its name) and, when asked, a fake `buildah`, each logging every call's argv, one arg per line; the
+ * other tools are the machine's own.
+ */
+function withFakeDocker(
+  dir: string,
+  files: ReturnType<typeof render>,
+  names: string[],
+  fake: FakeEngines = {},
+) {
   for (const name of names)
     fs.writeFileSync(path.join(dir, name), files[name].content, {
       mode: files[name].mode ?? 0o644,
     });
   const bin = path.join(dir, 'bin');
-  const log = path.join(dir, 'docker.log');
+  const state = tmp('xdf-fake-');
   fs.mkdirSync(bin);
+  for (const tool of TOOLS) {
+    const file = which(tool);
+    if (file) fs.symlinkSync(file, path.join(bin, tool));
+  }
+  const key = (ref: string) => ref.replace(/[^A-Za-z0-9]/g, '_');
+  fs.mkdirSync(path.join(state, 'inspect'));
+  for (const [ref, json] of Object.entries(fake.inspect ?? {}))
+    fs.writeFileSync(path.join(state, 'inspect', key(ref)), JSON.stringify(json, null, 2));
   fs.writeFileSync(
-    path.join(bin, 'docker'),
-    `#!/bin/sh\nfor a in "$@"; do printf '%s\\n' "$a" >> '${log}'; done\necho '<end>' >> '${log}'\n`,
-    { mode: 0o755 },
+    path.join(state, 'indexes'),
+    (fake.indexes ?? []).map((r) => `docker://${r}\n`).join(''),
   );
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PATH: `${bin}${path.delimiter}${process.env.PATH}`,
-  };
+  const script = (log: string) => `#!/bin/sh
+for a in "$@"; do printf '%s\\n' "$a" >> '${log}'; done; echo '<end>' >> '${log}'
+last=; for a in "$@"; do last=$a; done
+case "$1 $2" in
+"buildx version") ${fake.buildx ? 'exit 0' : 'exit 1'} ;;
+"manifest inspect") f='${state}/inspect/'$(printf '%s' "$last" | tr -c 'A-Za-z0-9' '_'); [ ! -f "$f" ] || cat "$f" ;;
+"manifest add") case " $* " in *" --all "*) ;; *) ! grep -qxF -- "$last" '${state}/indexes' || exit 1 ;; esac ;;
+esac
+exit 0
+`;
+  const log = path.join(state, 'docker.log');
+  const buildahLog = path.join(state, 'buildah.log');
+  for (const engine of ['docker', 'podman'])
+    fs.writeFileSync(path.join(bin, engine), script(log), { mode: 0o755 });
+  if (fake.buildah)
+    fs.writeFileSync(path.join(bin, 'buildah'), script(buildahLog), { mode: 0o755 });
+  const env: NodeJS.ProcessEnv = { ...process.env, PATH: bin };
   delete env.DOCKER;
   delete env.XDF_MANIFEST_FLAGS;
-  /** Every docker call so far, as its argv. */
-  const calls = () =>
-    fs
-      .readFileSync(log, 'utf8')
-      .split('<end>\n')
-      .filter(Boolean)
-      .map((c) => c.slice(0, -1).split('\n'));
-  return { env, calls };
+  /** Every call so far, as its argv. */
+  const read = (file: string) =>
+    fs.existsSync(file)
+      ? fs
+          .readFileSync(file, 'utf8')
+          .split('<end>\n')
+          .filter(Boolean)
+          .map((c) => c.slice(0, -1).split('\n'))
+      : [];
+  return { env, calls: () => read(log), buildahCalls: () => read(buildahLog) };
 }
 
 describe('matrix files', () => {
@@ -210,13 +256,24 @@ describe('matrix files', () => {
       'docker push $XDF_PUSH_FLAGS "$XDF_IMAGE:$XDF_TAG"',
     ]);
     expect(gitlab['xdf-manifest'].needs).toEqual(['xdf-build']);
-    expect(gitlab['xdf-manifest'].script).toEqual([
-      'docker manifest rm myorg/app:latest || true',
-      'docker manifest create $XDF_MANIFEST_FLAGS myorg/app:latest myorg/app:amd64 myorg/app:arm32v7 myorg/app:arm64v8',
-      'docker manifest annotate myorg/app:latest myorg/app:amd64 --os linux --arch amd64',
-      'docker manifest annotate myorg/app:latest myorg/app:arm32v7 --os linux --arch arm --variant v7',
-      'docker manifest annotate myorg/app:latest myorg/app:arm64v8 --os linux --arch arm64 --variant v8',
-      'docker manifest push $XDF_MANIFEST_FLAGS myorg/app:latest',
+    // Shell functions first, then one block per list: imagetools with buildx, else docker manifest.
+    const [functions, block] = gitlab['xdf-manifest'].script;
+    expect(functions).toMatch(/^xdf_digest\(\) \{\n[\s\S]*\nxdf_image\(\) \{\n/);
+    expect(block.split('\n')).toEqual([
+      'if [ -z "$XDF_MANIFEST_FLAGS" ] && docker buildx version >/dev/null 2>&1; then',
+      '  docker buildx imagetools create -t myorg/app:latest myorg/app:amd64 myorg/app:arm32v7 myorg/app:arm64v8',
+      'else',
+      '  image0=$(xdf_image myorg/app:amd64 linux amd64)',
+      '  image1=$(xdf_image myorg/app:arm32v7 linux arm v7)',
+      '  image2=$(xdf_image myorg/app:arm64v8 linux arm64 v8)',
+      '  docker manifest rm myorg/app:latest >/dev/null 2>&1 || true',
+      '  docker manifest create $XDF_MANIFEST_FLAGS myorg/app:latest "$image0" "$image1" "$image2"',
+      '  docker manifest annotate myorg/app:latest "$image0" --os linux --arch amd64',
+      '  docker manifest annotate myorg/app:latest "$image1" --os linux --arch arm --variant v7',
+      '  docker manifest annotate myorg/app:latest "$image2" --os linux --arch arm64 --variant v8',
+      '  docker manifest push $XDF_MANIFEST_FLAGS myorg/app:latest',
+      'fi',
+      '',
     ]);
   });
 
@@ -287,11 +344,15 @@ describe('matrix files', () => {
     expect(
       gitlab['.xdf-build'].script.slice(1).map((l: string) => l.split(' ').slice(0, 2).join(' ')),
     ).toEqual(['podman build', 'podman push']);
-    expect(gitlab['xdf-manifest'].script).toContain(
-      'podman manifest add $XDF_MANIFEST_FLAGS --os linux --arch arm --variant v7 myorg/app:latest docker://myorg/app:arm32v7',
+    const block = gitlab['xdf-manifest'].script.at(-1).split('\n');
+    expect(block).toContain(
+      '  buildah manifest add $XDF_MANIFEST_FLAGS --os linux --arch arm --variant v7 myorg/app:latest docker://myorg/app:arm32v7',
     );
-    expect(gitlab['xdf-manifest'].script.at(-1)).toBe(
-      'podman manifest push $XDF_MANIFEST_FLAGS --all myorg/app:latest docker://myorg/app:latest',
+    expect(block).toContain(
+      '  podman manifest add $XDF_MANIFEST_FLAGS --os linux --arch arm --variant v7 myorg/app:latest docker://myorg/app:arm32v7 2>/dev/null ||',
+    );
+    expect(block).toContain(
+      '  podman manifest push $XDF_MANIFEST_FLAGS --all myorg/app:latest docker://myorg/app:latest',
     );
     expect(p['xdf.mk'].content).toMatch(/^DOCKER \?= podman$/m);
     expect(p['xdf-manifest.sh'].content).toContain('DOCKER="${DOCKER:-podman}"');
@@ -335,8 +396,13 @@ describe('matrix files', () => {
       dockerfile: 'svc/api/Dockerfile.arm64v8',
     });
     expect(two['xdf.mk'].content).toContain(
-      '\n.xdf/web-Dockerfile-arm32v7.built: web/Dockerfile.arm32v7 web/qemu-arm-static\n' +
+      '\n.xdf/web-Dockerfile-arm32v7.built: web/Dockerfile.arm32v7 web/qemu-arm-static .xdf/web-Dockerfile-arm32v7.context\n' +
         '\t$(DOCKER) build $(XDF_BUILD_FLAGS) -f web/Dockerfile.arm32v7 -t myorg/web-dockerfile:arm32v7 ',
+    );
+    // Each image follows its own context, not xdf's files in it nor the other template's.
+    expect(two['xdf.mk'].content).toContain(
+      "\n.xdf/svc-api-Dockerfile-amd64.context: XDF_FIND = find svc/api \\( -name .git -o -name .xdf \\) -prune -o ! -type d ! -name '.xdf*' ! -name 'qemu-*-static' " +
+        '! -path svc/api/Dockerfile.tpl ! -path svc/api/Dockerfile.amd64 ! -path svc/api/Dockerfile.arm32v7 ! -path svc/api/Dockerfile.arm64v8\n',
     );
     // One xdf run stages every emulator, after the stamp's, even under make -j.
     expect(two['xdf.mk'].content).toContain(
@@ -418,7 +484,10 @@ describe('the built-in output templates, compiled at build time', () => {
     let compared = 0;
     for (const engine of ['docker', 'podman'] as const)
       for (const mode of ['copy', 'copy-from', 'mount', 'none'] as const)
-        for (const native of [{}, { arm64v8: { runner: 'arm-runner' } }] as Config['native'][])
+        for (const native of [
+          {},
+          { arm64v8: { runner: 'arm-runner', context: 'arm-node' } },
+        ] as Config['native'][])
           for (const templates of [['Dockerfile.tpl'], ['svc/api/Dockerfile.tpl', 'web/x.tpl']])
             for (const build_args of [
               {},
@@ -501,6 +570,37 @@ describe.skipIf(!hasMake)(
       ]);
     });
 
+    /** make build push manifest, then the manifest script, against the fake engines. */
+    function release(
+      dir: string,
+      docker: ReturnType<typeof withFakeDocker>,
+      env = {},
+      goals = ['build', 'push', 'manifest'],
+    ) {
+      const run = (cmd: string, args: string[]) =>
+        spawnSync(cmd, args, {
+          cwd: dir,
+          env: { ...makeEnv(docker.env), ...env },
+          encoding: 'utf8',
+        });
+      const before = { docker: docker.calls().length, buildah: docker.buildahCalls().length };
+      const make = run('make', ['-f', 'xdf.mk', ...goals]);
+      const fromMake = {
+        docker: docker.calls().slice(before.docker),
+        buildah: docker.buildahCalls().slice(before.buildah),
+        ...make,
+      };
+      const script = run('./xdf-manifest.sh', []);
+      const fromScript = {
+        docker: docker.calls().slice(before.docker + fromMake.docker.length),
+        buildah: docker.buildahCalls().slice(before.buildah + fromMake.buildah.length),
+        ...script,
+      };
+      return { fromMake, fromScript };
+    }
+    const manifestCalls = (calls: string[][]) =>
+      calls.filter((c) => c[0] === 'manifest' && c[1] !== 'rm');
+
     it('hostile values arrive literally at docker and run nothing, from make and from the manifest script', () => {
       const dir = tmp('xdf-inert-');
       const evil = render({
@@ -512,17 +612,12 @@ describe.skipIf(!hasMake)(
       });
       fs.writeFileSync(path.join(dir, 'Dockerfile.tpl'), 'FROM busybox\n');
       const docker = withFakeDocker(dir, evil, ['xdf.mk', 'xdf-manifest.sh']);
-      execFileSync('make', ['-f', 'xdf.mk', 'build', 'push', 'manifest'], {
-        cwd: dir,
-        env: makeEnv(docker.env),
-        stdio: 'pipe',
-      });
-      const fromMake = docker.calls();
-      execFileSync('./xdf-manifest.sh', [], { cwd: dir, env: makeEnv(docker.env), stdio: 'pipe' });
-      const fromScript = docker.calls().slice(fromMake.length);
+      const { fromMake, fromScript } = release(dir, docker);
+      expect(fromMake.status, fromMake.stderr).toBe(0);
+      expect(fromScript.status, fromScript.stderr).toBe(0);
 
       const ref = (arch: string) => `myorg/app:${arch}-x`;
-      expect(fromMake.filter((c) => c[0] === 'build')).toEqual(
+      expect(fromMake.docker.filter((c) => c[0] === 'build')).toEqual(
         ARCHES.map((a) => [
           'build',
           '-f',
@@ -538,40 +633,278 @@ describe.skipIf(!hasMake)(
           '.',
         ]),
       );
-      expect(fromMake.filter((c) => c[0] === 'push')).toEqual(ARCHES.map((a) => ['push', ref(a)]));
+      expect(fromMake.docker.filter((c) => c[0] === 'push')).toEqual(
+        ARCHES.map((a) => ['push', ref(a)]),
+      );
+      // No buildx: each tag is read (one image: itself), then docker manifest create.
       const list = 'myorg/app:latest';
-      for (const calls of [fromMake, fromScript]) {
-        expect(calls.filter((c) => c[0] === 'manifest' && c[1] !== 'rm')).toEqual([
+      for (const calls of [fromMake.docker, fromScript.docker]) {
+        expect(manifestCalls(calls)).toEqual([
+          ...ARCHES.map((a) => ['manifest', 'inspect', ref(a)]),
           ['manifest', 'create', list, ...ARCHES.map(ref)],
           ['manifest', 'annotate', list, ref('amd64'), '--os', 'linux', '--arch', 'amd64'],
           [
+            ...['manifest', 'annotate', list, ref('arm32v7')],
+            ...['--os', 'linux', '--arch', 'arm', '--variant', 'v7'],
+          ],
+          [
+            ...['manifest', 'annotate', list, ref('arm64v8')],
+            ...['--os', 'linux', '--arch', 'arm64', '--variant', 'v8'],
+          ],
+          ['manifest', 'push', list],
+        ]);
+      }
+      expect(fs.readdirSync(dir).filter((n) => n.startsWith('PWNED'))).toEqual([]);
+    });
+
+    /** An index as buildx pushes a per-arch tag: the image, then its provenance attestation. */
+    const buildxIndex = (platform: Record<string, string>, digest: string) => ({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      manifests: [
+        { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest, size: 1, platform },
+        {
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          digest: `sha256:${'a'.repeat(64)}`,
+          size: 1,
+          annotations: {
+            'vnd.docker.reference.digest': digest,
+            'vnd.docker.reference.type': 'attestation-manifest',
+          },
+          platform: { architecture: 'unknown', os: 'unknown' },
+        },
+      ],
+    });
+    const sha = (c: string) => `sha256:${c.repeat(64)}`;
+
+    it('docker: per-arch tags that are indexes give a list of each platform’s own image, or stop before any list', () => {
+      const dir = tmp('xdf-index-');
+      const files = render({ dir, matrix: { build_args: {} } });
+      const indexes = {
+        'myorg/app:arm32v7': buildxIndex(
+          { architecture: 'arm', os: 'linux', variant: 'v7' },
+          sha('1'),
+        ),
+        // buildx writes arm64 without its variant: it fits v8
+        'myorg/app:arm64v8': buildxIndex({ architecture: 'arm64', os: 'linux' }, sha('2')),
+      };
+      const docker = withFakeDocker(dir, files, ['xdf.mk', 'xdf-manifest.sh'], {
+        inspect: indexes,
+      });
+      const env = { XDF_MANIFEST_FLAGS: '--insecure' };
+      const { fromMake, fromScript } = release(dir, docker, env, ['manifest']);
+      expect(fromMake.status, fromMake.stderr).toBe(0);
+      expect(fromScript.status, fromScript.stderr).toBe(0);
+      const list = 'myorg/app:latest';
+      for (const calls of [fromMake.docker, fromScript.docker])
+        expect(
+          manifestCalls(calls)
+            .filter((c) => c[1] !== 'inspect')
+            .slice(0, 2),
+        ).toEqual([
+          [
             'manifest',
-            'annotate',
+            'create',
+            '--insecure',
             list,
-            ref('arm32v7'),
+            'myorg/app:amd64',
+            `myorg/app@${sha('1')}`,
+            `myorg/app@${sha('2')}`,
+          ],
+          ['manifest', 'annotate', list, 'myorg/app:amd64', '--os', 'linux', '--arch', 'amd64'],
+        ]);
+      expect(fromMake.stdout).toContain(
+        `docker manifest create --insecure ${list} myorg/app:amd64`,
+      );
+
+      // An index without the platform: a clear error, and no list at all.
+      const wrong = tmp('xdf-index-');
+      const docker2 = withFakeDocker(
+        wrong,
+        render({ dir: wrong, matrix: { build_args: {} } }),
+        ['xdf.mk', 'xdf-manifest.sh'],
+        {
+          inspect: {
+            'myorg/app:arm32v7': buildxIndex(
+              { architecture: 'arm', os: 'linux', variant: 'v6' },
+              sha('1'),
+            ),
+          },
+        },
+      );
+      const failed = release(wrong, docker2, env, ['manifest']);
+      for (const [run, name] of [
+        [failed.fromMake, 'xdf.mk'],
+        [failed.fromScript, 'xdf-manifest.sh'],
+      ] as const) {
+        expect(run.status).not.toBe(0);
+        expect(run.stderr).toContain(
+          `${name}: myorg/app:arm32v7 is an index without a linux/arm/v7 image`,
+        );
+        expect(manifestCalls(run.docker).filter((c) => c[1] !== 'inspect')).toEqual([]);
+      }
+    });
+
+    it('docker with the buildx plugin: imagetools create ties the tags, unless XDF_MANIFEST_FLAGS asks for docker manifest', () => {
+      const dir = tmp('xdf-buildx-');
+      const docker = withFakeDocker(dir, render({ dir }), ['xdf.mk', 'xdf-manifest.sh'], {
+        buildx: true,
+      });
+      const { fromMake, fromScript } = release(dir, docker, {}, ['manifest']);
+      const imagetools = [
+        'buildx',
+        'imagetools',
+        'create',
+        '-t',
+        'myorg/app:latest',
+        ...ARCHES.map((a) => `myorg/app:${a}`),
+      ];
+      for (const run of [fromMake, fromScript]) {
+        expect(run.status, run.stderr).toBe(0);
+        expect(run.docker.filter((c) => c[0] !== 'manifest' || c[1] !== 'rm')).toEqual([
+          ['buildx', 'version'],
+          imagetools,
+        ]);
+      }
+      const flagged = release(dir, docker, { XDF_MANIFEST_FLAGS: '--insecure' }, ['manifest']);
+      for (const run of [flagged.fromMake, flagged.fromScript]) {
+        expect(run.status, run.stderr).toBe(0);
+        expect(run.docker.map((c) => c.slice(0, 2).join(' '))).not.toContain('buildx imagetools');
+        expect(manifestCalls(run.docker).at(-1)).toEqual([
+          'manifest',
+          'push',
+          '--insecure',
+          'myorg/app:latest',
+        ]);
+      }
+    });
+
+    it('podman: buildah takes each platform out of the tags when it is there', () => {
+      const dir = tmp('xdf-buildah-');
+      const files = render({ dir, matrix: { engine: 'podman', build_args: {} } });
+      const docker = withFakeDocker(dir, files, ['xdf.mk', 'xdf-manifest.sh'], { buildah: true });
+      const { fromMake, fromScript } = release(
+        dir,
+        docker,
+        { XDF_MANIFEST_FLAGS: '--tls-verify=false' },
+        ['manifest'],
+      );
+      const list = 'myorg/app:latest';
+      for (const run of [fromMake, fromScript]) {
+        expect(run.status, run.stderr).toBe(0);
+        expect(manifestCalls(run.docker)).toEqual([]);
+        expect(run.buildah.filter((c) => c[1] !== 'rm')).toEqual([
+          ['manifest', 'create', list],
+          [
+            'manifest',
+            'add',
+            '--tls-verify=false',
+            '--os',
+            'linux',
+            '--arch',
+            'amd64',
+            list,
+            'docker://myorg/app:amd64',
+          ],
+          [
+            'manifest',
+            'add',
+            '--tls-verify=false',
             '--os',
             'linux',
             '--arch',
             'arm',
             '--variant',
             'v7',
+            list,
+            'docker://myorg/app:arm32v7',
           ],
           [
             'manifest',
-            'annotate',
-            list,
-            ref('arm64v8'),
+            'add',
+            '--tls-verify=false',
             '--os',
             'linux',
             '--arch',
             'arm64',
             '--variant',
             'v8',
+            list,
+            'docker://myorg/app:arm64v8',
           ],
-          ['manifest', 'push', list],
+          ['manifest', 'push', '--tls-verify=false', '--all', list, `docker://${list}`],
         ]);
       }
-      expect(fs.readdirSync(dir).filter((n) => n.startsWith('PWNED'))).toEqual([]);
+    });
+
+    it('podman without buildah: an index goes in whole (--all), and the list must then hold the platform', () => {
+      const dir = tmp('xdf-podman-all-');
+      const files = render({ dir, matrix: { engine: 'podman', build_args: {} } });
+      const list = 'myorg/app:latest';
+      const holding = (variant: string) => ({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.docker.distribution.manifest.list.v2+json',
+        manifests: [
+          {
+            mediaType: 'x',
+            digest: sha('1'),
+            size: 1,
+            platform: { architecture: 'amd64', os: 'linux' },
+          },
+          {
+            mediaType: 'x',
+            digest: sha('2'),
+            size: 1,
+            platform: { architecture: 'arm', os: 'linux', variant },
+          },
+        ],
+      });
+      const docker = withFakeDocker(dir, files, ['xdf.mk', 'xdf-manifest.sh'], {
+        indexes: ['myorg/app:arm32v7'],
+        inspect: { [list]: holding('v7') },
+      });
+      const env = { XDF_MANIFEST_FLAGS: '--tls-verify=false' };
+      const { fromMake, fromScript } = release(dir, docker, env, ['manifest']);
+      const add = (ref: string, platform: string[]) => [
+        'manifest',
+        'add',
+        '--tls-verify=false',
+        ...platform,
+        list,
+        `docker://${ref}`,
+      ];
+      for (const run of [fromMake, fromScript]) {
+        expect(run.status, run.stderr).toBe(0);
+        expect(manifestCalls(run.docker)).toEqual([
+          ['manifest', 'create', list],
+          add('myorg/app:amd64', ['--os', 'linux', '--arch', 'amd64']),
+          add('myorg/app:arm32v7', ['--os', 'linux', '--arch', 'arm', '--variant', 'v7']),
+          add('myorg/app:arm32v7', ['--all']),
+          ['manifest', 'inspect', list],
+          add('myorg/app:arm64v8', ['--os', 'linux', '--arch', 'arm64', '--variant', 'v8']),
+          ['manifest', 'push', '--tls-verify=false', '--all', list, `docker://${list}`],
+        ]);
+      }
+      // The index held another arm: the run stops, before the push.
+      const wrong = tmp('xdf-podman-all-');
+      const docker2 = withFakeDocker(
+        wrong,
+        render({ dir: wrong, matrix: { engine: 'podman', build_args: {} } }),
+        ['xdf.mk', 'xdf-manifest.sh'],
+        {
+          indexes: ['myorg/app:arm32v7'],
+          inspect: { [list]: holding('v6') },
+        },
+      );
+      const failed = release(wrong, docker2, env, ['manifest']);
+      for (const [run, name] of [
+        [failed.fromMake, 'xdf.mk'],
+        [failed.fromScript, 'xdf-manifest.sh'],
+      ] as const) {
+        expect(run.status).not.toBe(0);
+        expect(run.stderr).toContain(`${name}: myorg/app:arm32v7 has no linux/arm/v7 image`);
+        expect(manifestCalls(run.docker).map((c) => c[1])).not.toContain('push');
+      }
     });
 
     it('DOCKER, XDF_BUILD_FLAGS, XDF_PUSH_FLAGS and XDF_MANIFEST_FLAGS reach podman as separate words', () => {
@@ -580,21 +913,18 @@ describe.skipIf(!hasMake)(
       fs.writeFileSync(path.join(dir, 'Dockerfile.tpl'), 'FROM busybox\n');
       const docker = withFakeDocker(dir, files, ['xdf.mk', 'xdf-manifest.sh']);
       const env = {
-        ...makeEnv(docker.env),
         DOCKER: 'docker',
         XDF_BUILD_FLAGS: '--network host',
         XDF_PUSH_FLAGS: '--tls-verify=false',
         XDF_MANIFEST_FLAGS: '--tls-verify=false',
       };
-      execFileSync('make', ['-f', 'xdf.mk', 'build-arm32v7', 'push-arm32v7', 'manifest'], {
-        cwd: dir,
-        env,
-        stdio: 'pipe',
-      });
-      const fromMake = docker.calls();
-      execFileSync('./xdf-manifest.sh', [], { cwd: dir, env, stdio: 'pipe' });
-      const fromScript = docker.calls().slice(fromMake.length);
-      expect(fromMake.filter((c) => c[0] !== 'manifest')).toEqual([
+      const { fromMake, fromScript } = release(dir, docker, env, [
+        'build-arm32v7',
+        'push-arm32v7',
+        'manifest',
+      ]);
+      expect(fromMake.status, fromMake.stderr).toBe(0);
+      expect(fromMake.docker.filter((c) => c[0] !== 'manifest')).toEqual([
         [
           'build',
           '--network',
@@ -609,55 +939,58 @@ describe.skipIf(!hasMake)(
         ],
         ['push', '--tls-verify=false', 'myorg/app:arm32v7'],
       ]);
-      for (const calls of [fromMake, fromScript]) {
-        expect(calls.filter((c) => c[0] === 'manifest' && c[1] !== 'rm')).toEqual([
+      const add = (arch: string, platform: string[]) => [
+        ...['manifest', 'add', '--tls-verify=false', ...platform],
+        ...['myorg/app:latest', `docker://myorg/app:${arch}`],
+      ];
+      for (const run of [fromMake, fromScript]) {
+        expect(run.status, run.stderr).toBe(0);
+        expect(manifestCalls(run.docker)).toEqual([
           ['manifest', 'create', 'myorg/app:latest'],
+          add('amd64', ['--os', 'linux', '--arch', 'amd64']),
+          add('arm32v7', ['--os', 'linux', '--arch', 'arm', '--variant', 'v7']),
+          add('arm64v8', ['--os', 'linux', '--arch', 'arm64', '--variant', 'v8']),
           [
-            'manifest',
-            'add',
-            '--tls-verify=false',
-            '--os',
-            'linux',
-            '--arch',
-            'amd64',
-            'myorg/app:latest',
-            'docker://myorg/app:amd64',
-          ],
-          [
-            'manifest',
-            'add',
-            '--tls-verify=false',
-            '--os',
-            'linux',
-            '--arch',
-            'arm',
-            '--variant',
-            'v7',
-            'myorg/app:latest',
-            'docker://myorg/app:arm32v7',
-          ],
-          [
-            'manifest',
-            'add',
-            '--tls-verify=false',
-            '--os',
-            'linux',
-            '--arch',
-            'arm64',
-            '--variant',
-            'v8',
-            'myorg/app:latest',
-            'docker://myorg/app:arm64v8',
-          ],
-          [
-            'manifest',
-            'push',
-            '--tls-verify=false',
-            '--all',
-            'myorg/app:latest',
-            'docker://myorg/app:latest',
+            ...['manifest', 'push', '--tls-verify=false', '--all'],
+            ...['myorg/app:latest', 'docker://myorg/app:latest'],
           ],
         ]);
+      }
+    });
+
+    it('native.<arch>.context: make builds and pushes that arch through the docker context (podman: connection)', () => {
+      for (const engine of ['docker', 'podman'] as const) {
+        const dir = tmp('xdf-node-');
+        const files = render({
+          dir,
+          matrix: { engine, build_args: {} },
+          config: { native: { arm64v8: { runner: 'arm', context: 'arm-node' } } },
+        });
+        fs.writeFileSync(path.join(dir, 'Dockerfile.tpl'), 'FROM busybox\n');
+        const docker = withFakeDocker(dir, files, ['xdf.mk', 'xdf-manifest.sh']);
+        const { fromMake } = release(dir, docker, {}, ['build', 'push']);
+        expect(fromMake.status, fromMake.stderr).toBe(0);
+        const flag = engine === 'docker' ? '--context' : '--connection';
+        expect(fromMake.docker.map((c) => c.slice(0, 3).join(' '))).toEqual([
+          'build -f Dockerfile.amd64',
+          'build -f Dockerfile.arm32v7',
+          `${flag} arm-node build`,
+          'push myorg/app:amd64',
+          'push myorg/app:arm32v7',
+          `${flag} arm-node push`,
+        ]);
+        expect(fromMake.docker[2]).toContain('linux/arm64');
+        // The manifest list is made here, from the registry, whichever node pushed.
+        expect(files['xdf-manifest.sh'].content).not.toContain('arm-node');
+        // CI entries are unchanged: the runner, and no node (a CI job builds on its runner).
+        const entry = JSON.parse(files['xdf-matrix.json'].content).include[2];
+        expect(entry.runner).toBe('arm');
+        expect(Object.keys(entry)).toEqual(
+          Object.keys(JSON.parse(render()['xdf-matrix.json'].content).include[2]),
+        );
+        const gitlab = parseYaml(files['xdf-gitlab.yml'].content);
+        expect(gitlab['xdf-build-native'].parallel.matrix[0].XDF_RUNNER).toBe('arm');
+        expect(files['xdf-gitlab.yml'].content).not.toContain('arm-node');
       }
     });
   },

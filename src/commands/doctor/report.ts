@@ -1,8 +1,10 @@
-// `xdf doctor`: can this host build each target arch, and does the config's QEMU setting fit it?
-import { execFile } from 'node:child_process';
+// `xdf doctor`: can this host build each target arch, does the config's QEMU setting fit it, and
+// does its builder run what the outputs ask of it?
 import { archByName, isEmulated, machineArch } from '../../arches/table.js';
 import { handlerFor, readBinfmt, type BinfmtState } from '../../host/binfmt.js';
+import { hostProbes, type BuilderProbes, type DockerVersions } from '../../host/builders.js';
 import { renderSnippet } from '../../template/render.js';
+import { builderLines, checkBuilder, type BuilderReport, type ScannedOutput } from './builder.js';
 import type { Config } from '../../config/types.js';
 
 export interface DockerState {
@@ -27,6 +29,8 @@ export interface ArchReport {
 export interface DoctorReport {
   binfmt: { dir: string; mounted: boolean; enabled: boolean };
   docker: DockerState;
+  builder: BuilderReport;
+  outputs: { scanned: boolean; note: string | null }; // why the outputs were not scanned
   host: string;
   machine: string | null; // this machine's own arch, when it differs from the configured host
   arches: ArchReport[];
@@ -36,25 +40,63 @@ export interface DoctorReport {
 export interface DoctorOptions {
   config: Config;
   binfmtDir: string;
-  dockerCheck?: () => Promise<DockerState>;
+  /** The generated Dockerfiles as the plan computes them; null (with why) when it cannot. */
+  outputs?: { files: ScannedOutput[] | null; note?: string };
+  probes?: BuilderProbes; // this host's engines by default
+  env?: Record<string, string | undefined>;
+  show?: (file: string) => string;
   machineArch?: string; // process.arch by default
 }
 
 export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   const { config } = options;
+  const env = options.env ?? {};
   const binfmt = readBinfmt(options.binfmtDir);
-  const docker = await (options.dockerCheck ?? checkDocker)();
+  const engine = config.matrix?.engine ?? 'docker';
+  // $DOCKER is the engine command of xdf.mk and the manifest script: the one to ask.
+  const command = env.DOCKER?.trim() ? env.DOCKER.trim().split(/\s+/) : undefined;
+  const probes =
+    options.probes ??
+    hostProbes(
+      engine === 'docker' ? command : undefined,
+      engine === 'podman' ? command : undefined,
+    );
+  const builder = await checkBuilder({
+    config,
+    outputs: options.outputs?.files ?? null,
+    probes,
+    env,
+    show: options.show ?? ((f) => f),
+  });
+  const docker = dockerState(builder.docker);
   const host = archByName(config.host);
   const machine = machineArch(options.machineArch) ?? null;
   const arches = config.arches.map((name) => archReport(name, config, binfmt));
+  const engineOk = engine === 'podman' || docker.daemon;
   return {
     binfmt: { dir: binfmt.dir, mounted: binfmt.mounted, enabled: binfmt.enabled },
     docker,
+    builder,
+    outputs: {
+      scanned: !!options.outputs?.files,
+      note: options.outputs?.files ? null : (options.outputs?.note ?? 'not computed'),
+    },
     host: host.name,
     machine: machine && machine !== host.name ? machine : null,
     arches,
-    ok: docker.daemon && arches.every((a) => a.ok),
+    ok: engineOk && arches.every((a) => a.ok) && !builder.gaps.some((g) => g.blocker),
   };
+}
+
+function dockerState(v: DockerVersions): DockerState {
+  if (!v.cli) return { cli: false, daemon: false, detail: 'the docker CLI is not installed' };
+  if (!v.daemon)
+    return {
+      cli: true,
+      daemon: false,
+      detail: `client ${v.cli}, daemon not reachable: ${v.error ?? '?'}`,
+    };
+  return { cli: true, daemon: true, detail: `client ${v.cli}, daemon ${v.daemon}` };
 }
 
 function archReport(name: string, config: Config, binfmt: BinfmtState): ArchReport {
@@ -77,9 +119,11 @@ function archReport(name: string, config: Config, binfmt: BinfmtState): ArchRepo
       note:
         arch.name === host.name
           ? 'the host: runs natively'
-          : config.native[name]
-            ? 'native runner'
-            : 'runs natively on this host',
+          : config.native[name]?.context
+            ? `native: built on its node ${config.native[name].context}`
+            : config.native[name]
+              ? 'native runner'
+              : 'runs natively on this host',
     };
   }
   const install =
@@ -181,31 +225,6 @@ function destination(config: Config, name: string): string {
   return dest.endsWith('/') ? `${dest}qemu-${arch.qemu}-static` : dest;
 }
 
-function checkDocker(): Promise<DockerState> {
-  return new Promise((resolve) => {
-    execFile(
-      'docker',
-      ['version', '--format', '{{.Client.Version}} {{.Server.Version}}'],
-      { timeout: 5000 },
-      (err, stdout, stderr) => {
-        const nodocker = err && (err as NodeJS.ErrnoException).code === 'ENOENT';
-        if (nodocker)
-          return resolve({ cli: false, daemon: false, detail: 'the docker CLI is not installed' });
-        const [client, server] = stdout.trim().split(' ');
-        if (err || !server)
-          return resolve({
-            cli: true,
-            daemon: false,
-            detail:
-              `client ${client || '?'}, daemon not reachable: ` +
-              `${(stderr || String(err)).trim().split('\n')[0]}`,
-          });
-        resolve({ cli: true, daemon: true, detail: `client ${client}, daemon ${server}` });
-      },
-    );
-  });
-}
-
 const START_DOCKER = 'start the daemon (dockerd) or check DOCKER_HOST';
 const INSTALL_DOCKER = 'install Docker (Debian: apt-get install docker.io)';
 
@@ -221,6 +240,8 @@ export function formatDoctor(report: DoctorReport): string {
   const lines = [
     `binfmt_misc: ${binfmtState(report)} (${report.binfmt.dir})`,
     `docker: ${report.docker.detail}`,
+    ...builderLines(report.builder),
+    ...(report.outputs.note ? [`outputs: not scanned: ${report.outputs.note}`] : []),
     `host: ${report.host}${report.machine ? machineNote(report.machine, report.host) : ''}`,
     '',
   ];
@@ -239,8 +260,10 @@ export function formatDoctor(report: DoctorReport): string {
   for (const row of rows)
     lines.push(row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]))).join('  '));
   const advice = report.arches.filter((a) => a.advice).map((a) => `- ${a.arch}: ${a.advice}`);
-  if (!report.docker.daemon)
+  if (!report.docker.daemon && report.builder.engine === 'docker')
     advice.push(`- docker: ${report.docker.cli ? START_DOCKER : INSTALL_DOCKER}`);
+  for (const gap of report.builder.gaps) advice.push(`- ${gap.what}: ${gap.problem}: ${gap.fix}`);
+  for (const note of report.builder.notes) advice.push(`- note: ${note}`);
   if (advice.length) lines.push('', 'advice:', ...advice);
   return `${lines.join('\n')}\n`;
 }
