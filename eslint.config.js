@@ -20,6 +20,23 @@ export default tseslint.config(
     },
   },
   {
+    // The one reader and the one writer (docs/architecture.md): the file system only under src/fs/,
+    // and the process's standard streams in src/cli/index.ts.
+    files: ['src/**/*.ts'],
+    ignores: ['src/fs/**', 'src/cli/index.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['node:fs', 'fs', 'node:fs/promises', 'fs/promises'].map((name) => ({
+            name,
+            message: 'read and write through src/fs/ (read.ts, write.ts, disk.ts), never node:fs',
+          })),
+        },
+      ],
+    },
+  },
+  {
     // Tests hold literal inputs and expected outputs: a long string stays whole.
     files: ['test/**'],
     rules: {
