@@ -2,7 +2,7 @@
 // advises (`RUN --mount`, `FROM --platform=$BUILDPLATFORM`), and the emulators it reads from its
 // build context (a COPY of `qemu-*-static`, a bind mount of one) that must be staged there.
 import { DockerfileParser } from 'dockerfile-ast';
-import { LineIndex } from '../core/source.js';
+import { Source } from '../core/source.js';
 import { isBuildPlatform } from './parse.js';
 import { flagOptions, flagValue, instructionWords } from './words.js';
 
@@ -27,7 +27,8 @@ export function builderNeeds(text: string): BuilderNeeds {
   const needs: BuilderNeeds = { buildkit: [], emulators: [] };
   // The parser's getters are slow on large files: ask them only when the raw text may match.
   if (!/--mount|--platform|qemu-/i.test(text)) return needs;
-  const lines = new LineIndex(text);
+  const source = new Source(undefined, text);
+  const lines = source.lines;
   const dockerfile = DockerfileParser.parse(text);
   const escape = dockerfile.getEscapeCharacter();
   for (const instruction of dockerfile.getInstructions()) {
@@ -38,7 +39,7 @@ export function builderNeeds(text: string): BuilderNeeds {
     const start = lines.offsetOf(range.start);
     const end = lines.offsetOf(range.end);
     if (!/--mount|--platform|qemu-/i.test(text.slice(start, end))) continue;
-    const line = range.start.line + 1;
+    const { line } = source.fromLsp(range.start);
     const flags = instructionWords(text, start, end, escape, true);
     if (keyword === 'FROM') {
       const platform = flags.map((f) => flagValue(f, 'platform')).find(Boolean);

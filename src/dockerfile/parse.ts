@@ -1,6 +1,6 @@
 // Step 3: parse rendered Dockerfile text once into the few facts the transforms need, as offsets.
 import { DockerfileParser, type Arg, type Property } from 'dockerfile-ast';
-import { LineIndex, type Position } from '../core/source.js';
+import { Source, type Position } from '../core/source.js';
 import { DIRECTIVE } from './directives.js';
 import { flagOptions, flagValue, instructionWords, type Span } from './words.js';
 
@@ -74,7 +74,8 @@ const GO_BUILD = /\bgo\s+(build|install)\b/;
 const QEMU_FILE = /(?:^|\/)qemu-([A-Za-z0-9_]+)-static$/;
 
 export function parseDockerfile(text: string): ParsedDockerfile {
-  const lines = new LineIndex(text);
+  const source = new Source(undefined, text);
+  const lines = source.lines;
   const lineStarts = lines.starts;
   const offsetOf = (pos: { line: number; character: number }) => lines.offsetOf(pos);
   const spanOf = (range: {
@@ -106,7 +107,7 @@ export function parseDockerfile(text: string): ParsedDockerfile {
   for (const instruction of dockerfile.getInstructions()) {
     const keyword = instruction.getKeyword();
     const range = instruction.getRange();
-    const where = { line: range.start.line + 1, column: range.start.character + 1 };
+    const where = source.fromLsp(range.start);
     const stage = parsed.stages[parsed.stages.length - 1];
     if (keyword === 'FROM') {
       const span = spanOf(range);

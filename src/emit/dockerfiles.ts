@@ -2,7 +2,8 @@
 import path from 'node:path';
 import { archByName, isEmulated, type Arch } from '../arches/table.js';
 import { applyEdits } from '../dockerfile/edits.js';
-import { fail, type Place, type Problem } from '../core/errors.js';
+import { fail, type Problem } from '../core/errors.js';
+import { keptLines, Source } from '../core/source.js';
 import { combineDockerfiles, type ArchDockerfile } from './combined.js';
 import { combinedHeader, dockerfileHeader } from './header.js';
 import { resolveIn } from '../fs/real-paths.js';
@@ -55,7 +56,7 @@ export function emitDockerfiles(
   const outputs: DockerfileOutput[] = [];
   // most arches render the same text: parse it once
   const parsedByText = new Map<string, ParsedDockerfile>();
-  const mappedLines = lineCountKeptUpTo(options.noTemplate ? '' : template.text);
+  const kept = keptLines(options.noTemplate ? '' : template.text);
   const combining = options.combined && config.output.combined !== undefined;
   const parts: ArchDockerfile[] = []; // each arch's final text without the header
   const notes: string[] = [];
@@ -91,10 +92,9 @@ export function emitDockerfiles(
         { file: template.file, ...(empty ? {} : { line: 1, column: 1 }) },
       );
     }
-    const place = (line: number, column: number): Place =>
-      line <= mappedLines
-        ? { file: template.file, line, column }
-        : { file: template.file, rendered: `line ${line} of the rendered output for ${arch.name}` };
+    const origin = { keptLines: kept, rendered: `the rendered output for ${arch.name}` };
+    const renderedSource = new Source(template.file, rendered, origin);
+    const place = (line: number, column: number) => renderedSource.place(line, column);
     const result = transformDockerfile({ parsed, arch, host, config, place, lock: options.lock });
     for (const warning of result.warnings) warnings.push(warning); // may be one per stage
     if (result.excludedBy) {
@@ -188,15 +188,4 @@ function headerEdit(parsed: ParsedDockerfile, lines: string[]) {
   const block = lines.join(parsed.eol);
   const text = parsed.directivesEndWithoutEol ? `${parsed.eol}${block}` : `${block}${parsed.eol}`;
   return { start: parsed.headerAt, end: parsed.headerAt, text };
-}
-
-/** Rendered lines keep their template line numbers up to the first block, partial or comment tag.
- * */
-function lineCountKeptUpTo(template: string): number {
-  const m = /\{\{~?\s*(?:[#^/>!]|else\b)/.exec(template);
-  if (!m) return Number.POSITIVE_INFINITY;
-  let line = 1;
-  for (let i = template.indexOf('\n'); i !== -1 && i < m.index; i = template.indexOf('\n', i + 1))
-    line++;
-  return line;
 }

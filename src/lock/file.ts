@@ -4,6 +4,7 @@ import type { LockView } from '../transform/request.js';
 
 export type { LockView };
 import { InternalError, XdfError } from '../core/errors.js';
+import { Source } from '../core/source.js';
 import { parseYaml } from '../core/yaml.js';
 import { isDigest, isLiteralReference, isPlatform } from '../reference/reference.js';
 
@@ -66,10 +67,9 @@ const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /** Reads xdf.lock: data xdf checks, never text it trusts. Each entry must fit the grammar its
  * writer holds to (XDF075 at the entry's line). */
 export function parseLockFile(text: string, file: string): Map<string, LockEntry> {
-  const lineAt = (offset: number | undefined) =>
-    offset === undefined ? undefined : text.slice(0, offset).split('\n').length;
+  const source = new Source(file, text);
   const bad = (message: string, offset?: number): never => {
-    const line = lineAt(offset);
+    const line = offset === undefined ? undefined : source.position(offset).line;
     throw new XdfError({
       code: 'XDF075',
       message: `xdf.lock ${message}`,

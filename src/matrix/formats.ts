@@ -8,6 +8,7 @@ import { fail, XdfError } from '../core/errors.js';
 import { handlebarsHelpers, outputHelpers, type OutputHelpers } from './quote-helpers.js';
 import { gitlabJobNamesIn } from './gitlab-jobs.js';
 import { CONFIG_NAME } from '../config/find.js';
+import { handlebarsPlace } from '../core/source.js';
 import { bakeFile, bakeMarker, literalForBake } from './bake.js';
 import type { Config, Matrix, MatrixFormat } from '../config/types.js';
 
@@ -121,7 +122,8 @@ export function renderOwnTemplate(
       'XDF020',
       `output template for ${format}: ${reason}`,
       'check the {{…}} expression at this place; the matrix data is described in the README',
-      { file, line, column: err.column !== undefined ? err.column + 1 : line ? 1 : undefined },
+      // Handlebars' runtime errors: a one-based line and a zero-based column
+      line ? handlebarsPlace(file, { line, column: err.column }) : { file },
     );
   }
 }

@@ -5,6 +5,7 @@ import type { Arch } from '../arches/table.js';
 import { fail, type Place } from '../core/errors.js';
 import { handlebars } from '../core/libs.js';
 import { archNamed, UNAVAILABLE } from './vet.js';
+import { handlebarsPlace } from '../core/source.js';
 
 const nameOf = (v: unknown): unknown =>
   v && typeof v === 'object' && 'name' in v && 'platform' in v ? (v as Arch).name : v;
@@ -92,11 +93,7 @@ export class RenderBudget {
 }
 
 type Loc = { loc?: hbs.AST.SourceLocation };
-const placeOf = (file: string, options: Loc) => ({
-  file,
-  line: options.loc?.start?.line,
-  column: (options.loc?.start?.column ?? 0) + 1,
-});
+const placeOf = (file: string, options: Loc) => handlebarsPlace(file, options.loc?.start);
 
 /** A block helper whose body runs within the render's budget (`each`, `with`). */
 function budgeted(helper: Handlebars.HelperDelegate): Handlebars.HelperDelegate {

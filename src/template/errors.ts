@@ -1,7 +1,7 @@
 // Handlebars' errors as xdf's: `file:line:col`, a code and a hint; Go-template braces get advice
 // of their own.
 import { XdfError } from '../core/errors.js';
-import { positionAt } from '../core/source.js';
+import { Source } from '../core/source.js';
 import type { TemplateSource } from './source.js';
 import { UNKNOWN_VARIABLE_HINT } from './vet.js';
 
@@ -10,9 +10,10 @@ export function toTemplateError(e: unknown, source: TemplateSource): XdfError {
   if (e instanceof XdfError) return e;
   const err = e as Error & { lineNumber?: number; column?: number };
   const message = err.message ?? String(e);
-  const goBrace = findGoBrace(source.text);
-  let line = err.lineNumber;
-  let column = err.column !== undefined ? err.column + 1 : undefined;
+  const text = new Source(source.file, source.text);
+  const goBrace = findGoBrace(text);
+  // Handlebars' runtime errors carry a one-based line and a zero-based column.
+  let { line, column } = text.atHandlebars({ line: err.lineNumber, column: err.column });
   const parseLine = /^Parse error on line (\d+):/.exec(message);
   if (parseLine) {
     line = Number(parseLine[1]);
@@ -32,8 +33,7 @@ export function toTemplateError(e: unknown, source: TemplateSource): XdfError {
         code: 'XDF020',
         message: `{{#${unclosed.name}}} is never closed`,
         hint: `close it with {{/${unclosed.name}}}`,
-        file: source.file,
-        ...positionAt(source.text, unclosed.offset),
+        ...text.at(unclosed.offset),
       });
     }
     return new XdfError({
@@ -81,9 +81,9 @@ function unclosedBlock(text: string): { name: string; offset: number } | undefin
   return open.pop();
 }
 
-function findGoBrace(text: string): { line: number; column: number } | undefined {
-  const m = /(^|[^\\])\{\{-?\s*\./.exec(text);
-  return m ? positionAt(text, m.index + m[1].length) : undefined;
+function findGoBrace(source: Source): { line: number; column: number } | undefined {
+  const m = /(^|[^\\])\{\{-?\s*\./.exec(source.text);
+  return m ? source.position(m.index + m[1].length) : undefined;
 }
 
 // Handlebars shows the tail of the consumed input and a caret; find that tail on the reported line.

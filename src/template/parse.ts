@@ -2,7 +2,7 @@
 // down per token and per level, and recurses per level) under a second on any input.
 import { handlebars } from '../core/libs.js';
 import { fail } from '../core/errors.js';
-import { positionAt } from '../core/source.js';
+import { Source } from '../core/source.js';
 import { toTemplateError } from './errors.js';
 import type { TemplateSource } from './source.js';
 
@@ -30,7 +30,7 @@ function checkComplexity(source: TemplateSource): void {
       'XDF025',
       `blocks, else-if chains and subexpressions nested more than ${TEMPLATE_LIMITS.nesting} deep`,
       'flatten the template: move arch decisions into xdf.yaml (pins, vars, images)',
-      { file, ...positionAt(text, offset) },
+      new Source(file, text).at(offset),
     );
   const blocks: number[] = []; // per open block: 1 + its else-if branches
   let depth = 0;
@@ -48,7 +48,7 @@ function checkComplexity(source: TemplateSource): void {
           `words in them`,
         'a template this large is data: move it into xdf.yaml (vars) or split the template into ' +
           'partials',
-        { file, ...positionAt(text, m.index!) },
+        new Source(file, text).at(m.index!),
       );
     }
     if (m[3] === '#' || m[3] === '^') {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { CONTROL_CHARACTER, fail, type Place } from '../core/errors.js';
 import { isInside } from '../fs/real-paths.js';
 import { parseTemplate } from './parse.js';
+import { handlebarsPlace } from '../core/source.js';
 import type { TemplateSource } from './source.js';
 import { walk } from './vet.js';
 
@@ -31,11 +32,7 @@ export function partialReferences(source: TemplateSource): PartialReference[] {
       }
       if (node.type !== 'PartialStatement' && node.type !== 'PartialBlockStatement') return;
       const nameNode = (node as hbs.AST.PartialStatement).name;
-      const where = {
-        file: source.file,
-        line: node.loc.start.line,
-        column: node.loc.start.column + 1,
-      };
+      const where = handlebarsPlace(source.file, node.loc.start);
       if (nameNode.type === 'SubExpression') {
         fail(
           'XDF023',
@@ -51,7 +48,7 @@ export function partialReferences(source: TemplateSource): PartialReference[] {
       // `{{> @partial-block}}` is the block a partial was called with, not a file.
       if (name.startsWith('@')) return;
       const optional = node.type === 'PartialBlockStatement';
-      refs.push({ name, line: where.line, column: where.column, optional });
+      refs.push({ name, line: where.line ?? 1, column: where.column ?? 1, optional });
     },
     true,
   );

@@ -1,7 +1,7 @@
 // Templates and snippets whose every `{{…}}` is a plain lookup, rendered without the engine: a hot
 // path, since most templates and output names only read arch fields.
 import { XdfError } from '../core/errors.js';
-import { positionAt } from '../core/source.js';
+import { Source } from '../core/source.js';
 import { isArch, type TemplateSource } from './source.js';
 import { FORBIDDEN, UNKNOWN_VARIABLE_HINT } from './vet.js';
 
@@ -96,7 +96,7 @@ export function renderPlain(
       e instanceof Unknown
         ? e.offset
         : source.text.search(/\{\{\s*[\w.]*(constructor|__proto__|prototype|__define|__lookup)/);
-    const at = { file: source.file, ...positionAt(source.text, offset + 2) };
+    const at = new Source(source.file, source.text).at(offset + 2);
     if (e instanceof Unknown) {
       throw new XdfError({
         code: 'XDF021',

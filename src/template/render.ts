@@ -1,7 +1,7 @@
 // Step 2: render a template with Handlebars for one arch. Never HTML-escapes; unknown names fail.
 import { XdfError } from '../core/errors.js';
 import { NO_PROTOTYPES } from '../core/libs.js';
-import { positionAt } from '../core/source.js';
+import { Source } from '../core/source.js';
 import { createEnv, RenderBudget, sharedEnv, type RenderData } from './env.js';
 import { toTemplateError } from './errors.js';
 import { parseTemplate } from './parse.js';
@@ -65,7 +65,7 @@ export function renderTemplate(source: TemplateSource, ctx: RenderContext): stri
 function partialCallIn(source: TemplateSource, name: string) {
   const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const at = new RegExp(`\\{\\{~?#?>\\s*${escaped}(?![\\w./-])`).exec(source.text)?.index;
-  return { file: source.file, ...(at === undefined ? {} : positionAt(source.text, at)) };
+  return at === undefined ? { file: source.file } : new Source(source.file, source.text).at(at);
 }
 
 function compiledFor(source: TemplateSource): HandlebarsTemplateDelegate {

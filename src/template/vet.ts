@@ -2,6 +2,7 @@
 // `lookup`, `{{.}}` as the whole data, and arch names that do not exist.
 import { closestArchName, resolveArch } from '../arches/table.js';
 import { fail } from '../core/errors.js';
+import { handlebarsPlace } from '../core/source.js';
 import type { TemplateSource } from './source.js';
 
 // Names that reach JavaScript's object machinery instead of template data.
@@ -48,11 +49,7 @@ export function archNamed(
  * `lookup`, `{{.}}` where the context is the whole data, and unknown names in `{{#arch}}`.
  */
 export function vetTemplate(source: TemplateSource, ast: hbs.AST.Program): void {
-  const at = (node: hbs.AST.Node) => ({
-    file: source.file,
-    line: node.loc.start.line,
-    column: node.loc.start.column + 1,
-  });
+  const at = (node: hbs.AST.Node) => handlebarsPlace(source.file, node.loc.start);
   const visit = (node: hbs.AST.Node, topLevel: boolean) => {
     if (node.type === 'PathExpression') {
       const p = node as hbs.AST.PathExpression;
