@@ -159,8 +159,11 @@ function asXdfError(e: unknown): XdfError | undefined {
   if (e instanceof CommanderError) {
     const quiet = ['commander.helpDisplayed', 'commander.version', 'commander.help'];
     if (quiet.includes(e.code)) return undefined;
-    const hint = 'see xdf --help, or xdf <command> --help';
-    return new XdfError({ code: 'XDF002', message: e.message.replace(/^error: /, ''), hint });
+    // commander puts its suggestion on a line of its own: it belongs in the hint.
+    const [message, ...more] = e.message.replace(/^error: /, '').split('\n');
+    const suggestion = /^\(Did you mean (.+)\?\)$/.exec(more.join(' ').trim())?.[1];
+    const hint = `${suggestion ? `did you mean ${suggestion}? ` : ''}see xdf --help, or xdf <command> --help`;
+    return new XdfError({ code: 'XDF002', message, hint });
   }
   const message = `internal error: ${(e as Error)?.message ?? String(e)}`;
   const hint = 'this is a bug in xdf: please report it with the input that caused it';

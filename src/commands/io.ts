@@ -1,6 +1,6 @@
 // What a command may touch of the process: its streams, folder and environment.
 import path from 'node:path';
-import { formatProblem, type Problem } from '../core/errors.js';
+import { escapeControls, formatProblem, type Problem } from '../core/errors.js';
 
 export interface Io {
   cwd: string;
@@ -30,6 +30,10 @@ export const useColor = (io: Io) => !!io.isTTY && !io.env?.NO_COLOR;
 
 export const relative = (io: Io) => (file: string) =>
   path.isAbsolute(file) ? path.relative(io.cwd, file) || '.' : file;
+
+/** A path as a line of text output shows it: relative, its control characters escaped (names are
+ * data: a file name with a line break must not forge a second line). --json keeps it raw. */
+export const shown = (io: Io) => (file: string) => escapeControls(relative(io)(file));
 
 /** Warnings on stderr (never in --json mode's stdout), one block each. */
 export function printWarnings(io: Io, warnings: Problem[], flags: CommonFlags): void {

@@ -167,6 +167,15 @@ export function outputPath(
     };
     const pattern = own ?? config.output.name;
     names.set(key, (name = renderSnippet(pattern, { arch, template: base }, at)));
+    // Names are data: a file name with a line break would forge lines wherever it is shown.
+    if (/\p{Cc}/u.test(name))
+      fail(
+        'XDF013',
+        `${where} renders ${JSON.stringify(name)} for ${arch.name}: a file name with a control ` +
+          'character or line break',
+        'name outputs with printable characters only',
+        at,
+      );
   }
   return resolveIn(outDir ?? path.dirname(templateFile), name);
 }

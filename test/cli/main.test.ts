@@ -206,6 +206,11 @@ describe('xdf arches and help', () => {
     const bad = await xdf('/', 'generate', '--bogus');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^xdf: error XDF002: unknown option '--bogus'\nhint: /);
+    // commander's suggestion goes into the hint, on the hint's own line
+    expect((await xdf('/', 'generate', '--forc')).stderr).toBe(
+      "xdf: error XDF002: unknown option '--forc'\n" +
+        'hint: did you mean --force? see xdf --help, or xdf <command> --help\n',
+    );
   });
 });
 

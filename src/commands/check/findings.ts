@@ -3,6 +3,7 @@ import path from 'node:path';
 import { unifiedDiff } from '../../core/unified-diff.js';
 import { sameBytes, wrongMode, type DiskEntry } from '../../fs/disk.js';
 import type { DiskPlan } from '../../plan/changes.js';
+import { escapeControls } from '../../core/errors.js';
 
 export type Staleness = 'missing' | 'stale' | 'orphaned';
 export interface CheckFinding {
@@ -16,7 +17,7 @@ const octal = (mode: number) => mode.toString(8).padStart(3, '0');
 export async function checkPlan(plan: DiskPlan, cwd: string): Promise<CheckFinding[]> {
   const { write, remove, entries } = plan.changes;
   if (write.length === 0 && remove.length === 0) return [];
-  const show = (p: string) => path.relative(cwd, p) || p;
+  const show = (p: string) => escapeControls(path.relative(cwd, p) || p);
   const findings: CheckFinding[] = [];
   const textOf = (entry: DiskEntry | undefined) =>
     entry?.kind === 'file' ? entry.bytes.toString('utf8') : '';

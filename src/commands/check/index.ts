@@ -6,6 +6,7 @@ import {
   type CommonFlags,
   type Io,
   printJson,
+  shown,
 } from '../io.js';
 import { planChanges } from '../../plan/changes.js';
 import { runOptions, strictWarnings } from '../options.js';
@@ -27,10 +28,10 @@ export async function check(io: Io, templates: string[], flags: CommonFlags): Pr
   printWarnings(io, plan.warnings, flags);
   for (const f of findings) io.stdout(f.diff);
   if (findings.length) {
+    const list = findings.map((f) => `${shown(io)(f.path)}: ${f.status}`).join(', ');
     io.stderr(
       `xdf check: ${findings.length} output${findings.length === 1 ? ' is' : 's are'} not up to ` +
-        `date (${findings.map((f) => `${show(f.path)}: ${f.status}`).join(', ')})\nhint: run ` +
-        `xdf generate and commit the result\n`,
+        `date (${list})\nhint: run xdf generate and commit the result\n`,
     );
     return 1;
   }

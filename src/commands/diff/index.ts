@@ -2,6 +2,7 @@ import { unifiedDiff } from '../../core/unified-diff.js';
 import { printWarnings, relative, type CommonFlags, type Io, useColor, printJson } from '../io.js';
 import { planRun } from '../../plan/run.js';
 import { runOptions, strictWarnings } from '../options.js';
+import { escapeControls } from '../../core/errors.js';
 
 /** Per arch, what xdf rewrote and injected: the rendered template against the final Dockerfile. */
 export async function diff(
@@ -25,8 +26,8 @@ export async function diff(
     const text = unifiedDiff(
       output.rendered,
       output.content,
-      `${show(output.template)} (rendered for ${output.arch.name})`,
-      show(output.path),
+      `${escapeControls(show(output.template))} (rendered for ${output.arch.name})`,
+      escapeControls(show(output.path)),
       2,
     );
     const lines = text.replace(/\n$/, '').split('\n');

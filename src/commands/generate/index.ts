@@ -7,6 +7,7 @@ import {
   type CommonFlags,
   type Io,
   printJson,
+  shown,
 } from '../io.js';
 import { planChanges } from '../../plan/changes.js';
 import type { PlannedFile } from '../../plan/run.js';
@@ -41,8 +42,8 @@ export async function generate(io: Io, templates: string[], flags: GenerateFlags
     printWarnings(io, plan.warnings, flags);
     if (!flags.quiet)
       for (const line of [
-        ...result.wrote.map((f) => `wrote ${show(f)}`),
-        ...result.deleted.map((f) => `deleted ${show(f)}`),
+        ...result.wrote.map((f) => `wrote ${shown(io)(f)}`),
+        ...result.deleted.map((f) => `deleted ${shown(io)(f)}`),
       ])
         io.stdout(`${line}\n`);
   }

@@ -5,7 +5,7 @@ import { probe, readText } from '../../fs/read.js';
 import { handlerFor, readBinfmt } from '../../host/binfmt.js';
 import { fail } from '../../core/errors.js';
 import { baseImages, escapeTemplate, initialConfig } from './template.js';
-import { relative, splitList, type Io } from '../io.js';
+import { relative, shown, splitList, type Io } from '../io.js';
 import { renderTemplate } from '../../template/render.js';
 import { writeFiles } from '../../fs/write.js';
 
@@ -95,7 +95,7 @@ export async function init(
     [],
   );
   if (flags.json) io.stdout(`${JSON.stringify({ wrote: result.wrote.map(relative(io)) })}\n`);
-  else if (!flags.quiet) for (const f of result.wrote) io.stdout(`wrote ${relative(io)(f)}\n`);
+  else if (!flags.quiet) for (const f of result.wrote) io.stdout(`wrote ${shown(io)(f)}\n`);
   if (!flags.quiet && !flags.json)
     io.stdout(
       `next: xdf ` +

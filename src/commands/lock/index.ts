@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Config } from '../../config/types.js';
 import { fail, XdfError, type Problem } from '../../core/errors.js';
-import { relative, problemJson, printWarnings, type CommonFlags, type Io } from '../io.js';
+import { relative, problemJson, printWarnings, shown, type CommonFlags, type Io } from '../io.js';
 import { formatLockFile, LOCK_FILE, type LockEntry } from '../../lock/file.js';
 import {
   collectImages,
@@ -127,7 +127,7 @@ export async function lock(io: Io, templates: string[], flags: LockFlags): Promi
   }
   printWarnings(io, plan.warnings, flags);
   if (flags.quiet) return 0;
-  for (const file of result.wrote) io.stdout(`wrote ${show(file)}\n`);
+  for (const file of result.wrote) io.stdout(`wrote ${shown(io)(file)}\n`);
   io.stderr(
     `xdf lock: ${entries} image${entries === 1 ? '' : 's'} locked, ` +
       `${asked} asked of their registr${asked === 1 ? 'y' : 'ies'}\n`,
