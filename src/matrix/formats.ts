@@ -9,6 +9,10 @@ import { handlebarsHelpers, outputHelpers, type OutputHelpers } from './quote-he
 import { gitlabJobNamesIn } from './gitlab-jobs.js';
 import { CONFIG_NAME } from '../config/find.js';
 import { handlebarsPlace } from '../core/source.js';
+import { RenderBudget, withBudget } from '../template/env.js';
+
+// A matrix file is small: a template that renders more than this is expanding without end.
+const OUTPUT_TEMPLATE_LIMIT = 16 * 1024 * 1024;
 import { bakeFile, bakeMarker, literalForBake } from './bake.js';
 import type { Config, Matrix, MatrixFormat } from '../config/types.js';
 
@@ -106,9 +110,14 @@ export function renderOwnTemplate(
   format: MatrixFormat,
 ): string {
   try {
-    const hb = handlebars().create();
+    // The same budget as templates: nested {{#each}} over many targets ends as XDF026.
+    const hb = withBudget(handlebars().create());
     hb.registerHelper(handlebarsHelpers(helpers));
-    return hb.compile(source, { noEscape: true, strict: true })(data, NO_PROTOTYPES);
+    const budget = new RenderBudget(OUTPUT_TEMPLATE_LIMIT);
+    return hb.compile(source, { noEscape: true, strict: true })(data, {
+      ...NO_PROTOTYPES,
+      data: { xdf: { file, budget } },
+    });
   } catch (e) {
     if (e instanceof XdfError) throw e;
     const err = e as Error & { lineNumber?: number; column?: number };

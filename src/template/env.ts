@@ -115,14 +115,18 @@ function budgeted(helper: Handlebars.HelperDelegate): Handlebars.HelperDelegate 
   };
 }
 
+/** An environment whose `each` and `with` run within the budget in a render's `data.xdf`. */
+export function withBudget(hb: typeof Handlebars): typeof Handlebars {
+  hb.registerHelper({ each: budgeted(hb.helpers.each), with: budgeted(hb.helpers.with) });
+  return hb;
+}
+
 // Helpers read the arch and pins of the current render from its data, so that one environment and
 // one compiled function serve every arch of a template.
 export function createEnv(): typeof Handlebars {
-  const hb = handlebars().create();
+  const hb = withBudget(handlebars().create());
   for (const name of UNAVAILABLE) hb.unregisterHelper(name);
   hb.registerHelper({
-    each: budgeted(hb.helpers.each),
-    with: budgeted(hb.helpers.with),
     ...LOGIC,
     pin(name: unknown, options: Handlebars.HelperOptions & Loc) {
       const { arch, pins, file } = options.data.xdf as RenderData;

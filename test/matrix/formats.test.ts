@@ -995,3 +995,19 @@ describe.skipIf(!hasMake)(
     });
   },
 );
+
+describe("a user's own output template", () => {
+  it('runs within the budget of templates: nested {{#each}} that multiply end as XDF026', () => {
+    const data = { targets: ['a', 'b', 'c'] };
+    const open = '{{#each @root.targets}}'.repeat(9);
+    const text = `${open}${'x'.repeat(1024)}${'{{/each}}'.repeat(9)}`;
+    const helpers = outputHelpers(testConfig({ matrix: testMatrixConfig() }));
+    const t0 = Date.now();
+    expect(() => renderOwnTemplate(text, data, helpers, '/own.hbs', 'json')).toThrow(
+      expect.objectContaining({
+        problems: [expect.objectContaining({ code: 'XDF026', file: '/own.hbs', line: 1 })],
+      }),
+    );
+    expect(Date.now() - t0).toBeLessThan(10_000);
+  });
+});
