@@ -50,13 +50,20 @@ describe.skipIf(!hasMake)('names in xdf.mk, read by make', () => {
     'Dockerfile.%{{arch}}',
     'Dockerfile.{{arch}};x',
     '~{{arch}}',
-    'Dockerfile.{{arch}}\u0085',
   ])('output.name %j is XDF012, and nothing is written', async (name) => {
     const dir = project(name);
     const run = await xdf(dir, 'generate');
     expect(run.stderr).toMatch(
       /^xdf\.yaml:\d+:\d+: error XDF012: path ".*" cannot be a make target/,
     );
+    expect(run.code).toBe(2);
+    expect(fs.readdirSync(dir).sort()).toEqual(['.git', 'Dockerfile.tpl', 'docker', 'xdf.yaml']);
+  });
+
+  it('a control character in an output name is refused before make sees it (XDF013)', async () => {
+    const dir = project('Dockerfile.{{arch}}\u0085');
+    const run = await xdf(dir, 'generate');
+    expect(run.stderr).toMatch(/^xdf\.yaml:\d+:\d+: error XDF013: output\.name renders /);
     expect(run.code).toBe(2);
     expect(fs.readdirSync(dir).sort()).toEqual(['.git', 'Dockerfile.tpl', 'docker', 'xdf.yaml']);
   });
