@@ -150,7 +150,7 @@ describe.each(goldens.map((d) => [path.relative(ROOT, d).split(path.sep).join('/
         expect(bytes.toString('utf8'), f).toBe(want.toString('utf8'));
         expect(bytes.equals(want), `${f} byte for byte`).toBe(true);
       }
-      // DESIGN.md §2: `wrote PATH` (relative to the current folder) per written file.
+      // `wrote PATH` (relative to the current folder) per written file.
       const lines = run.stdout.split('\n');
       for (const f of expectedNames) expect(lines, `stdout names ${f}`).toContain(`wrote ${f}`);
 
@@ -159,6 +159,8 @@ describe.each(goldens.map((d) => [path.relative(ROOT, d).split(path.sep).join('/
       const again = await xdf(dir, ['generate', ...args]);
       expect(again.code, again.stderr).toBe(0);
       expect(again.stdout).toBe('');
+      // …and says so, as check does
+      expect(again.stderr).toMatch(/xdf generate: \d+ outputs? up to date\n$/);
       expect(snapshot(dir)).toEqual(after);
       for (const f of expectedNames)
         expect(fs.statSync(path.join(dir, f)).mtimeMs, `${f} untouched`).toBe(OLD.getTime());

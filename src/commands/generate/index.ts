@@ -46,6 +46,10 @@ export async function generate(io: Io, templates: string[], flags: GenerateFlags
         ...result.deleted.map((f) => `deleted ${shown(io)(f)}`),
       ])
         io.stdout(`${line}\n`);
+    // Nothing written is an answer too, said as check says it.
+    const outputs = plan.files.filter((f) => f.producer.kind !== 'emulator').length;
+    if (!flags.quiet && result.wrote.length === 0 && result.deleted.length === 0)
+      io.stderr(`xdf generate: ${outputs} output${outputs === 1 ? '' : 's'} up to date\n`);
   }
   return 0;
 }
