@@ -389,3 +389,51 @@ describe('README builds across machines', () => {
     expect(Object.keys(target.entry)).toEqual([...entryKeys.matchAll(/`(\w+)`/g)].map((m) => m[1]));
   });
 });
+
+describe('README: manifest lists without make', () => {
+  it("splits xdf-manifest.yaml into one manifest-tool spec per image, each of manifest-tool's shape", () => {
+    const text = section('Manifest lists without make');
+    const split = blocks(text, 'sh')[0].split('\n')[0];
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-manifest-tool-'));
+    fs.mkdirSync(path.join(dir, '.git'));
+    for (const name of ['api', 'web']) {
+      fs.mkdirSync(path.join(dir, name));
+      fs.writeFileSync(path.join(dir, name, 'Dockerfile.tpl'), 'FROM python:3.12\n');
+    }
+    fs.writeFileSync(
+      path.join(dir, 'xdf.yaml'),
+      'templates: [api/Dockerfile.tpl, web/Dockerfile.tpl]\narches: [amd64, arm32v7]\n' +
+        'matrix: { formats: [manifest], image: "myorg/{{slug}}" }\n',
+    );
+    execFileSync(process.execPath, [path.join(ROOT, 'bin/xdf.cjs'), 'generate'], { cwd: dir });
+    execFileSync('sh', ['-c', split], { cwd: dir });
+    const specs = fs
+      .readdirSync(dir)
+      .filter((f) => /^xdf-manifest-\d+\.yaml$/.test(f))
+      .sort();
+    // manifest-tool's YAMLInput: image, manifests[] of { image, platform: { architecture, os, variant } }
+    const read = specs.map((f) => parseYaml(fs.readFileSync(path.join(dir, f), 'utf8')));
+    expect(read).toEqual([
+      {
+        image: 'myorg/api-dockerfile:latest',
+        manifests: [
+          { image: 'myorg/api-dockerfile:amd64', platform: { architecture: 'amd64', os: 'linux' } },
+          {
+            image: 'myorg/api-dockerfile:arm32v7',
+            platform: { architecture: 'arm', os: 'linux', variant: 'v7' },
+          },
+        ],
+      },
+      {
+        image: 'myorg/web-dockerfile:latest',
+        manifests: [
+          { image: 'myorg/web-dockerfile:amd64', platform: { architecture: 'amd64', os: 'linux' } },
+          {
+            image: 'myorg/web-dockerfile:arm32v7',
+            platform: { architecture: 'arm', os: 'linux', variant: 'v7' },
+          },
+        ],
+      },
+    ]);
+  });
+});
