@@ -437,3 +437,48 @@ describe('README: manifest lists without make', () => {
     ]);
   });
 });
+
+describe('README: the first hour', () => {
+  // What looks like an error to a newcomer: the words tools use for one.
+  const alarm = (line: string) =>
+    /\b(error|errors|warning|fail|failed|fatal|blocked)\b/i.test(line) || /\bNOT\b/.test(line);
+  const quickStart = () =>
+    blocks(section('Quick start'), 'sh')[0]
+      .split('\n')
+      .map((line) => line.replace(/\s+#.*$/, '').trim())
+      .filter(Boolean);
+  // doctor reports this host: it can only be calm where the host can build (CI sets it up).
+  const hostCanBuild =
+    spawnSync('docker', ['info'], { stdio: 'ignore' }).status === 0 &&
+    fs.existsSync('/proc/sys/fs/binfmt_misc/qemu-aarch64');
+
+  it('the Quick start, run line by line in a fresh folder with a Dockerfile, prints no line that looks like an error', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-quick-start-'));
+    fs.writeFileSync(
+      path.join(dir, 'Dockerfile'),
+      'FROM python:3.12-slim\nRUN pip install --no-cache-dir flask\nCOPY app.py /app/\nCMD ["python", "/app/app.py"]\n',
+    );
+    const commands = quickStart();
+    expect(commands.map((c) => c.split(' ').slice(0, 3).join(' '))).toEqual([
+      'npx xdf init',
+      'npx xdf generate',
+      'npx xdf diff',
+      'npx xdf doctor',
+    ]);
+    for (const command of commands) {
+      if (command.endsWith('doctor') && !hostCanBuild) continue;
+      const args = command.split(' ').slice(2);
+      const run = spawnSync(process.execPath, [path.join(ROOT, 'bin/xdf.cjs'), ...args], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1' },
+      });
+      expect(run.status, `${command}\n${run.stdout}${run.stderr}`).toBe(0);
+      // diff's own lines are the Dockerfiles' text, not xdf speaking
+      const spoken = `${run.stdout}${run.stderr}`
+        .split('\n')
+        .filter((l) => !(args[0] === 'diff' && /^[-+ @]/.test(l)));
+      expect(spoken.filter(alarm), command).toEqual([]);
+    }
+  });
+});

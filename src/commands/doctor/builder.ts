@@ -224,7 +224,8 @@ export function builderLines(report: BuilderReport): string[] {
   if (docker.cli) {
     lines.push(
       `builder: ${report.builder === 'buildkit' ? 'BuildKit' : 'legacy builder'} by default; ` +
-        `BuildKit ${report.buildkit ? 'available' : 'NOT available'}`,
+        // capitals only when a gap makes it matter: a fact the outputs do not need is no alarm
+        `BuildKit ${report.buildkit ? 'available' : report.gaps.length ? 'NOT available' : 'not available'}`,
     );
   }
   lines.push(
