@@ -23,6 +23,7 @@ export type InputKind =
 /** Where a file must really be: inside `root` on real paths; `refuse` raises the caller's error. */
 export interface Containment {
   root: string;
+  realRoot?: string; // root's real path when the caller knows it (a monorepo reads thousands)
   refuse: () => never;
 }
 
@@ -142,7 +143,7 @@ function assertInside(file: string, fd: number, inside: Containment): void {
   } catch {
     real = fs.realpathSync.native(file);
   }
-  if (!isInside(realFolder(inside.root), real)) inside.refuse();
+  if (!isInside(inside.realRoot ?? realFolder(inside.root), real)) inside.refuse();
 }
 
 function hintNotFound(kind: InputKind): string {

@@ -8,6 +8,7 @@ import type { Config, ConfigOverrides, MatrixFormat } from '../config/types.js';
 import { fail, type Warnings } from '../core/errors.js';
 import { isInside } from '../core/paths.js';
 import { probe, readText, type Containment } from '../fs/read.js';
+import { realFolder } from '../fs/real-paths.js';
 import { LOCK_FILE, lockedImages, parseLockFile, type LockEntry } from '../lock/file.js';
 import { loadTemplate, type PartialFiles } from '../template/partials.js';
 import type { TemplateSource } from '../template/render.js';
@@ -122,10 +123,16 @@ export function readLockFile(config: Config): LockView | undefined {
   return entries && lockedImages(entries, LOCK_FILE);
 }
 
+// The config folder's real path, resolved once per run's config.
+const realDirs = new WeakMap<Config, string>();
+
 /** A file the project names must really be inside the config's folder (no symlink out of it). */
 function insideConfig(file: string, config: Config, key: string): Containment {
+  let realRoot = realDirs.get(config);
+  if (realRoot === undefined) realDirs.set(config, (realRoot = realFolder(config.dir)));
   return {
     root: config.dir,
+    realRoot,
     refuse: () =>
       fail(
         'XDF050',

@@ -6,6 +6,7 @@ import { fail } from '../core/errors.js';
 import { isInside, type RealPaths } from '../fs/real-paths.js';
 import { LOCK_FILE } from '../lock/file.js';
 import { assertDistinct, type PlannedFile, type Producer } from './ownership.js';
+import type { Config } from '../config/types.js';
 import type { Group } from './types.js';
 
 /** Outputs stay inside their root on real paths, and never land on an input or on each other. */
@@ -29,8 +30,10 @@ export function checkPlaces(
     for (const own of Object.values(g.config.matrix?.templates ?? {}))
       input(own, 'output template');
   }
-  const configOfTemplate = (template: string) =>
-    groups.find((g) => g.templates.some((t) => t.file === template))?.config;
+  // by template: a monorepo asks once per output (a search per output was quadratic)
+  const byTemplate = new Map<string, Config>();
+  for (const g of groups) for (const t of g.templates) byTemplate.set(t.file, g.config);
+  const configOfTemplate = (template: string) => byTemplate.get(template);
   const configOf = (p: Producer) =>
     p.kind === 'matrix'
       ? groups.find((g) => g.config.dir === p.config)?.config
