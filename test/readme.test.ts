@@ -161,6 +161,20 @@ describe('README before/after', () => {
   });
 });
 
+describe('README architectures', () => {
+  it('the table shown is what xdf arches prints, and every download column cites its source', async () => {
+    const { xdf, makeProject } = await import('./helpers/project.js');
+    const { DOWNLOAD_FIELDS } = await import('../src/arches/table.js');
+    const shown = blocks(section('Architectures'), 'text')[0];
+    expect(shown).toBe((await xdf(makeProject({}), 'arches')).stdout);
+    const sources = section('Architectures').split('### Download vocabularies')[1];
+    for (const field of DOWNLOAD_FIELDS)
+      expect(sources).toMatch(new RegExp(`\\| [^|]*\`${field}\`[^|]* \\| .+ \\| .+/.+ \\|`));
+    const templates = section('Templates');
+    for (const field of DOWNLOAD_FIELDS) expect(templates).toContain(`{{arch.${field}}}`);
+  });
+});
+
 describe('README configuration example', () => {
   it('is a valid xdf.yaml', async () => {
     const { loadConfig } = await import('../src/config/load.js');
