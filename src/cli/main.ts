@@ -24,6 +24,10 @@ const EXAMPLES: Record<string, string[]> = {
     'xdf init                             # Dockerfile -> Dockerfile.tpl + xdf.yaml',
     'xdf init docker/Dockerfile --arch amd64,arm64v8,arm32v7',
   ],
+  adopt: [
+    'xdf adopt                            # Dockerfile + Dockerfile.aarch64 + … -> Dockerfile.tpl',
+    'xdf adopt --dry-run Dockerfile=amd64 rpi/Dockerfile=arm32v6 --normalise',
+  ],
   diff: [
     'xdf diff                             # every arch of ./Dockerfile.tpl',
     'xdf diff Dockerfile.tpl --arch arm64v8',
@@ -141,6 +145,28 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--quiet', 'print only errors')
     .action(async (dockerfile: string | undefined, flags) =>
       run(async () => (await import('../commands/init/index.js')).init(io, dockerfile, flags)),
+    );
+  command(
+    'adopt',
+    'take over hand-kept per-arch Dockerfiles: write one template and an xdf.yaml that ' +
+      'regenerate each byte for byte, verified before anything is written',
+  )
+    .argument(
+      '[files...]',
+      'FILE or FILE=ARCH (any scheme); none: the per-arch Dockerfiles found in this folder',
+    )
+    .option('--template <path>', 'the template to write (default: <common name>.tpl beside them)')
+    .option('--dry-run', 'print the template, the config and the report; write nothing')
+    .option(
+      '--normalise',
+      "resolve drift (a non-breaking space, a missing blank line…) to most files' form, and " +
+        'rewrite the originals so',
+    )
+    .option('--force', 'overwrite an existing template or xdf.yaml')
+    .option('--json', 'machine-readable output')
+    .option('--quiet', 'print only errors')
+    .action(async (files: string[], flags) =>
+      run(async () => (await import('../commands/adopt/index.js')).adopt(io, files, flags)),
     );
   withCommon(
     command(

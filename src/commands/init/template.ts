@@ -3,10 +3,7 @@ import { archByName } from '../../arches/table.js';
 import { formatImageRef, isOfficial, parseImageRef, shortName } from '../../reference/reference.js';
 import { parseDockerfile } from '../../dockerfile/parse.js';
 
-/** The Dockerfile as a template that renders back to itself: every `{{` escaped as `\{{`. */
-export function escapeTemplate(dockerfile: string): string {
-  return dockerfile.replace(/\{\{/g, '\\{{');
-}
+export { escapeTemplate } from '../../template/escape.js';
 
 export interface BaseImage {
   key: string;
