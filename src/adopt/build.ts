@@ -60,12 +60,18 @@ export function build(set: SetView, choices: Choices): Built {
   const ctx = { pins, schemes: set.schemes, arches: set.arches, emulated: set.emulated };
   const fixed = new Map<number, RowOut>();
   for (const [r, parts] of set.extra?.rows ?? []) fixed.set(r, { kind: 'common', parts });
-  for (const rule of choices.rules)
-    for (const place of set.places.filter((p) => p.key === rule.key)) {
-      const suffix = generaliseInline(byText(place.suffixes), ctx);
-      const literal = place.prefix + rule.source[place.row];
-      fixed.set(place.row, { kind: 'common', parts: [{ literal }, ...suffix] });
-    }
+  // A base image: the rule's source where a rule maps it, else its own slots (a pin at worst).
+  for (const place of set.places) {
+    const rule = choices.rules.find((r) => r.key === place.key);
+    const image = rule
+      ? [{ literal: rule.source[place.row] }]
+      : generaliseInline(byText(place.images), ctx, place.key);
+    const suffix = generaliseInline(byText(place.suffixes), ctx);
+    fixed.set(place.row, {
+      kind: 'common',
+      parts: [{ literal: place.prefix }, ...image, ...suffix],
+    });
+  }
   const kept = set.rows.map((_, r) => r).filter((r) => !choices.qemu?.rows.has(r));
   const outs = kept.map(
     (r) => fixed.get(r) ?? generaliseRow(variantsOf(set.rows[r], set.files, set.lines), ctx),

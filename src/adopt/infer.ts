@@ -4,6 +4,7 @@
 // decision is said.
 import { parseDockerfile, wholeVariable } from '../dockerfile/parse.js';
 import { fail } from '../core/errors.js';
+import { ARCH_FIELDS, DOWNLOAD_FIELDS, archByName } from '../arches/table.js';
 import { archNamesIn, imageArch, type NameMeaning } from './names.js';
 
 export interface FileToAdopt {
@@ -48,7 +49,11 @@ export function inferArches(files: FileToAdopt[], host: string): ArchDecision[] 
 
 function decide(file: FileToAdopt, host: string): ArchDecision {
   if (file.arch) return { path: file.path, arch: file.arch, how: 'named on the command line' };
-  const image = baseImageArch(file.text);
+  const found = baseImageArch(file.text);
+  const image = found && {
+    arch: found.arch,
+    how: `its base image says ${found.arch} (${found.how})`,
+  };
   const named = file.nameHint ? { name: file.nameHint } : nameInPath(file.path);
   const meaning = named && archNamesIn(named.name)[0]?.meaning;
   if (!named || !meaning || meaning.kind !== 'arch') {
@@ -56,11 +61,49 @@ function decide(file: FileToAdopt, host: string): ArchDecision {
       return {
         path: file.path,
         arch: image.arch,
-        how: `no arch in its name; its base image: ${image.how}`,
+        how: `no arch in its name; ${image.how}`,
       };
     return { path: file.path, arch: host, how: `no arch in its name or base image: the host's` };
   }
-  return byName(file.path, named.name, meaning, image);
+  const evidence = meaning.ambiguous && !image ? contentArch(file.text, meaning.ambiguous) : image;
+  return byName(file.path, named.name, meaning, evidence);
+}
+
+/**
+ * What the file's own words say among an ambiguous name's readings: names that only one of them has
+ * in some scheme (`armv7`, Alpine's v7; `armv6l`, `rpi`) counted where they stand as words.
+ */
+export function contentArch(
+  text: string,
+  readings: string[] | undefined,
+): { arch: string; how: string } | undefined {
+  if (!readings) return undefined;
+  // the base image had its say already: its own words (`armel/busybox`) are not the file's
+  text = text.replace(/^\s*FROM\s.*$/gim, '');
+  const names = readings.map((r) => {
+    const arch = archByName(r);
+    return new Set(
+      [...ARCH_FIELDS, ...DOWNLOAD_FIELDS].map((f) => arch[f]).filter((v) => v.length >= 3),
+    );
+  });
+  const counts = names.map((own, i) => {
+    let n = 0;
+    let example = '';
+    for (const name of own) {
+      if (names.some((other, j) => j !== i && other.has(name))) continue;
+      const re = new RegExp(
+        `(?<![A-Za-z0-9])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z0-9])`,
+        'g',
+      );
+      const found = text.match(re)?.length ?? 0;
+      if (found && !example) example = name;
+      n += found;
+    }
+    return { n, example };
+  });
+  const best = counts.map((c, i) => ({ ...c, arch: readings[i] })).sort((a, b) => b.n - a.n);
+  if (!best[0].n || best[0].n === best[1]?.n) return undefined;
+  return { arch: best[0].arch, how: `${best[0].example} in the file is ${best[0].arch}'s name` };
 }
 
 function byName(
@@ -74,9 +117,7 @@ function byName(
       return {
         path,
         arch: image.arch,
-        how:
-          `${name} is ambiguous (${meaning.ambiguous.join(' or ')}): its base image says ` +
-          `${image.arch} (${image.how})`,
+        how: `${name} is ambiguous (${meaning.ambiguous.join(' or ')}): ${image.how}`,
       };
     return {
       path,
@@ -87,10 +128,7 @@ function byName(
       ambiguous: meaning.ambiguous,
     };
   }
-  const disagree =
-    image && image.arch !== meaning.arch
-      ? `; its base image says ${image.arch} (${image.how}): the name wins`
-      : '';
+  const disagree = image && image.arch !== meaning.arch ? `; ${image.how}: the name wins` : '';
   return { path, arch: meaning.arch, how: `${name} in its name${disagree}` };
 }
 

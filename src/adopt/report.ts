@@ -47,7 +47,11 @@ export function summarize(input: ReportInput): Summary {
     return out;
   };
   return {
-    files: input.files.map((f) => ({ path: f.path, arch: f.arch, how: f.how })),
+    // in the config's order: the host's file first
+    files: plan.originals.map((o) => {
+      const f = input.files.find((x) => x.path === o.path)!;
+      return { path: f.path, arch: f.arch, how: f.how };
+    }),
     leftOut: input.leftOut,
     template: {
       path: input.template,
@@ -61,7 +65,9 @@ export function summarize(input: ReportInput): Summary {
     blocks: (plan.template.match(/\{\{#(arch|if emulated)\b/g) ?? []).length,
     images: section('images'),
     stages: section('stages'),
-    qemu: (config.find((l) => l.startsWith('qemu:')) ?? '').replace(/^qemu:\s*/, ''),
+    qemu: (config.find((l) => l.startsWith('qemu:')) ?? '')
+      .replace(/^qemu:\s*/, '')
+      .replace(/\s+#.*$/, ''),
     drift: plan.drift.map((d) => ({
       file: d.path,
       line: d.line,

@@ -52,14 +52,15 @@ export function generaliseRow(variants: Variant[], ctx: RowContext): RowOut {
 }
 
 /** Part of a line (what follows an image) as parts: slots, or inline alternatives. */
-export function generaliseInline(variants: Variant[], ctx: RowContext): Part[] {
+export function generaliseInline(variants: Variant[], ctx: RowContext, name = ''): Part[] {
   if (variants.length === 1) return variants[0].text ? [{ literal: variants[0].text }] : [];
   const out = generaliseRow(variants, ctx);
-  if (out.kind === 'common') return out.parts;
+  if (out.kind === 'common' && !out.parts.some((p) => 'tag' in p && /^\{\{else/.test(p.tag)))
+    return out.parts;
   return openSlot(
     variants.map((v) => v.text),
     variants,
-    '',
+    name,
     ctx,
   );
 }
@@ -129,10 +130,34 @@ function openSlot(values: string[], variants: Variant[], before: string, ctx: Ro
     variants.flatMap((v, i) => (values[i] === value ? v.arches : []));
   if (distinct.length === 2 && distinct.includes('')) {
     const word = distinct.find((d) => d !== '')!;
-    const [open, close] = archBlock(archesOf(word), ctx, word);
-    return [{ tag: open }, { literal: word }, { tag: close }];
+    const block = archBlock(
+      archesOf(word),
+      ctx,
+      word,
+      variants.flatMap((v) => v.arches),
+    );
+    return [{ tag: block.open.join('') }, { literal: word }, { tag: block.close }];
   }
-  if (values.every((v) => v.length <= 160 && !/[\s{}]/.test(v) && v !== '')) {
+  if (distinct.includes('') && distinct.length > 2) {
+    // Some arches add nothing, the others add a word that varies: a block around its slots.
+    const words = variants.flatMap((v, i) =>
+      values[i] ? [{ text: values[i], arches: v.arches }] : [],
+    );
+    const inner = generaliseRow(words, ctx);
+    if (
+      inner.kind === 'common' &&
+      !inner.parts.some((p) => 'tag' in p && /^\{\{[#/]/.test(p.tag))
+    ) {
+      const block = archBlock(
+        words.flatMap((w) => w.arches),
+        ctx,
+        values.join(' '),
+        variants.flatMap((v) => v.arches),
+      );
+      return [{ tag: block.open.join('') }, ...inner.parts, { tag: block.close }];
+    }
+  }
+  if (values.every((v) => v.length <= 160 && !/\s/.test(v) && v !== '')) {
     const perArch: Record<string, string> = {};
     variants.forEach((v, i) => v.arches.forEach((a) => (perArch[a] = values[i])));
     return [{ tag: `{{pin ${JSON.stringify(ctx.pins.add(perArch, before))}}}` }];

@@ -92,16 +92,28 @@ export function assembleTemplate(
       continue;
     }
     const text = rowsText(files, rows, from, to);
-    const [open, close] = archBlock(arches, ctx, text);
-    tagLine(open);
-    emitRun(from, to);
     const next = runs[i + 1];
     if (next && complements(arches, present[next[0]], all)) {
+      // one part for some arches, another for the others: `{{#if emulated}}` where it fits, else
+      // the fewer arches are named (only one part renders for each arch: the order is free)
+      const blockOf = (run: [number, number]) =>
+        archBlock(present[run[0]], ctx, rowsText(files, rows, run[0], run[1]), present[run[0]]);
+      const fewer = arches.length <= present[next[0]].length;
+      let [a, b] = fewer ? [runs[i], next] : [next, runs[i]];
+      if (blockOf(b).open[0] === '{{#if emulated}}') [a, b] = [b, a];
+      const block = blockOf(a);
+      tagLine(block.open[0]);
+      emitRun(a[0], a[1]);
       tagLine('{{else}}');
-      emitRun(next[0], next[1]);
+      emitRun(b[0], b[1]);
+      tagLine(block.close);
       i++;
+      continue;
     }
-    tagLine(close);
+    const block = archBlock(arches, ctx, text);
+    for (const tag of block.open) tagLine(tag);
+    emitRun(from, to);
+    tagLine(block.close);
   }
   if (ragged && last >= 0) {
     emitRow(last, false);
@@ -132,8 +144,8 @@ function writeTail(
   for (const tail of distinct) {
     if (!tail) continue;
     const arches = files.flatMap((f, i) => (tails[i] === tail ? [f.arch] : []));
-    const [open, close] = archBlock(arches, ctx, '');
-    parts.push({ tag: open }, { literal: tail }, { tag: close });
+    const block = archBlock(arches, ctx, '');
+    parts.push({ tag: block.open.join('') }, { literal: tail }, { tag: block.close });
   }
 }
 
