@@ -85,7 +85,7 @@ export function planAdoption(req: AdoptRequest): AdoptPlan {
   };
   for (const key of new Set(set.places.map((p) => p.key))) {
     const uses = set.places.filter((p) => p.key === key);
-    const rule = findRule(key, uses, req.host);
+    const rule = findRule(key, uses, req.host, req.host, set.schemes);
     if (rule && attempt({ ...choices, rules: [...choices.rules, rule] })) choices.rules.push(rule);
   }
   const views = files.map((f, i) => ({ arch: f.arch, lines: lines[i] }));

@@ -21,7 +21,7 @@ export interface Found {
 }
 
 const DOCKERFILE = /^(Dockerfile([._-].*)?|.+[._-]dockerfile|.+\.Dockerfile)$/i;
-const NOT_A_VARIANT = /\.(tpl|bak|orig|old|swp|md|txt|sh|ya?ml|json)$|~$/i;
+const NOT_A_VARIANT = /\.(tpl|bak|orig|old|swp|md|txt|sh|ya?ml|json)$|~$|windows|nanoserver/i;
 const BUILD_FILE = /^build\.(ya?ml|json)$/;
 
 interface Member {
@@ -67,6 +67,7 @@ export function discover(entries: Entry[]): Found {
     );
   if (chosen.length === 1) {
     const set = chosen[0];
+    set.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     return {
       files: set
         .filter((m) => !m.meaning || m.meaning.kind === 'arch')

@@ -7,6 +7,7 @@ import { fail } from '../core/errors.js';
 import { readYaml } from '../core/yaml.js';
 import type { ExtraArches, SetFile } from './build.js';
 import { findRule, ruleKey } from './images.js';
+import { schemesFor } from './schemes.js';
 import type { Lines } from './lines.js';
 
 export interface BuildFrom {
@@ -86,7 +87,8 @@ export function buildFromArches(
   if (m[3]) {
     const key = ruleKey(m[3]);
     const images = { ...bf.images, [file.arch]: m[3] };
-    const rule = findRule(key, [{ row: at, images }], host, file.arch);
+    const schemes = schemesFor(`${file.text}\n${Object.values(images).join('\n')}`);
+    const rule = findRule(key, [{ row: at, images }], host, file.arch, schemes);
     if (rule) {
       extra.images.push({ key, rule: rule.rule, note });
       return extra;

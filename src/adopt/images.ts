@@ -40,12 +40,13 @@ export function findRule(
   uses: ImageUse[],
   host: string,
   from: string = host, // the arch whose reference the template writes
+  schemes?: (keyof Arch)[], // the schemes an arch name in an image may be read in
 ): RuleFound | undefined {
   const varying = uses.filter((u) => new Set(Object.values(u.images)).size > 1);
   if (!varying.length) return undefined;
   // The template writes that arch's reference where it has the line, else the first arch's.
   const source = (u: ImageUse) => u.images[from] ?? Object.values(u.images)[0];
-  for (const candidate of candidates(key, varying, host, source)) {
+  for (const candidate of candidates(varying, host, source, schemes)) {
     if (uses.every((u) => reproduces(candidate, u, source(u), host)))
       return {
         key,
@@ -65,10 +66,10 @@ interface Candidate {
 }
 
 function* candidates(
-  key: string,
   varying: ImageUse[],
   host: string,
   source: (u: ImageUse) => string,
+  schemes: (keyof Arch)[] | undefined,
 ): Generator<Candidate> {
   const first = varying[0];
   const src = parseImageRef(source(first));
@@ -95,7 +96,7 @@ function* candidates(
       };
     yield { strategy: 'multiarch', pins: {}, note: "multiarch's images" };
   }
-  const rewrite = patternOf(varying, host, source);
+  const rewrite = patternOf(varying, host, source, schemes);
   if (rewrite) {
     const hostPin = hostImagePin(rewrite, first.images[host] ?? source(first), host, arches);
     if (hostPin !== null)
@@ -114,7 +115,6 @@ function* candidates(
     if (first.images[a] !== source(first)) images[a] = { image: first.images[a] };
   if (Object.values(images).every((p) => !p.image!.includes('$') && !referenceProblem(p.image!)))
     yield { pins: images, note: 'a whole image per arch: no strategy explains them all' };
-  void key;
 }
 
 const example = (arches: string[], host: string) => arches.find((a) => a !== host) ?? host;
@@ -125,12 +125,20 @@ function patternOf(
   uses: ImageUse[],
   host: string,
   source: (u: ImageUse) => string,
+  schemes: (keyof Arch)[] | undefined,
 ): string | undefined {
   const use = uses[0];
   const others = Object.keys(use.images).filter((a) => a !== host && use.images[a] !== source(use));
   if (!others.length) return undefined;
   const tag = parseImageRef(source(use)).tag;
-  const explained = explainValues(others.map((a) => ({ text: use.images[a], arch: a })));
+  // One that renders every arch's image, the host's too (no pin for it), else the others'.
+  const all = Object.keys(use.images).map((a) => ({ text: use.images[a], arch: a }));
+  const explained =
+    explainValues(all, schemes) ??
+    explainValues(
+      others.map((a) => ({ text: use.images[a], arch: a })),
+      schemes,
+    );
   if (!explained) return undefined;
   const withTag =
     tag && explained.includes(tag) && !tag.includes('{')

@@ -35,6 +35,7 @@ const HINTS: [RegExp, keyof Arch][] = [
   [/dotnet|\blinux-(x64|arm|musl)/i, 'dotnet'],
   [/download\.docker\.com\/linux\/static/i, 'dockerstatic'],
   [/balenalib|resin\//i, 'balena'],
+  [/hassio|home-?assistant/i, 'ha'],
   [/qemu-/i, 'qemu'],
   [/\bapk\b|alpine/i, 'alpine'],
   [/\bapt|dpkg|\.deb\b|debian|ubuntu/i, 'debian'],
@@ -68,14 +69,18 @@ export function explainSlot(
   slot: Slot,
   allowed: (keyof Arch)[] = ORDER,
 ): Explained | undefined {
-  const context = variants.map((v) => v.text).join('\n');
-  const hinted = HINTS.filter(([re]) => re.test(context)).map(([, field]) => field);
-  const fields = [...new Set([...hinted, ...ORDER])].filter((f) => allowed.includes(f));
+  const fields = orderedFields(variants.map((v) => v.text).join('\n'), allowed);
   for (const field of fields) {
     const found = fits(variants, slot, field);
     if (found) return found;
   }
   return undefined;
+}
+
+/** The allowed schemes, those a word of the context names first. */
+export function orderedFields(context: string, allowed: (keyof Arch)[]): (keyof Arch)[] {
+  const hinted = HINTS.filter(([re]) => re.test(context)).map(([, field]) => field);
+  return [...new Set([...hinted, ...ORDER])].filter((f) => allowed.includes(f));
 }
 
 function fits(variants: Variant[], slot: Slot, field: keyof Arch): Explained | undefined {

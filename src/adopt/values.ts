@@ -1,13 +1,16 @@
 // Whole values (an image reference) that differ by arch only in the arch's name in one scheme: one
 // text with `{{arch.<scheme>}}` where each value has its own arch's name.
 import { archByName, type Arch } from '../arches/table.js';
-import { ORDER, schemeTag } from './schemes.js';
+import { ORDER, orderedFields, schemeTag } from './schemes.js';
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The one text that renders every value for its arch, with at least one arch name in it. */
-export function explainValues(values: { text: string; arch: string }[]): string | undefined {
-  for (const field of ORDER) {
+export function explainValues(
+  values: { text: string; arch: string }[],
+  allowed: (keyof Arch)[] = ORDER,
+): string | undefined {
+  for (const field of orderedFields(values.map((v) => v.text).join('\n'), allowed)) {
     const texts = values.map(({ text, arch }) => replaceName(text, archByName(arch), field));
     if (texts.some((t) => t === undefined)) continue;
     if (texts.every((t) => t === texts[0])) return texts[0];
