@@ -49,18 +49,18 @@ export function planAdoption(req: AdoptRequest): AdoptPlan {
   const paths = files.map((f) => f.path);
   const found = findDrift({ paths, lines }, rows);
   rows = found.rows;
+  const textOf = (l: Lines[]) =>
+    files.map((f, i) => ({ path: f.path, arch: f.arch, text: joinLines(l[i]) }));
+  // Whether the files are variants of one another is a fact of the files as they are.
+  const divergence = measureDivergence(files, lines, rows);
+  if (divergence.divergent)
+    return { template: '', config: '', divergence, drift: [], originals: textOf(lines) };
   const drift = found.items.map((item) => describe(item, lines, paths, !!req.normalise));
   if (req.normalise && found.items.some((i) => i.fix)) {
     lines = applyFixes(lines, found.items);
     rows = findDrift({ paths, lines }, align(lines)).rows;
   }
-  const divergence = measureDivergence(files, lines, rows);
-  const originals = files.map((f, i) => ({
-    path: f.path,
-    arch: f.arch,
-    text: joinLines(lines[i]),
-  }));
-  if (divergence.divergent) return { template: '', config: '', divergence, drift, originals };
+  const originals = textOf(lines);
   const set = setView(req, files, lines, rows);
   let built = build(set, { rules: [] });
   const abs = (p: string) => path.resolve(req.cwd, p);
