@@ -226,7 +226,7 @@ describe('xdf arches and help', () => {
 });
 
 describe('help that teaches', () => {
-  it.each(['generate', 'check', 'render', 'arches', 'doctor', 'init', 'diff'])(
+  it.each(['generate', 'check', 'render', 'arches', 'doctor', 'init', 'adopt', 'diff'])(
     'xdf %s --help: purpose, options and two examples',
     async (command) => {
       const r = await xdf('/', command, '--help');
@@ -239,7 +239,7 @@ describe('help that teaches', () => {
   );
   it('xdf --help lists every command', async () => {
     const r = await xdf('/', '--help');
-    for (const c of ['generate', 'check', 'render', 'arches', 'doctor', 'init', 'diff'])
+    for (const c of ['generate', 'check', 'render', 'arches', 'doctor', 'init', 'adopt', 'diff'])
       expect(r.stdout).toContain(`  ${c}`);
   });
 });

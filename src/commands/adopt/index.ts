@@ -4,8 +4,9 @@
 // only after the proof.
 import path from 'node:path';
 import { closestArchName, resolveArch } from '../../arches/table.js';
-import { fail, formatProblem, type Problem } from '../../core/errors.js';
-import { isSymlink, listTree, probe, readText } from '../../fs/read.js';
+import { fail, formatProblem, XdfError, type Problem } from '../../core/errors.js';
+import { isSymlink, listTree, probe, readBytes, readText } from '../../fs/read.js';
+import { decodeUtf8 } from '../../core/utf8.js';
 import { writeFiles } from '../../fs/write.js';
 import { planAdoption, type AdoptPlan, type SetFile } from '../../adopt/adopt.js';
 import { discover, familyName, type Found } from '../../adopt/discover.js';
@@ -37,7 +38,21 @@ export async function adopt(io: Io, args: string[], flags: AdoptFlags): Promise<
         'name the file it points to instead',
         { file: abs(f.path) },
       );
-    return readText(abs(f.path), { kind: 'Dockerfile', limit: LIMIT });
+    const bytes = readBytes(abs(f.path), { kind: 'Dockerfile', limit: LIMIT });
+    // xdf reads every text without its byte-order mark: such a file could not come back as it is
+    if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
+      throw new XdfError(
+        {
+          code: 'XDF063',
+          message:
+            `${f.path} starts with a byte-order mark, which xdf would not write back; ` +
+            'nothing written',
+          hint: 'remove the mark (docker does not need it), then run xdf adopt again',
+          file: abs(f.path),
+        },
+        1,
+      );
+    return decodeUtf8(bytes, abs(f.path));
   });
   const buildFrom = found.buildFile ? readHassio(io, found.buildFile) : undefined;
   if (found.files.length < 2 && !buildFrom)

@@ -276,6 +276,17 @@ describe('xdf adopt refuses, and changes nothing', () => {
     expect(snapshot(dir)).toEqual(before);
   });
 
+  it('a file that starts with a byte-order mark, which xdf would not write back (exit 1)', async () => {
+    const dir = makeProject({ ...THREE, 'Dockerfile.armhf': `\ufeff${THREE['Dockerfile.armhf']}` });
+    const before = snapshot(dir);
+    const r = await xdf(dir, 'adopt');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^Dockerfile\.armhf: error XDF063: Dockerfile\.armhf starts with a byte-order mark/,
+    );
+    expect(snapshot(dir)).toEqual(before);
+  });
+
   it('a set it cannot reproduce (exit 1): every original keeps its bytes and mtime', async () => {
     // `\{{` cannot be written in a template so that it renders as itself
     const dir = makeProject({
