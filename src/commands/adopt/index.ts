@@ -162,7 +162,7 @@ export async function adopt(io: Io, args: string[], flags: AdoptFlags): Promise<
 function named(io: Io, args: string[]): Found & { arches: (string | undefined)[] } {
   const arches: (string | undefined)[] = [];
   const files = args.map((arg) => {
-    const m = /^(.+)=([^=/]+)$/.exec(arg);
+    const m = /^(.+)=([^=]+)$/.exec(arg); // the arch in any scheme: linux/arm/v6 too
     const file = toPosix(path.relative(io.cwd, path.resolve(io.cwd, m ? m[1] : arg)));
     if (m) {
       const resolved = resolveArch(m[2]);
