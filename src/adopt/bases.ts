@@ -18,7 +18,9 @@ export interface HostStage {
   line: string;
 }
 
+// A FROM whose image a rule may map (no --platform: xdf leaves those as the user chose), and any.
 const FROM = /^(\s*FROM\s+(?:--(?!platform)[^\s=]+=\S+\s+)*)(\S+)((?:\s+AS\s+\S+)?\s*)$/i;
+const ANY_FROM = /^(\s*FROM\s+(?:--\S+\s+)*)(\S+)((?:\s+AS\s+\S+)?\s*)$/i;
 const COPY_FROM = /^(\s*COPY\s+(?:--\S+\s+)*?--from=)(\S+?)(\s.*)$/i;
 
 interface FileView {
@@ -60,7 +62,7 @@ function fileFacts(lines: string[]): Facts {
   const fromArgs = new Set<string>();
   let firstFrom = lines.length;
   lines.forEach((line, i) => {
-    const m = FROM.exec(line);
+    const m = ANY_FROM.exec(line.replace(/\r$/, ''));
     if (!m) return;
     if (firstFrom === lines.length) firstFrom = i;
     const name = /\s+AS\s+(\S+)/i.exec(m[3])?.[1];
@@ -103,11 +105,11 @@ export function hostStages(rows: Row[], files: FileView[]): HostStage[] {
     const texts = row.map((at, i) => (at === null ? null : files[i].lines.lines[at]));
     const indexes: number[] = [];
     texts.forEach((t, i) => {
-      if (t !== null && FROM.test(t.replace(/\r$/, ''))) indexes.push(counters[i]++);
+      if (t !== null && ANY_FROM.test(t.replace(/\r$/, ''))) indexes.push(counters[i]++);
     });
     if (texts.some((t) => t === null) || indexes.length !== files.length) continue;
     if (!texts.every((t) => t === texts[0])) continue;
-    const m = FROM.exec(texts[0]!.replace(/\r$/, ''))!;
+    const m = ANY_FROM.exec(texts[0]!.replace(/\r$/, ''))!;
     if (/^scratch$/i.test(m[2]) || /^\$/.test(m[2]) || /^\d+$/.test(m[2])) continue;
     const name = /\s+AS\s+(\S+)/i.exec(m[3])?.[1]?.toLowerCase();
     const key = name ?? (indexes.every((x) => x === indexes[0]) ? String(indexes[0]) : undefined);

@@ -47,11 +47,19 @@ export function discover(entries: Entry[]): Found {
     groups.set(m.key, [...(groups.get(m.key) ?? []), m]);
   // A file with no arch in its name joins the family of its name (`Dockerfile` joins `Dockerfile.*`
   // and `Dockerfile.linux.*`), the closest one first.
+  // A family that has an amd64 file already (the host's) keeps it: the other is left out.
+  const unnamed: { path: string; why: string }[] = [];
   for (const m of members.filter((x) => !x.name)) {
     const family = [...groups.values()]
       .filter((g) => g[0].folder === m.folder && g[0].pattern.startsWith(m.pattern))
       .sort((a, b) => a[0].pattern.length - b[0].pattern.length || b.length - a.length)[0];
-    if (family) family.push(m);
+    const host = family?.find((x) => x.meaning?.kind === 'arch' && x.meaning.arch === 'amd64');
+    if (host)
+      unnamed.push({
+        path: m.path,
+        why: `no arch in its name, and ${host.path} is the amd64 file: name it (FILE=ARCH)`,
+      });
+    else if (family) family.push(m);
   }
   const sets = [...groups.values()].filter(
     (g) => g.filter(isArch).length + g.filter((x) => !x.name).length >= 2,
@@ -73,6 +81,7 @@ export function discover(entries: Entry[]): Found {
         .filter((m) => !m.meaning || m.meaning.kind === 'arch')
         .map((m) => ({ path: m.path, nameHint: m.name })),
       leftOut: [
+        ...unnamed.filter((u) => u.path.startsWith(set[0].folder)),
         ...set
           .filter((m) => m.meaning?.kind === 'foreign')
           .map((m) => ({

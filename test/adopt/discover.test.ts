@@ -42,6 +42,14 @@ describe('discover', () => {
       { path: 'Dockerfile.amd64', why: 'a symbolic link: its target is adopted, not the link' },
     ]);
   });
+  it('a Dockerfile beside an amd64 file is left out, not read as a second amd64', () => {
+    const found = discover(files('Dockerfile', 'Dockerfile.amd64', 'Dockerfile.arm64v8'));
+    expect(found.files.map((f) => f.path)).toEqual(['Dockerfile.amd64', 'Dockerfile.arm64v8']);
+    expect(found.leftOut[0]).toMatchObject({
+      path: 'Dockerfile',
+      why: expect.stringMatching(/^no arch in its name, and Dockerfile\.amd64 is the amd64 file/),
+    });
+  });
   it('a Home Assistant add-on: one Dockerfile beside its build.yaml', () => {
     expect(discover(files('Dockerfile', 'build.yaml', 'config.yaml'))).toMatchObject({
       files: [{ path: 'Dockerfile' }],

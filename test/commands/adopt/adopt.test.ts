@@ -212,6 +212,26 @@ describe('xdf adopt', () => {
   });
 });
 
+describe('xdf adopt with stages of a fixed platform', () => {
+  it('a cross-compile stage and a $TARGETPLATFORM stage that every file writes alike run on the build host', async () => {
+    const file = (arch: string, goarch: string) =>
+      'FROM --platform=$BUILDPLATFORM golang:1.22 AS build\n' +
+      `RUN GOARCH=${goarch} go build -o /app .\n` +
+      'FROM --platform=$TARGETPLATFORM alpine:3.20 AS tools\nRUN apk add ca-certificates\n' +
+      `FROM ${arch}alpine:3.20\nCOPY --from=build /app /app\nCOPY --from=tools /etc/ssl /etc/ssl\n`;
+    const dir = makeProject({
+      'Dockerfile.amd64': file('', 'amd64'),
+      'Dockerfile.arm64v8': file('arm64v8/', 'arm64'),
+      'Dockerfile.arm32v7': file('arm32v7/', 'arm'),
+    });
+    const r = await xdf(dir, 'adopt');
+    expect(r.code, r.stderr).toBe(0);
+    expect(read(dir, 'Dockerfile.tpl')).toContain('RUN GOARCH={{arch.arch}} go build -o /app .\n');
+    expect(read(dir, 'xdf.yaml')).toMatch(/^stages:\n {2}build: host .*\n {2}tools: host /m);
+    expect((await xdf(dir, 'check')).code).toBe(0);
+  });
+});
+
 describe('xdf adopt with files named', () => {
   it('FILE=ARCH in any scheme, a file in a folder of its own, --template, --json --dry-run', async () => {
     const dir = makeProject({
