@@ -113,7 +113,8 @@ export async function adopt(io: Io, args: string[], flags: AdoptFlags): Promise<
     if (!flags.json) for (const m of verified.mismatches) io.stdout(`${m.diff}\n`);
     return refuse(io, flags, summary, unreproduced(plan));
   }
-  printWarnings(io, verified.warnings, { quiet: flags.quiet });
+  const warnings = verified.warnings.map(problemJson(io));
+  if (!flags.json) printWarnings(io, verified.warnings, { quiet: flags.quiet });
   if (flags.dryRun) {
     if (flags.json)
       printJson(io, {
@@ -149,7 +150,7 @@ export async function adopt(io: Io, args: string[], flags: AdoptFlags): Promise<
     relative(io),
   );
   const wrote = result.wrote.map(relative(io));
-  if (flags.json) printJson(io, { ...summary, wrote });
+  if (flags.json) printJson(io, { ...summary, wrote, warnings });
   else if (!flags.quiet)
     io.stdout(
       [...reportLines(summary), ...wrote.map((f) => `wrote ${f}`), 'next: xdf check'].join('\n') +

@@ -232,6 +232,27 @@ describe('xdf adopt with stages of a fixed platform', () => {
   });
 });
 
+describe('xdf adopt warnings', () => {
+  it('what xdf warns of in the adopted files: on stderr, or in the JSON', async () => {
+    const file = (from: string, qemu: string) => `FROM ${from}\n${qemu}RUN apk add ip6tables\n`;
+    const files = {
+      'Dockerfile.amd64': file('alpine:3.9', ''),
+      'Dockerfile.armhf': file('arm32v6/alpine:3.9', 'COPY qemu-armhf-static /usr/bin/\n'),
+      'Dockerfile.aarch64': file('arm64v8/alpine:3.9', 'COPY qemu-aarch64-static /usr/bin/\n'),
+    };
+    const text = await xdf(makeProject(files), 'adopt');
+    expect(text.code).toBe(0);
+    expect(text.stderr).toMatch(
+      /warning XDFW002: this stage copies qemu-armhf-static, but arm32v6 needs qemu-arm-static/,
+    );
+    const json = await xdf(makeProject(files), 'adopt', '--json');
+    expect(json.stderr).toBe('');
+    expect(JSON.parse(json.stdout).warnings).toMatchObject([
+      { code: 'XDFW002', file: 'Dockerfile.tpl' },
+    ]);
+  });
+});
+
 describe('xdf adopt with files named', () => {
   it('FILE=ARCH in any scheme, a file in a folder of its own, --template, --json --dry-run', async () => {
     const dir = makeProject({
