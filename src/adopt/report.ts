@@ -103,6 +103,11 @@ export function reportLines(s: Summary): string[] {
       `${n.file}:${n.line}: normalised: ${n.before.map(visible).join(' | ') || '(nothing)'} → ` +
         `${n.after.map(visible).join(' | ') || '(nothing)'}`,
     );
+  if (s.normalised.length)
+    lines.push(
+      '--normalise: the template is proven against the files as normalised above, and the ' +
+        'files are written so (plus the header)',
+    );
   const t = s.template;
   lines.push(
     `template ${t.path}: ${t.bytes} bytes, ${t.ratio.toFixed(2)}× the largest file ` +

@@ -113,6 +113,9 @@ describe('xdf adopt', () => {
     expect(n.stdout).toContain(
       'Dockerfile.aarch64:5: normalised: "# add local files" → "# add\\u00a0local files"',
     );
+    expect(n.stdout).toContain(
+      '--normalise: the template is proven against the files as normalised',
+    );
     expect(read(norm, 'Dockerfile.aarch64')).toBe(
       header('arm64v8', 'linux/arm64') + THREE['Dockerfile.aarch64'],
     );
