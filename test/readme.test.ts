@@ -151,13 +151,84 @@ describe('README', () => {
 });
 
 describe('README before/after', () => {
-  it('the generated Dockerfile shown is what xdf makes of the template shown', async () => {
+  it('is what xdf adopt makes of fixtures/examples/adopt: the report, the template, the config, the files taken over', async () => {
     const { makeProject, xdf } = await import('./helpers/project.js');
-    const [, template, generated] = blocks(readme.split('## Install')[0], 'dockerfile');
-    const dir = makeProject({ 'Dockerfile.tpl': template });
-    expect((await xdf(dir, 'render', 'Dockerfile.tpl', '--arch', 'arm64v8')).stdout).toBe(
-      generated,
+    const top = readme.split('## Install')[0];
+    const [before, template, generated] = blocks(top, 'dockerfile');
+    const [report] = blocks(top, 'text');
+    const [config] = blocks(top, 'yaml');
+    const example = path.join(ROOT, 'fixtures/examples/adopt');
+    const files = Object.fromEntries(
+      fs.readdirSync(example).map((f) => [f, fs.readFileSync(path.join(example, f), 'utf8')]),
     );
+    expect(Object.keys(files).sort()).toEqual([
+      'Dockerfile',
+      'Dockerfile.aarch64',
+      'Dockerfile.armhf',
+    ]);
+    expect(before).toBe(files['Dockerfile.aarch64']);
+    const dir = makeProject(files);
+    const r = await xdf(dir, 'adopt');
+    expect(r.code).toBe(0);
+    expect(report).toBe(`$ xdf adopt\n${r.stdout}`);
+    const read = (f: string) => fs.readFileSync(path.join(dir, f), 'utf8');
+    expect(template).toBe(read('Dockerfile.tpl'));
+    expect(config).toBe(read('xdf.yaml'));
+    expect(generated).toBe(read('Dockerfile.aarch64'));
+    expect(generated.split('\n').slice(1).join('\n')).toBe(files['Dockerfile.aarch64']);
+    expect((await xdf(dir, 'check')).code).toBe(0);
+  });
+});
+
+describe('README adopting an existing project', () => {
+  const adopting = section('Adopting an existing project');
+  const corpus = (set: string) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-readme-adopt-'));
+    fs.cpSync(path.join(ROOT, 'fixtures/adopt', set), dir, { recursive: true });
+    fs.mkdirSync(path.join(dir, '.git'));
+    return dir;
+  };
+
+  it('the commands shown use only options that xdf adopt has', async () => {
+    const { xdf, makeProject } = await import('./helpers/project.js');
+    const help = (await xdf(makeProject({}), 'adopt', '--help')).stdout;
+    const lines = [...blocks(adopting, 'sh'), ...blocks(section('Quick start'), 'sh')]
+      .join('\n')
+      .split('\n')
+      .filter((l) => /^(npx )?xdf adopt/.test(l));
+    expect(lines.length).toBe(6);
+    for (const line of lines)
+      for (const flag of line.split('#')[0].match(/--[\w-]+/g) ?? [])
+        expect(help, flag).toContain(flag);
+  });
+
+  it('the drift shown is what --normalise reports on linuxserver’s sonarr files', async () => {
+    const { xdf } = await import('./helpers/project.js');
+    const dir = corpus('linuxserver__docker-sonarr__v3-mono-lts');
+    const r = await xdf(dir, 'adopt', '--normalise', '--dry-run');
+    const shown = blocks(adopting, 'text')[0].replace(/^ {2}/gm, '');
+    for (const line of shown.trim().split('\n')) expect(r.stdout.split('\n')).toContain(line);
+  });
+
+  it('the refusal shown is what adopt says of jellyfin’s divergent files', async () => {
+    const { xdf } = await import('./helpers/project.js');
+    const r = await xdf(corpus('jellyfin__jellyfin__divergent-2019-01'), 'adopt');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(blocks(adopting, 'text')[1].replace(/^ {2}/gm, ''));
+  });
+});
+
+describe('README architectures', () => {
+  it('the table shown is what xdf arches prints, and every download column cites its source', async () => {
+    const { xdf, makeProject } = await import('./helpers/project.js');
+    const { DOWNLOAD_FIELDS } = await import('../src/arches/table.js');
+    const shown = blocks(section('Architectures'), 'text')[0];
+    expect(shown).toBe((await xdf(makeProject({}), 'arches')).stdout);
+    const sources = section('Architectures').split('### Download vocabularies')[1];
+    for (const field of DOWNLOAD_FIELDS)
+      expect(sources).toMatch(new RegExp(`\\| [^|]*\`${field}\`[^|]* \\| .+ \\| .+/.+ \\|`));
+    const templates = section('Templates');
+    for (const field of DOWNLOAD_FIELDS) expect(templates).toContain(`{{arch.${field}}}`);
   });
 });
 

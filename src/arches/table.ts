@@ -13,6 +13,20 @@ export interface Arch {
   alpine: string;
   qemu: string;
   multiarch: string;
+  // Download vocabularies: each project's own name for the arch in its release files (README,
+  // "Download vocabularies", cites each source); empty: the project publishes no build for it.
+  godist: string;
+  node: string;
+  rust: string;
+  rustmusl: string;
+  dotnet: string;
+  dotnetmusl: string;
+  s6: string;
+  s6v2: string;
+  tini: string;
+  dockerstatic: string;
+  ha: string;
+  balena: string;
 }
 
 const COLUMNS = [
@@ -29,6 +43,22 @@ const COLUMNS = [
   'multiarch',
 ] as const;
 
+/** The download vocabularies, a second table: `{{arch.node}}`, `{{arch.rust}}`, … */
+export const DOWNLOAD_FIELDS = [
+  'godist',
+  'node',
+  'rust',
+  'rustmusl',
+  'dotnet',
+  'dotnetmusl',
+  's6',
+  's6v2',
+  'tini',
+  'dockerstatic',
+  'ha',
+  'balena',
+] as const;
+
 const ROWS = `
 amd64    linux/amd64    linux amd64    -  - x86_64  amd64    x86_64  x86_64   x86_64
 i386     linux/386      linux 386      -  - i686    i386     x86     i386     x86
@@ -42,15 +72,77 @@ riscv64  linux/riscv64  linux riscv64  -  - riscv64 riscv64  riscv64 riscv64  -
 mips64le linux/mips64le linux mips64le -  - mips64  mips64el -       mips64el -
 `;
 
+// One row per arch, in ROWS' order; `-` is no build. .NET's and Rust's names have their own maps.
+const DOWNLOADS = `
+amd64    amd64    x64     x86_64      amd64   amd64    x86_64   amd64   amd64
+i386     386      x86     i686        x86     i386     -        i386    i386
+arm32v5  -        -       -           -       armel    -        -       armv5e
+arm32v6  armv6l   armv6l  armhf       armhf   armel    armel    armhf   rpi
+arm32v7  armv6l   armv7l  arm         arm     armhf    armhf    armv7   armv7hf
+arm64v8  arm64    arm64   aarch64     aarch64 arm64    aarch64  aarch64 aarch64
+ppc64le  ppc64le  ppc64le powerpc64le ppc64le ppc64le  ppc64le  -       -
+s390x    s390x    s390x   s390x       -       s390x    s390x    -       -
+riscv64  riscv64  riscv64 riscv64     -       -        -        -       -
+mips64le mips64le -       -           -       mips64el -        -       -
+`;
+const DOWNLOAD_COLUMNS = ['godist', 'node', 's6', 's6v2', 'tini', 'dockerstatic', 'ha', 'balena'];
+// .NET runtime identifiers, glibc and musl; Rust target triples, glibc and musl.
+const DOTNET: Record<string, [string, string]> = {
+  amd64: ['linux-x64', 'linux-musl-x64'],
+  i386: ['linux-x86', 'linux-musl-x86'],
+  arm32v5: ['', ''],
+  arm32v6: ['linux-armv6', ''],
+  arm32v7: ['linux-arm', 'linux-musl-arm'],
+  arm64v8: ['linux-arm64', 'linux-musl-arm64'],
+  ppc64le: ['linux-ppc64le', 'linux-musl-ppc64le'],
+  s390x: ['linux-s390x', 'linux-musl-s390x'],
+  riscv64: ['', ''],
+  mips64le: ['', ''],
+};
+const RUST: Record<string, [string, string]> = {
+  amd64: ['x86_64-unknown-linux-gnu', 'x86_64-unknown-linux-musl'],
+  i386: ['i686-unknown-linux-gnu', 'i686-unknown-linux-musl'],
+  arm32v5: ['armv5te-unknown-linux-gnueabi', 'armv5te-unknown-linux-musleabi'],
+  arm32v6: ['arm-unknown-linux-gnueabihf', 'arm-unknown-linux-musleabihf'],
+  arm32v7: ['armv7-unknown-linux-gnueabihf', 'armv7-unknown-linux-musleabihf'],
+  arm64v8: ['aarch64-unknown-linux-gnu', 'aarch64-unknown-linux-musl'],
+  ppc64le: ['powerpc64le-unknown-linux-gnu', 'powerpc64le-unknown-linux-musl'],
+  s390x: ['s390x-unknown-linux-gnu', 's390x-unknown-linux-musl'],
+  riscv64: ['riscv64gc-unknown-linux-gnu', 'riscv64gc-unknown-linux-musl'],
+  mips64le: ['mips64el-unknown-linux-gnuabi64', 'mips64el-unknown-linux-muslabi64'],
+};
+
+const cellsOf = (line: string) =>
+  line
+    .trim()
+    .split(/\s+/)
+    .map((c) => (c === '-' ? '' : c));
+const downloads = new Map(
+  DOWNLOADS.trim()
+    .split('\n')
+    .map((line) => {
+      const [name, ...cells] = cellsOf(line);
+      return [name, Object.fromEntries(DOWNLOAD_COLUMNS.map((col, i) => [col, cells[i]]))];
+    }),
+);
+
 export const ARCHES: readonly Arch[] = ROWS.trim()
   .split('\n')
   .map((line) => {
-    const cells = line
-      .trim()
-      .split(/\s+/)
-      .map((c) => (c === '-' ? '' : c));
+    const cells = cellsOf(line);
+    const naming = Object.fromEntries(COLUMNS.map((col, i) => [col, cells[i]]));
+    const [rust, rustmusl] = RUST[naming.name];
+    const [dotnet, dotnetmusl] = DOTNET[naming.name];
+    const row: Record<string, string> = {
+      ...naming,
+      ...downloads.get(naming.name),
+      rust,
+      rustmusl,
+      dotnet,
+      dotnetmusl,
+    };
     return Object.freeze(
-      Object.fromEntries(COLUMNS.map((col, i) => [col, cells[i]])),
+      Object.fromEntries([...COLUMNS, ...DOWNLOAD_FIELDS].map((col) => [col, row[col]])),
     ) as unknown as Arch;
   });
 
@@ -82,6 +174,9 @@ const ALIASES: Map<string, string> = (() => {
     add(a.platform.replace(/^linux\//, ''), a.name);
     for (const field of ['uname', 'debian', 'alpine', 'multiarch'] as const) add(a[field], a.name);
   }
+  // The download vocabularies' names too (x64, armv7hf, rpi, linux-arm64, …); a name another
+  // column already gave to an arch keeps it (armel stays arm32v5, armv6l arm32v6).
+  for (const a of ARCHES) for (const field of DOWNLOAD_FIELDS) add(a[field], a.name);
   return m;
 })();
 

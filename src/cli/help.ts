@@ -19,6 +19,10 @@ export const EXAMPLES: Record<string, string[]> = {
     'xdf init                             # Dockerfile -> Dockerfile.tpl + xdf.yaml',
     'xdf init docker/Dockerfile --arch amd64,arm64v8,arm32v7',
   ],
+  adopt: [
+    'xdf adopt                            # Dockerfile + Dockerfile.aarch64 + … -> Dockerfile.tpl',
+    'xdf adopt --dry-run Dockerfile=amd64 rpi/Dockerfile=arm32v6 --normalise',
+  ],
   diff: [
     'xdf diff                             # every arch of ./Dockerfile.tpl',
     'xdf diff Dockerfile.tpl --arch arm64v8',

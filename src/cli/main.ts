@@ -90,6 +90,28 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .action(async (dockerfile: string | undefined, flags) =>
       run(async () => (await import('../commands/init/index.js')).init(io, dockerfile, flags)),
     );
+  command(
+    'adopt',
+    'take over hand-kept per-arch Dockerfiles: write one template and an xdf.yaml that ' +
+      'regenerate each byte for byte, verified before anything is written',
+  )
+    .argument(
+      '[files...]',
+      'FILE or FILE=ARCH (any scheme); none: the per-arch Dockerfiles found in this folder',
+    )
+    .option('--template <path>', 'the template to write (default: <common name>.tpl beside them)')
+    .option('--dry-run', 'print the template, the config and the report; write nothing')
+    .option(
+      '--normalise',
+      "resolve drift (a non-breaking space, a missing blank line…) to most files' form, and " +
+        'rewrite the originals so',
+    )
+    .option('--force', 'overwrite an existing template or xdf.yaml')
+    .option('--json', 'machine-readable output')
+    .option('--quiet', 'print only errors')
+    .action(async (files: string[], flags) =>
+      run(async () => (await import('../commands/adopt/index.js')).adopt(io, files, flags)),
+    );
   withOptions(
     command(
       'diff',
@@ -162,7 +184,8 @@ function asXdfError(e: unknown): XdfError | undefined {
     // commander puts its suggestion on a line of its own: it belongs in the hint.
     const [message, ...more] = e.message.replace(/^error: /, '').split('\n');
     const suggestion = /^\(Did you mean (.+)\?\)$/.exec(more.join(' ').trim())?.[1];
-    const hint = `${suggestion ? `did you mean ${suggestion}? ` : ''}see xdf --help, or xdf <command> --help`;
+    const near = suggestion ? `did you mean ${suggestion}? ` : '';
+    const hint = `${near}see xdf --help, or xdf <command> --help`;
     return new XdfError({ code: 'XDF002', message, hint });
   }
   const message = `internal error: ${(e as Error)?.message ?? String(e)}`;

@@ -51,10 +51,18 @@ export const CODES = {
   XDF053: 'an input over `limits.input_bytes`',
   XDF054: "`--stage-qemu` cannot find the host's emulator",
   XDF055: '`render` for an arch that an image excludes',
-  XDF056: '`init` would overwrite a file (use `--force`)',
+  XDF056: '`init` or `adopt` would overwrite a file (use `--force`)',
   XDF057: '`init` cannot escape the Dockerfile so that it renders back to itself',
   XDF058: 'a file at an output path that xdf did not write (`generate --force` replaces it)',
   XDF059: 'two templates get the same matrix target name',
+  XDF060:
+    '`adopt` found no set of per-arch Dockerfiles to take over, or one file (a single Dockerfile ' +
+    "is `xdf init`'s)",
+  XDF061: "`adopt`: two files for one arch (name each file's arch: `FILE=ARCH`)",
+  XDF062: '`adopt`: the files are not variants of one another (divergent): nothing written',
+  XDF063:
+    '`adopt`: the template and config would not regenerate every original byte for byte: ' +
+    'nothing written',
   XDF070: '`xdf lock`: the registry has no such repository or tag',
   XDF071: "`xdf lock`: the manifest list has no image for the arch's platform",
   XDF072: "`xdf lock`: an image (single, or a list's entry) whose config names another platform",

@@ -192,6 +192,12 @@ function headerLines(
   return [dockerfileHeader(templateFile, outputFile, arch), ...notes];
 }
 
+/** A Dockerfile with header lines placed where emit places them (what an adopted original becomes).
+ * */
+export function withHeader(text: string, lines: string[]): string {
+  return applyEdits(text, [headerEdit(parseDockerfile(text), lines)]);
+}
+
 /** The header goes right after the parser directives, in the file's own line ending. */
 function headerEdit(parsed: ParsedDockerfile, lines: string[]) {
   const block = lines.join(parsed.eol);

@@ -91,6 +91,15 @@ export function probe(file: string): 'missing' | 'file' | 'folder' | 'other' {
   }
 }
 
+/** A symbolic link at the path itself (not followed). */
+export function isSymlink(file: string): boolean {
+  try {
+    return fs.lstatSync(file).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
 /** The names in a folder, sorted; none when it cannot be listed. */
 export function listNames(folder: string): string[] {
   try {
@@ -98,6 +107,38 @@ export function listNames(folder: string): string[] {
   } catch {
     return [];
   }
+}
+
+/** What is under a folder, a few levels down, without following symlinks: paths relative to it
+ * (`/`-separated), hidden folders and node_modules left out. */
+export function listTree(
+  folder: string,
+  depth: number,
+): { path: string; kind: 'file' | 'folder' | 'symlink' | 'other' }[] {
+  const out: { path: string; kind: 'file' | 'folder' | 'symlink' | 'other' }[] = [];
+  const walk = (dir: string, prefix: string, left: number) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const rel = prefix + e.name;
+      const kind = e.isSymbolicLink()
+        ? 'symlink'
+        : e.isDirectory()
+          ? 'folder'
+          : e.isFile()
+            ? 'file'
+            : 'other';
+      out.push({ path: rel, kind });
+      if (kind === 'folder' && left > 0 && !e.name.startsWith('.') && e.name !== 'node_modules')
+        walk(path.join(dir, e.name), `${rel}/`, left - 1);
+    }
+  };
+  walk(folder, '', depth);
+  return out;
 }
 
 // A stat's size is a hint (a /proc file says 0, a file may grow): the bound is on the bytes read.

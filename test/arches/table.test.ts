@@ -55,3 +55,48 @@ describe('isEmulated', () => {
     expect(isEmulated(a('amd64'), a('arm64v8'), {})).toBe(true);
   });
 });
+
+describe('download vocabularies', () => {
+  const row = (name: string) => archByName(name);
+  it('each column holds the name that project gives the arch in its release files', () => {
+    expect(row('arm32v7')).toMatchObject({
+      godist: 'armv6l', // Go publishes one 32-bit ARM tarball, built with GOARM=6
+      node: 'armv7l',
+      rust: 'armv7-unknown-linux-gnueabihf',
+      rustmusl: 'armv7-unknown-linux-musleabihf',
+      dotnet: 'linux-arm',
+      dotnetmusl: 'linux-musl-arm',
+      s6: 'arm', // s6-overlay's own table: arm/v7 is `arm`, arm/v6 is `armhf`
+      s6v2: 'arm',
+      tini: 'armhf',
+      dockerstatic: 'armhf',
+      ha: 'armv7',
+      balena: 'armv7hf',
+    });
+    expect(row('arm32v6')).toMatchObject({
+      s6: 'armhf',
+      ha: 'armhf',
+      balena: 'rpi',
+      tini: 'armel',
+    });
+    expect(row('amd64')).toMatchObject({
+      node: 'x64',
+      dotnet: 'linux-x64',
+      dockerstatic: 'x86_64',
+    });
+  });
+  it('an empty cell is no build', () => {
+    expect(row('arm32v5').godist).toBe(''); // GOARM=6 binaries need VFP, which ARMv5 lacks
+    expect(row('riscv64').tini).toBe('');
+    expect(row('i386').dockerstatic).toBe('');
+  });
+  it('the download names are accepted on input; a name another column gave first keeps its arch', () => {
+    expect(resolveArch('x64')?.arch.name).toBe('amd64');
+    expect(resolveArch('armv7hf')?.arch.name).toBe('arm32v7');
+    expect(resolveArch('rpi')?.arch.name).toBe('arm32v6');
+    expect(resolveArch('linux-musl-arm64')?.arch.name).toBe('arm64v8');
+    expect(resolveArch('powerpc64le')?.arch.name).toBe('ppc64le');
+    expect(resolveArch('armel')?.arch.name).toBe('arm32v5');
+    expect(resolveArch('armhf')?.arch.name).toBe('arm32v7');
+  });
+});

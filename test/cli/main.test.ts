@@ -198,6 +198,22 @@ describe('xdf arches and help', () => {
     );
     expect(JSON.parse((await xdf('/', 'arches', '--json')).stdout)).toHaveLength(10);
   });
+  it('prints the download vocabularies as tables of their own, each under 100 columns', async () => {
+    const r = await xdf('/', 'arches');
+    const tables = r.stdout.split('\n\n');
+    expect(tables.map((t) => t.split('\n')[0].split(/\s+/).slice(0, 2))).toEqual([
+      ['name', 'platform'],
+      ['name', 'godist'],
+      ['name', 'dotnet'],
+      ['name', 'rust'],
+    ]);
+    expect(r.stdout).toMatch(
+      /arm32v7\s+armv6l\s+armv7l\s+armhf\s+armhf\s+arm\s+arm\s+armv7\s+armv7hf/,
+    );
+    expect(Math.max(...r.stdout.split('\n').map((l) => l.length))).toBeLessThan(110);
+    const [json] = JSON.parse((await xdf('/', 'arches', '--json')).stdout);
+    expect(json).toMatchObject({ name: 'amd64', node: 'x64', rust: 'x86_64-unknown-linux-gnu' });
+  });
   it('help shows the purpose, options and examples; an unknown option is a usage error', async () => {
     const r = await xdf('/', 'generate', '--help');
     expect(r.code).toBe(0);
@@ -215,7 +231,7 @@ describe('xdf arches and help', () => {
 });
 
 describe('help that teaches', () => {
-  it.each(['generate', 'check', 'render', 'arches', 'doctor', 'init', 'diff'])(
+  it.each(['generate', 'check', 'render', 'arches', 'doctor', 'init', 'adopt', 'diff'])(
     'xdf %s --help: purpose, options and two examples',
     async (command) => {
       const r = await xdf('/', command, '--help');
@@ -228,7 +244,7 @@ describe('help that teaches', () => {
   );
   it('xdf --help lists every command', async () => {
     const r = await xdf('/', '--help');
-    for (const c of ['generate', 'check', 'render', 'arches', 'doctor', 'init', 'diff'])
+    for (const c of ['generate', 'check', 'render', 'arches', 'doctor', 'init', 'adopt', 'diff'])
       expect(r.stdout).toContain(`  ${c}`);
   });
 });

@@ -1,22 +1,37 @@
-import { ARCHES, ARCH_FIELDS } from '../../arches/table.js';
+import { ARCHES, ARCH_FIELDS, DOWNLOAD_FIELDS, type Arch } from '../../arches/table.js';
 import type { Io } from '../io.js';
+
+// The naming schemes first; the download vocabularies after, in tables narrow enough for a
+// terminal (Rust's triples alone fill one).
+const TABLES: (readonly (keyof Arch)[])[] = [
+  ARCH_FIELDS,
+  ['name', 'godist', 'node', 'tini', 'dockerstatic', 's6', 's6v2', 'ha', 'balena'],
+  ['name', 'dotnet', 'dotnetmusl'],
+  ['name', 'rust', 'rustmusl'],
+];
 
 export async function arches(io: Io, flags: { json?: boolean }): Promise<number> {
   if (flags.json) {
     io.stdout(`${JSON.stringify(ARCHES, null, 2)}\n`);
     return 0;
   }
-  const rows = [
-    ARCH_FIELDS as readonly string[],
-    ...ARCHES.map((a) => ARCH_FIELDS.map((f) => a[f] || '-')),
-  ];
-  const widths = ARCH_FIELDS.map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  for (const row of rows)
-    io.stdout(
-      `${row
-        .map((cell, i) => cell.padEnd(widths[i]))
-        .join('  ')
-        .trimEnd()}\n`,
-    );
+  const shown = new Set(TABLES.flat());
+  for (const field of DOWNLOAD_FIELDS)
+    if (!shown.has(field)) throw new Error(`xdf arches shows no column ${field}`);
+  io.stdout(TABLES.map(table).join('\n'));
   return 0;
+}
+
+function table(fields: readonly (keyof Arch)[]): string {
+  const rows = [fields as readonly string[], ...ARCHES.map((a) => fields.map((f) => a[f] || '-'))];
+  const widths = fields.map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows
+    .map(
+      (row) =>
+        `${row
+          .map((cell, i) => cell.padEnd(widths[i]))
+          .join('  ')
+          .trimEnd()}\n`,
+    )
+    .join('');
 }

@@ -217,6 +217,8 @@ export async function checkBuilder(input: BuilderInput): Promise<BuilderReport> 
   return { engine, docker, builder, buildkit, buildx, podman, nodes, needs, notes, gaps };
 }
 
+const shout = (report: BuilderReport) => (report.gaps.length ? 'NOT' : 'not');
+
 /** The builder's lines of the report. */
 export function builderLines(report: BuilderReport): string[] {
   const lines: string[] = [];
@@ -225,7 +227,7 @@ export function builderLines(report: BuilderReport): string[] {
     lines.push(
       `builder: ${report.builder === 'buildkit' ? 'BuildKit' : 'legacy builder'} by default; ` +
         // capitals only when a gap makes it matter: a fact the outputs do not need is no alarm
-        `BuildKit ${report.buildkit ? 'available' : report.gaps.length ? 'NOT available' : 'not available'}`,
+        `BuildKit ${report.buildkit ? 'available' : `${shout(report)} available`}`,
     );
   }
   lines.push(

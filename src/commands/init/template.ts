@@ -6,10 +6,7 @@ import { yamlQuoted } from '../../core/yaml.js';
 import { formatImageRef, isOfficial, parseImageRef, shortName } from '../../reference/reference.js';
 import { parseDockerfile, type ParsedDockerfile } from '../../dockerfile/parse.js';
 
-/** The Dockerfile as a template that renders back to itself: every `{{` escaped as `\{{`. */
-export function escapeTemplate(dockerfile: string): string {
-  return dockerfile.replace(/\{\{/g, '\\{{');
-}
+export { escapeTemplate } from '../../template/escape.js';
 
 export interface BaseImage {
   key: string;
