@@ -10,6 +10,12 @@ const TABLES: (readonly (keyof Arch)[])[] = [
   ['name', 'rust', 'rustmusl'],
 ];
 
+// Measured by the e2e suite (test/e2e/emulation.e2e.test.ts): a name is what the arch's own kernel
+// says, not what an emulated container says.
+const UNAME_NOTE =
+  "uname is the arch's own `uname -m`: under QEMU on an x86-64 host an i386 container says " +
+  "x86_64 and\narm32v5 or arm32v6 says armv7l (QEMU's default CPU): build no logic on it.\n";
+
 export async function arches(io: Io, flags: { json?: boolean }): Promise<number> {
   if (flags.json) {
     io.stdout(`${JSON.stringify(ARCHES, null, 2)}\n`);
@@ -18,7 +24,8 @@ export async function arches(io: Io, flags: { json?: boolean }): Promise<number>
   const shown = new Set(TABLES.flat());
   for (const field of DOWNLOAD_FIELDS)
     if (!shown.has(field)) throw new Error(`xdf arches shows no column ${field}`);
-  io.stdout(TABLES.map(table).join('\n'));
+  const [names, ...downloads] = TABLES.map(table);
+  io.stdout([`${names}${UNAME_NOTE}`, ...downloads].join('\n'));
   return 0;
 }
 
