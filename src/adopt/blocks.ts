@@ -7,7 +7,7 @@ export interface BlockContext {
   emulated: Set<string>;
 }
 
-const EMULATION = /qemu|emulat|cross-build|binfmt/i;
+export const EMULATION = /qemu|emulat|cross-build|binfmt/i;
 
 export interface Block {
   open: string[]; // one or two tags (each on a line of its own in a block of lines)

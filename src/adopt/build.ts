@@ -59,7 +59,8 @@ export function build(set: SetView, choices: Choices): Built {
   const pins = new PinBook();
   const ctx = { pins, schemes: set.schemes, arches: set.arches, emulated: set.emulated };
   const fixed = new Map<number, RowOut>();
-  for (const [r, parts] of set.extra?.rows ?? []) fixed.set(r, { kind: 'common', parts });
+  for (const [r, parts] of set.extra?.rows ?? [])
+    fixed.set(r, { kind: 'common', parts, keep: true });
   // A base image: the rule's source where a rule maps it, else its own slots (a pin at worst).
   for (const place of set.places) {
     const rule = choices.rules.find((r) => r.key === place.key);
@@ -70,6 +71,7 @@ export function build(set: SetView, choices: Choices): Built {
     fixed.set(place.row, {
       kind: 'common',
       parts: [{ literal: place.prefix }, ...image, ...suffix],
+      keep: !!rule,
     });
   }
   const kept = set.rows.map((_, r) => r).filter((r) => !choices.qemu?.rows.has(r));
@@ -82,6 +84,9 @@ export function build(set: SetView, choices: Choices): Built {
     outs,
     { arches: set.arches, emulated: set.emulated, eol: lineEnding(set.lines) },
   );
+  // a pin made for a line that a block then writes as each file's own is read nowhere
+  const used = new Set([...template.matchAll(/\{\{pin "([^"]+)"\}\}/g)].map((m) => m[1]));
+  for (const name of pins.pins.keys()) if (!used.has(name)) pins.pins.delete(name);
   return { template, config: writeConfig(configModel(set, pins, choices)) };
 }
 

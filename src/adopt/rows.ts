@@ -12,7 +12,9 @@ import { archBlock } from './blocks.js';
 export type Part = { literal: string } | { tag: string };
 
 export type RowOut =
-  | { kind: 'common'; parts: Part[] } // one line for every arch that has the row
+  // one line for every arch that has the row; `keep`: the pipeline rewrites it per arch, so that no
+  // file's own line may stand for it
+  | { kind: 'common'; parts: Part[]; keep?: boolean }
   | { kind: 'alts'; variants: Variant[]; drift: boolean }; // a line per group of arches
 
 export interface RowContext {

@@ -1,12 +1,17 @@
-// The rows, generalised, as one template: runs of rows that only some arches have become blocks
-// (`{{#arch}}`, `{{#if emulated}}`, with `{{else}}` for the others when they have a run of their
-// own there), whole-line alternatives become one block per run, and where files end differently (a
-// final line break in some only, trailing blank lines) the end is written per group of arches.
+// The rows, generalised, as one template: the rows cut into segments (segments.ts), each written as
+// its lines or as one block (`{{#arch}}`, `{{#if emulated}}`, with `{{else}}` for the others) over
+// lines that differ or that only some arches have; where files end differently (a final line break
+// in some only, trailing blank lines) the end is written per group of arches.
 import { joinTemplate } from '../template/escape.js';
 import { archBlock, type BlockContext } from './blocks.js';
 import type { Row } from './align.js';
 import type { Lines } from './lines.js';
-import { quoteArches, type Part, type RowOut } from './rows.js';
+import type { Part, RowOut } from './rows.js';
+import { cutSegments, type RowUnits } from './segments.js';
+
+export interface TemplateContext extends BlockContext {
+  eol: string;
+}
 
 export interface TemplateFile {
   arch: string;
@@ -17,7 +22,7 @@ export function assembleTemplate(
   files: TemplateFile[],
   rows: Row[],
   outs: RowOut[],
-  ctx: BlockContext & { eol: string },
+  ctx: TemplateContext,
 ): string {
   const present = rows.map((r) => files.flatMap((f, i) => (r[i] === null ? [] : [f.arch])));
   const all = files.length;
@@ -34,86 +39,22 @@ export function assembleTemplate(
       }
   }
   const parts: Part[] = [];
-  const nl = () => parts.push({ literal: ctx.eol === '\r\n' ? '\r\n' : '\n' });
-  const tagLine = (tag: string) => {
-    parts.push({ tag });
-    nl();
-  };
   const emitRow = (r: number, lineEnd: boolean) => {
     const out = outs[r] as Extract<RowOut, { kind: 'common' }>;
     parts.push(...out.parts);
     if (lineEnd) parts.push({ literal: '\n' });
   };
-  const emitRun = (from: number, to: number) => {
-    // rows [from, to) with the same arches present
-    for (let r = from; r < to;) {
-      const out = outs[r];
-      if (out.kind === 'common') {
-        emitRow(r, true);
-        r++;
-        continue;
-      }
-      // consecutive alternatives over the same groups of arches share one block
-      const key = groupsKey(out);
-      let end = r + 1;
-      while (end < to && outs[end].kind === 'alts' && groupsKey(outs[end]) === key) end++;
-      const groups = (out as Extract<RowOut, { kind: 'alts' }>).variants
-        .map((v) => v.arches)
-        .sort((a, b) => a.length - b.length);
-      groups.forEach((arches, g) => {
-        if (g === groups.length - 1) tagLine('{{else}}');
-        else tagLine(`{{${g === 0 ? '#' : 'else '}arch ${quoteArches(arches)}}}`);
-        for (let k = r; k < end; k++) {
-          const v = (outs[k] as Extract<RowOut, { kind: 'alts' }>).variants.find(
-            (x) => x.arches.join() === arches.join(),
-          )!;
-          parts.push({ literal: `${v.text}\n` });
-        }
-      });
-      tagLine('{{/arch}}');
-      r = end;
+  // the last shared row of a ragged end has its line break in the tail
+  const body = ragged ? Math.max(last, 0) : rows.length;
+  const units = rows.slice(0, body).map((row, r) => unitsOf(row, outs[r], files));
+  const segments = cutSegments(units, { ...ctx, files: files.map((f) => f.arch) });
+  const eol = ctx.eol === '\r\n' ? '\r\n' : '\n';
+  for (const s of segments) {
+    for (const b of s.branches) {
+      if (b.tag) parts.push({ tag: b.tag + eol });
+      parts.push({ tag: b.text });
     }
-  };
-  const body = last + 1;
-  const runs: [number, number][] = [];
-  for (let r = 0; r < body;) {
-    let end = r + 1;
-    while (end < body && present[end].join() === present[r].join()) end++;
-    runs.push([r, end]);
-    r = end;
-  }
-  for (let i = 0; i < runs.length; i++) {
-    const [from, to] = runs[i];
-    const arches = present[from];
-    if (arches.length === all) {
-      // the last shared row of a ragged end has its line break in the tail
-      if (to === body && ragged && from < to - 1) emitRun(from, to - 1);
-      if (!(to === body && ragged)) emitRun(from, to);
-      continue;
-    }
-    const text = rowsText(files, rows, from, to);
-    const next = runs[i + 1];
-    if (next && complements(arches, present[next[0]], all)) {
-      // one part for some arches, another for the others: `{{#if emulated}}` where it fits, else
-      // the fewer arches are named (only one part renders for each arch: the order is free)
-      const blockOf = (run: [number, number]) =>
-        archBlock(present[run[0]], ctx, rowsText(files, rows, run[0], run[1]), present[run[0]]);
-      const fewer = arches.length <= present[next[0]].length;
-      let [a, b] = fewer ? [runs[i], next] : [next, runs[i]];
-      if (blockOf(b).open[0] === '{{#if emulated}}') [a, b] = [b, a];
-      const block = blockOf(a);
-      tagLine(block.open[0]);
-      emitRun(a[0], a[1]);
-      tagLine('{{else}}');
-      emitRun(b[0], b[1]);
-      tagLine(block.close);
-      i++;
-      continue;
-    }
-    const block = archBlock(arches, ctx, text);
-    for (const tag of block.open) tagLine(tag);
-    emitRun(from, to);
-    tagLine(block.close);
+    if (s.close) parts.push({ tag: s.close + eol });
   }
   if (ragged && last >= 0) {
     emitRow(last, false);
@@ -127,7 +68,7 @@ function writeTail(
   files: TemplateFile[],
   rows: Row[],
   last: number,
-  ctx: BlockContext,
+  ctx: TemplateContext,
   parts: Part[],
 ): void {
   const tails = files.map((f, i) => {
@@ -149,23 +90,25 @@ function writeTail(
   }
 }
 
-const groupsKey = (out: RowOut) =>
-  out.kind === 'alts'
-    ? out.variants
-        .map((v) => v.arches.join())
-        .sort()
-        .join('|')
-    : '';
-
-const complements = (a: string[], b: string[], all: number) =>
-  a.length + b.length === all && a.every((x) => !b.includes(x));
-
-function rowsText(files: TemplateFile[], rows: Row[], from: number, to: number): string {
-  let text = '';
-  for (let r = from; r < to; r++)
-    files.forEach((f, i) => {
-      const at = rows[r][i];
-      if (at !== null) text += `${f.lines.lines[at]}\n`;
-    });
-  return text;
+/** A row's units: its one generalised line, or each variant's line, as template text. */
+function unitsOf(row: Row, out: RowOut, files: TemplateFile[]): RowUnits {
+  const raw = files.map((f, i) =>
+    row[i] === null ? null : joinTemplate([{ literal: `${f.lines.lines[row[i]!]}\n` }]),
+  );
+  if (out.kind === 'common') {
+    const text = joinTemplate([...out.parts, { literal: '\n' }]);
+    return {
+      of: row.map((at) => (at === null ? null : 0)),
+      texts: [text],
+      raw: out.keep ? row.map((at) => (at === null ? null : text)) : raw,
+    };
+  }
+  const texts = out.variants.map((v) => joinTemplate([{ literal: `${v.text}\n` }]));
+  return {
+    of: files.map((f, i) =>
+      row[i] === null ? null : out.variants.findIndex((v) => v.arches.includes(f.arch)),
+    ),
+    texts,
+    raw,
+  };
 }

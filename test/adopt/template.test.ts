@@ -17,7 +17,8 @@ function template(texts: Record<string, string>): string {
   const lines = arches.map((a) => splitLines(texts[a]));
   const rows = alignFiles(lines.map((l, i) => ({ lines: l, arch: arches[i] })));
   const emulated = new Set(arches.filter((a) => a !== 'amd64'));
-  const ctx = { pins: new PinBook(), schemes: ORDER, arches, emulated };
+  const pins = new PinBook();
+  const ctx = { pins, schemes: ORDER, arches, emulated };
   const outs = rows.map((r) => generaliseRow(variantsOf(r, files, lines), ctx));
   const text = assembleTemplate(
     arches.map((arch, i) => ({ arch, lines: lines[i] })),
@@ -33,7 +34,7 @@ function template(texts: Record<string, string>): string {
       host: archByName('amd64'),
       emulated: emulated.has(arch),
       native: false,
-      pins: {},
+      pins: Object.fromEntries([...pins.pins].map(([name, values]) => [name, values[arch]])),
       vars: {},
     };
     expect(renderTemplate({ file: '/t.tpl', text }, ctxt), arch).toBe(texts[arch]);
@@ -61,6 +62,60 @@ describe('assembleTemplate', () => {
         arm64v8: 'FROM x\nCMD ["x"]\n\n',
       }),
     ).toBe('FROM x\nCMD ["x"]{{#arch "arm32v7"}}{{else}}\n\n{{/arch}}');
+  });
+  it('consecutive lines that differ for different arches share one block', () => {
+    // the same COPY lines in another order in one file: one block, not one per line
+    expect(
+      template({
+        amd64: 'FROM x\nCOPY a a\nCOPY b b\nCOPY c c\nRUN z\n',
+        arm32v7: 'FROM x\nCOPY c c\nCOPY b b\nCOPY a a\nRUN z\n',
+        arm64v8: 'FROM x\nCOPY a a\nCOPY b b\nCOPY c c\nRUN z\n',
+      }),
+    ).toBe(
+      'FROM x\n{{#arch "arm32v7"}}\nCOPY c c\nCOPY b b\nCOPY a a\n{{else}}\nCOPY a a\nCOPY b b\nCOPY c c\n{{/arch}}\nRUN z\n',
+    );
+  });
+  it('a blank line between two blocks for the same arches goes into one block', () => {
+    expect(
+      template({
+        amd64: 'FROM x\nRUN apk add curl\n\nUSER nobody\nCMD c\n',
+        arm64v8: 'FROM x\nCOPY qemu-aarch64-static /usr/bin/\n\nENV QEMU_EXECVE=1\nCMD c\n',
+      }),
+    ).toBe(
+      'FROM x\n{{#if emulated}}\nCOPY qemu-aarch64-static /usr/bin/\n\nENV QEMU_EXECVE=1\n' +
+        '{{else}}\nRUN apk add curl\n\nUSER nobody\n{{/if}}\nCMD c\n',
+    );
+  });
+  it('the group with the longest names is the else; a group with no lines there needs none', () => {
+    // lines only arm32v7 lacks: the one name is the block's, the others the else
+    expect(
+      template({
+        amd64: 'FROM x\nRUN a\nCMD c\n',
+        arm32v7: 'FROM x\nCMD c\n',
+        arm64v8: 'FROM x\nRUN a\nCMD c\n',
+        ppc64le: 'FROM x\nRUN a\nCMD c\n',
+      }),
+    ).toBe('FROM x\n{{#arch "arm32v7"}}\n{{else}}\nRUN a\n{{/arch}}\nCMD c\n');
+    // lines only amd64 has: named, and no else for the others
+    expect(
+      template({
+        amd64: 'FROM x\nRUN a\nCMD c\n',
+        arm32v7: 'FROM x\nCMD c\n',
+        arm64v8: 'FROM x\nCMD c\n',
+      }),
+    ).toBe('FROM x\n{{#arch "amd64"}}\nRUN a\n{{/arch}}\nCMD c\n');
+  });
+  it('in a branch of its own, an arch writes its own line, not the line generalised', () => {
+    expect(
+      template({
+        amd64: 'FROM x\nRUN apk add curl\nENV A=x86_64\nRUN apk add wget\n',
+        arm32v7: 'FROM x\nUSER nobody\nENV A=armv7\nUSER root\n',
+        arm64v8: 'FROM x\nUSER nobody\nENV A=aarch64\nUSER root\n',
+      }),
+    ).toBe(
+      'FROM x\n{{#arch "amd64"}}\nRUN apk add curl\nENV A=x86_64\nRUN apk add wget\n' +
+        '{{else}}\nUSER nobody\nENV A={{arch.alpine}}\nUSER root\n{{/arch}}\n',
+    );
   });
   it('CRLF files stay CRLF', () => {
     expect(
