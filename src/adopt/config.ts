@@ -56,7 +56,12 @@ const WORDS = /^(true|false|yes|no|on|off|y|n|null|~)$/i;
 
 /** A string as YAML reads it back: plain when it is unambiguous, else double-quoted (JSON). */
 export function scalar(value: string): string {
-  return PLAIN.test(value) && !WORDS.test(value) ? value : JSON.stringify(value);
+  if (PLAIN.test(value) && !WORDS.test(value)) return value;
+  // what cannot be seen is written as an escape (a non-breaking space, a zero-width one)
+  return JSON.stringify(value).replace(
+    /[\u0080-\u00a0\u2000-\u200f\u2028\u2029\ufeff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** A map on one line: `{ key: value, … }`. */

@@ -5,23 +5,45 @@
 export class PinBook {
   readonly pins = new Map<string, Record<string, string>>(); // name → canonical arch → value
 
-  /** The pin holding these values (per arch), made under a name taken from the text before it. */
-  add(values: Record<string, string>, before: string): string {
+  /** The pin holding these values (per arch): the one that already does, else a new one named
+   * `base` (or `base_2`…). */
+  add(values: Record<string, string>, base: string | string[]): string {
+    const name = this.nameFor(values, base);
+    this.pins.set(name, values);
+    return name;
+  }
+
+  /** The name these values have, or would get under the first free base (else `base_2`…),
+   * without making the pin. */
+  nameFor(values: Record<string, string>, base: string | string[]): string {
     const key = JSON.stringify(sorted(values));
     for (const [name, existing] of this.pins)
       if (JSON.stringify(sorted(existing)) === key) return name;
-    const base = nameFrom(before);
-    let name = base;
-    for (let n = 2; this.pins.has(name); n++) name = `${base}_${n}`;
-    this.pins.set(name, values);
+    const bases = typeof base === 'string' ? [base] : base;
+    const free = bases.find((b) => !this.pins.has(b));
+    if (free) return free;
+    let name = bases[0];
+    for (let n = 2; this.pins.has(name); n++) name = `${bases[0]}_${n}`;
     return name;
+  }
+
+  copy(): PinBook {
+    const copy = new PinBook();
+    for (const [k, v] of this.pins) copy.pins.set(k, v);
+    return copy;
+  }
+
+  /** The pins of a copy this book was made into. */
+  take(copy: PinBook): void {
+    this.pins.clear();
+    for (const [k, v] of copy.pins) this.pins.set(k, v);
   }
 }
 
 const sorted = (values: Record<string, string>) =>
   Object.fromEntries(Object.entries(values).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
-const STOP = new Set([
+export const STOP = new Set([
   'http',
   'https',
   'www',
@@ -46,7 +68,11 @@ export function nameFrom(before: string): string {
       (w) =>
         w.length >= 3 && !STOP.has(w.toLowerCase()) && !/^(RUN|COPY|ADD|FROM|ENV|ARG)$/.test(w),
     );
-  const raw = assigned?.[1] ?? variable?.[1] ?? word ?? 'value';
+  return cleanName(assigned?.[1] ?? variable?.[1] ?? word ?? 'value');
+}
+
+/** A pin name from words: lower case, `_` between them, starting with a letter. */
+export function cleanName(raw: string): string {
   const name = raw
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '_')

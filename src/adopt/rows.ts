@@ -1,8 +1,11 @@
 // One row of the aligned files as template text: the line itself when every file has it alike;
-// `{{arch.<scheme>}}` where a slot is an arch's name; an inline `{{#arch}}` where only some arches
-// add a word; `{{pin "name"}}` for any other value; whole-line alternatives when the variants
-// differ only in whitespace (drift) or share too little for slots to read well.
-import type { PinBook } from './pins.js';
+// `{{arch.<scheme>}}` where a slot is an arch's name; `{{pin "name"}}` for any other value, for a
+// run of whitespace that differs (drift: `{{pin "space"}}`) and for a word only some arches add
+// when that is shorter than an inline `{{#arch}}`; else whole-line alternatives, one per group of
+// variants that do make one line (the variants share too little for slots to read well).
+import { nameFrom, type PinBook } from './pins.js';
+import { BLANK, pinPart, spaceName, spanName, valuesByArch } from './spans.js';
+import { joinTemplate } from '../template/escape.js';
 import { explainSlot, schemeTag } from './schemes.js';
 import { cutIntoSlots, slotValues, type Piece, type Slot, type Variant } from './slots.js';
 import type { Arch } from '../arches/table.js';
@@ -27,8 +30,10 @@ export interface RowContext {
 /** The variants of one row as template parts. */
 export function generaliseRow(variants: Variant[], ctx: RowContext): RowOut {
   if (variants.length === 1) return { kind: 'common', parts: [{ literal: variants[0].text }] };
-  if (variants.every((v) => sameButSpace(v.text, variants[0].text)))
-    return { kind: 'alts', variants, drift: true };
+  if (variants.every((v) => sameButSpace(v.text, variants[0].text))) {
+    const parts = spaceParts(variants, ctx);
+    return parts ? { kind: 'common', parts } : { kind: 'alts', variants, drift: true };
+  }
   const pieces = absorbSchemes(cutIntoSlots(variants), variants, ctx.schemes);
   const open = pieces.filter((p) => 'slot' in p && !p.scheme).length;
   const fixed = pieces.reduce((n, p) => n + ('literal' in p ? p.literal.trim().length : 0), 0);
@@ -51,6 +56,23 @@ export function generaliseRow(variants: Variant[], ctx: RowContext): RowOut {
     before += values[0];
   }
   return { kind: 'common', parts };
+}
+
+/** Variants that differ only in whitespace (drift) as one line: each run of whitespace that differs
+ * is a pin holding it per arch (`{{pin "space"}}` for a trailing space in some files only). */
+function spaceParts(variants: Variant[], ctx: RowContext): Part[] | undefined {
+  const parts: Part[] = [];
+  for (const piece of cutIntoSlots(variants)) {
+    if ('literal' in piece) parts.push({ literal: piece.literal });
+    else {
+      const values = slotValues(variants, piece.slot);
+      if (!values.every((v) => BLANK.test(v))) return undefined;
+      // a pin holds no line break, a carriage return included
+      if (values.some((v) => /[\r\n]/.test(v))) parts.push(...inlineBlock(values, variants, ctx));
+      else parts.push(pinPart(values, variants, ctx.pins, spaceName(values)));
+    }
+  }
+  return parts;
 }
 
 /** Part of a line (what follows an image) as parts: slots, or inline alternatives. */
@@ -124,9 +146,31 @@ function absorbSchemes(pieces: Piece[], variants: Variant[], schemes: (keyof Arc
   return merged;
 }
 
-/** An open slot: an inline block where some arches add a word, a pin for a plain value, else
- * inline alternatives. */
+/** An open slot: a pin for a plain value (a word each arch has its own of, a run of whitespace),
+ * else an inline block where some arches add a word, or inline alternatives, or a pin holding
+ * each arch's text when that is shorter. */
 function openSlot(values: string[], variants: Variant[], before: string, ctx: RowContext): Part[] {
+  if (values.every((v) => BLANK.test(v) && !/[\r\n]/.test(v)))
+    return [pinPart(values, variants, ctx.pins, spaceName(values))];
+  if (values.every((v) => v.length <= 160 && !/\s/.test(v) && v !== ''))
+    return [pinPart(values, variants, ctx.pins, nameFrom(before))];
+  const scratch = ctx.pins.copy(); // pins the inline block makes, kept only if it is written
+  const inline = inlineBlock(values, variants, { ...ctx, pins: scratch });
+  const name = spanName(values, before);
+  const pinned =
+    name && `{{pin ${JSON.stringify(ctx.pins.nameFor(valuesByArch(values, variants), name))}}}`;
+  if (
+    pinned &&
+    pinned.length < joinTemplate(inline).length &&
+    values.every((v) => v.length <= 160 && !/[\r\n]/.test(v))
+  )
+    return [pinPart(values, variants, ctx.pins, name)];
+  ctx.pins.take(scratch);
+  return inline;
+}
+
+/** An inline block where some arches add a word, else inline alternatives. */
+function inlineBlock(values: string[], variants: Variant[], ctx: RowContext): Part[] {
   const distinct = [...new Set(values)];
   const archesOf = (value: string) =>
     variants.flatMap((v, i) => (values[i] === value ? v.arches : []));
@@ -158,11 +202,6 @@ function openSlot(values: string[], variants: Variant[], before: string, ctx: Ro
       );
       return [{ tag: block.open.join('') }, ...inner.parts, { tag: block.close }];
     }
-  }
-  if (values.every((v) => v.length <= 160 && !/\s/.test(v) && v !== '')) {
-    const perArch: Record<string, string> = {};
-    variants.forEach((v, i) => v.arches.forEach((a) => (perArch[a] = values[i])));
-    return [{ tag: `{{pin ${JSON.stringify(ctx.pins.add(perArch, before))}}}` }];
   }
   // The value most arches have is the else branch.
   distinct.sort((a, b) => archesOf(b).length - archesOf(a).length);

@@ -69,6 +69,32 @@ describe('planAdoption', () => {
     expect(parse(p.config).pins).toEqual({ qemu: { default: '$ARCH', arm64v8: 'arm64' } });
   });
 
+  it('a line that differs by a trailing space is one line with a pin holding the space', () => {
+    const p = plan([
+      file('Dockerfile', 'amd64', 'FROM debian:bookworm\nRUN apt-get update \nEXPOSE 80\n'),
+      file(
+        'Dockerfile.aarch64',
+        'arm64v8',
+        'FROM arm64v8/debian:bookworm\nRUN apt-get update\nEXPOSE 80\n',
+      ),
+    ]);
+    expect(p.verified?.mismatches).toEqual([]);
+    expect(p.template).toBe('FROM debian:bookworm\nRUN apt-get update{{pin "space"}}\nEXPOSE 80\n');
+    expect(parse(p.config).pins).toEqual({ space: { amd64: ' ', arm64v8: '' } });
+    // the template is the size of one file, not two lines per arch in a block
+    expect(p.template.length).toBeLessThan(1.3 * 58);
+  });
+
+  it('a pin nothing in the template reads is not in the config', () => {
+    // the queue line's whitespace, pinned as a row, is written as each file's own in the block
+    const a = 'FROM scratch\nCOPY queue  \t  queue\nCOPY plugin    plugin\n';
+    const b = 'FROM scratch\nCOPY plugin    plugin\nCOPY queue       queue\n';
+    const p = plan([file('Dockerfile', 'amd64', a), file('Dockerfile.arm64', 'arm64v8', b)]);
+    expect(p.verified?.mismatches).toEqual([]);
+    expect(p.template).not.toContain('{{pin');
+    expect(parse(p.config).pins).toBeUndefined();
+  });
+
   it('a Home Assistant add-on: build_from as a rule on the image of ARG BUILD_FROM', () => {
     const text =
       'ARG BUILD_FROM=ghcr.io/hassio-addons/base/amd64:9.2.0\nFROM ${BUILD_FROM}\nARG BUILD_ARCH=amd64\n';

@@ -97,20 +97,56 @@ describe('generaliseRow', () => {
       arm64v8: 'LinuxARM64',
     });
   });
-  it('a word only some arches add: an inline block', () => {
+  it('a word only some arches add: an inline block, or a pin named after it when shorter', () => {
     expect(
       row({
         amd64: 'RUN ./install.sh',
         arm32v7: 'RUN ./install.sh --no-check',
         arm64v8: 'RUN ./install.sh --no-check',
       }),
-    ).toBe('RUN ./install.sh{{#arch "amd64"}}{{else}} --no-check{{/arch}}');
-  });
-  it('only whitespace differs: drift, kept as whole-line alternatives', () => {
-    expect(row({ amd64: '# add\u00a0files', arm32v7: '# add files' })).toMatchObject({
-      kind: 'alts',
-      drift: true,
+    ).toBe('RUN ./install.sh{{pin "no_check"}}');
+    // punctuation (a `# ` that comments the line out) reads better as it is
+    expect(row({ amd64: 'RUN a', arm32v7: '# RUN a', arm64v8: 'RUN a' })).toBe(
+      '{{#arch "arm32v7"}}# {{/arch}}RUN a',
+    );
+    // a short word: the block is no longer than the pin
+    expect(row({ amd64: 'COPY a /', arm32v7: 'COPY a b /', arm64v8: 'COPY a /' })).toBe(
+      'COPY a {{#arch "arm32v7"}}b {{/arch}}/',
+    );
+    const c = ctx();
+    expect(
+      row(
+        { amd64: 'FROM x:1', arm32v7: 'FROM x:1-slim-arm32v7', arm64v8: 'FROM x:1-slim-arm64v8' },
+        c,
+      ),
+    ).toBe('FROM x:1{{pin "slim"}}');
+    expect(c.pins.pins.get('slim')).toEqual({
+      amd64: '',
+      arm32v7: '-slim-arm32v7',
+      arm64v8: '-slim-arm64v8',
     });
+  });
+  it('only whitespace differs (drift): one line, the whitespace a pin named after what it holds', () => {
+    const c = ctx();
+    expect(row({ amd64: '# add\u00a0files', arm32v7: '# add files' }, c)).toBe(
+      '# add{{pin "nbsp"}}files',
+    );
+    expect(row({ amd64: 'RUN a ', arm32v7: 'RUN a', arm64v8: 'RUN a' }, c)).toBe(
+      'RUN a{{pin "space"}}',
+    );
+    expect(row({ amd64: 'RUN b ', arm32v7: 'RUN b', arm64v8: 'RUN b' }, c)).toBe(
+      'RUN b{{pin "space"}}',
+    );
+    expect(row({ amd64: '\tRUN b', arm32v7: '    RUN b', arm64v8: '    RUN b' }, c)).toBe(
+      '{{pin "tab"}}RUN b',
+    );
+    expect(Object.fromEntries(c.pins.pins)).toEqual({
+      nbsp: { amd64: '\u00a0', arm32v7: ' ' },
+      space: { amd64: ' ', arm32v7: '', arm64v8: '' }, // one pin for the same values
+      tab: { amd64: '\t', arm32v7: '    ', arm64v8: '    ' },
+    });
+    // a pin holds no line break: a carriage return stays in an inline block
+    expect(row({ amd64: 'RUN a\r', arm32v7: 'RUN a' })).toBe('RUN a{{#arch "amd64"}}\r{{/arch}}');
   });
   it('a `{{` in a line is escaped; a pin name comes from the nearest word', () => {
     expect(row({ amd64: 'RUN echo {{.x}} amd64' })).toBe('RUN echo \\{{.x}} amd64');
