@@ -27,6 +27,14 @@ export class PinBook {
     return name;
   }
 
+  /** What `attempt` makes with a copy of the book: its pins are kept when it gives a result. */
+  trial<T>(attempt: (book: PinBook) => T | undefined): T | undefined {
+    const copy = this.copy();
+    const result = attempt(copy);
+    if (result !== undefined) this.take(copy);
+    return result;
+  }
+
   copy(): PinBook {
     const copy = new PinBook();
     for (const [k, v] of this.pins) copy.pins.set(k, v);

@@ -18,7 +18,10 @@ export type RowOut =
   // one line for every arch that has the row; `keep`: the pipeline rewrites it per arch, so that no
   // file's own line may stand for it
   | { kind: 'common'; parts: Part[]; keep?: boolean }
-  | { kind: 'alts'; variants: Variant[]; drift: boolean }; // a line per group of arches
+  | { kind: 'alts'; variants: Alt[]; drift: boolean }; // a line per group of arches
+
+/** A group of arches' line: its own text, or (`parts`) several variants as one generalised line. */
+export type Alt = Variant & { parts?: Part[] };
 
 export interface RowContext {
   pins: PinBook;
@@ -27,8 +30,44 @@ export interface RowContext {
   emulated: Set<string>;
 }
 
-/** The variants of one row as template parts. */
+/** The variants of one row as template parts: one line for all, else a line per group of variants
+ * that do generalise to one (the three cross-compilers of the ARM files, the host's own line). */
 export function generaliseRow(variants: Variant[], ctx: RowContext): RowOut {
+  const out = generaliseLine(variants, ctx);
+  if (out.kind === 'common' || out.drift || variants.length < 3) return out;
+  return { kind: 'alts', variants: clusters(variants, ctx), drift: false };
+}
+
+/** Variants merged, two groups at a time, while a merged group still makes one line. */
+function clusters(variants: Variant[], ctx: RowContext): Alt[] {
+  const groups: { members: Variant[]; parts?: Part[] }[] = variants.map((v) => ({ members: [v] }));
+  for (let merged = true; merged && groups.length > 2;) {
+    merged = false;
+    for (let i = 0; i < groups.length && !merged; i++)
+      for (let j = i + 1; j < groups.length && !merged; j++) {
+        const members = [...groups[i].members, ...groups[j].members];
+        const parts = ctx.pins.trial((pins) => {
+          const line = generaliseLine(members, { ...ctx, pins });
+          return line.kind === 'common' &&
+            !line.parts.some((p) => 'tag' in p && /^\{\{else/.test(p.tag))
+            ? line.parts
+            : undefined;
+        });
+        if (!parts) continue;
+        groups.splice(j, 1);
+        groups[i] = { members, parts };
+        merged = true;
+      }
+  }
+  return groups.map(({ members, parts }) => ({
+    text: members[0].text,
+    arches: members.flatMap((v) => v.arches),
+    parts,
+  }));
+}
+
+/** The variants as one line, or whole-line alternatives. */
+function generaliseLine(variants: Variant[], ctx: RowContext): RowOut {
   if (variants.length === 1) return { kind: 'common', parts: [{ literal: variants[0].text }] };
   if (variants.every((v) => sameButSpace(v.text, variants[0].text))) {
     const parts = spaceParts(variants, ctx);
@@ -189,7 +228,7 @@ function inlineBlock(values: string[], variants: Variant[], ctx: RowContext): Pa
     const words = variants.flatMap((v, i) =>
       values[i] ? [{ text: values[i], arches: v.arches }] : [],
     );
-    const inner = generaliseRow(words, ctx);
+    const inner = generaliseLine(words, ctx);
     if (
       inner.kind === 'common' &&
       !inner.parts.some((p) => 'tag' in p && /^\{\{[#/]/.test(p.tag))

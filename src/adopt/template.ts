@@ -103,7 +103,9 @@ function unitsOf(row: Row, out: RowOut, files: TemplateFile[]): RowUnits {
       raw: out.keep ? row.map((at) => (at === null ? null : text)) : raw,
     };
   }
-  const texts = out.variants.map((v) => joinTemplate([{ literal: `${v.text}\n` }]));
+  const texts = out.variants.map((v) =>
+    joinTemplate([...(v.parts ?? [{ literal: v.text }]), { literal: '\n' }]),
+  );
   return {
     of: files.map((f, i) =>
       row[i] === null ? null : out.variants.findIndex((v) => v.arches.includes(f.arch)),

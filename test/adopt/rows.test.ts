@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { joinTemplate } from '../../src/template/escape.js';
 import { PinBook, nameFrom } from '../../src/adopt/pins.js';
-import { generaliseRow, type RowContext } from '../../src/adopt/rows.js';
+import { generaliseRow, type RowContext, type RowOut } from '../../src/adopt/rows.js';
 import { ORDER, explainSlot, schemesFor } from '../../src/adopt/schemes.js';
 import { cutIntoSlots, lcsPairs } from '../../src/adopt/slots.js';
 import { explainValues } from '../../src/adopt/values.js';
@@ -147,6 +147,21 @@ describe('generaliseRow', () => {
     });
     // a pin holds no line break: a carriage return stays in an inline block
     expect(row({ amd64: 'RUN a\r', arm32v7: 'RUN a' })).toBe('RUN a{{#arch "amd64"}}\r{{/arch}}');
+  });
+  it('variants that do not make one line: one line per group of those that do', () => {
+    const out = row(
+      {
+        amd64: '    libmariadb-dev --no-install-recommends',
+        arm32v6: '        gcc-arm-linux-gnueabi \\',
+        arm32v7: '        gcc-arm-linux-gnueabihf \\',
+        arm64v8: '        gcc-aarch64-linux-gnu \\',
+      },
+      { ...ctx(), arches: ['amd64', 'arm32v6', 'arm32v7', 'arm64v8'] },
+    );
+    expect(out).toMatchObject({ kind: 'alts' });
+    const alts = (out as Extract<RowOut, { kind: 'alts' }>).variants;
+    expect(alts.map((a) => a.arches)).toEqual([['amd64'], ['arm32v6', 'arm32v7', 'arm64v8']]);
+    expect(joinTemplate(alts[1].parts!)).toBe('        gcc-{{arch.qemu}}-linux-{{pin "linux"}} \\');
   });
   it('a `{{` in a line is escaped; a pin name comes from the nearest word', () => {
     expect(row({ amd64: 'RUN echo {{.x}} amd64' })).toBe('RUN echo \\{{.x}} amd64');
