@@ -72,8 +72,14 @@ export function planAdoption(req: AdoptRequest): AdoptPlan {
       (f) => path.relative(req.cwd, f),
     );
   let verified = verify(built);
-  // Each choice that turns text into data is kept only when the whole set still comes out exact.
+  // Should a span written as a pin not come back exact, the spans stay text (inline blocks).
   const choices: Choices = { rules: [] };
+  if (!exact(verified)) {
+    const plain = build(set, { rules: [], plain: true });
+    const result = verify(plain);
+    if (exact(result)) [built, verified, choices.plain] = [plain, result, true];
+  }
+  // Each choice that turns text into data is kept only when the whole set still comes out exact.
   const attempt = (next: Choices) => {
     if (!exact(verified)) return false;
     const candidate = build(set, next);

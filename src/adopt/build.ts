@@ -48,6 +48,7 @@ export interface ExtraArches {
 export interface Choices {
   rules: RuleFound[];
   qemu?: QemuChoice;
+  plain?: boolean; // no pins for whitespace or words some arches add, no lines grouped per arches
 }
 
 export interface Built {
@@ -57,7 +58,13 @@ export interface Built {
 
 export function build(set: SetView, choices: Choices): Built {
   const pins = new PinBook();
-  const ctx = { pins, schemes: set.schemes, arches: set.arches, emulated: set.emulated };
+  const ctx = {
+    pins,
+    schemes: set.schemes,
+    arches: set.arches,
+    emulated: set.emulated,
+    plain: choices.plain,
+  };
   const fixed = new Map<number, RowOut>();
   for (const [r, parts] of set.extra?.rows ?? [])
     fixed.set(r, { kind: 'common', parts, keep: true });

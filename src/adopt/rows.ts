@@ -28,13 +28,14 @@ export interface RowContext {
   schemes: (keyof Arch)[]; // the schemes a slot may be read in
   arches: string[]; // every arch of the set, in config order
   emulated: Set<string>;
+  plain?: boolean; // spans stay text: no pins for whitespace or for words some arches add
 }
 
 /** The variants of one row as template parts: one line for all, else a line per group of variants
  * that do generalise to one (the three cross-compilers of the ARM files, the host's own line). */
 export function generaliseRow(variants: Variant[], ctx: RowContext): RowOut {
   const out = generaliseLine(variants, ctx);
-  if (out.kind === 'common' || out.drift || variants.length < 3) return out;
+  if (out.kind === 'common' || out.drift || variants.length < 3 || ctx.plain) return out;
   return { kind: 'alts', variants: clusters(variants, ctx), drift: false };
 }
 
@@ -70,7 +71,7 @@ function clusters(variants: Variant[], ctx: RowContext): Alt[] {
 function generaliseLine(variants: Variant[], ctx: RowContext): RowOut {
   if (variants.length === 1) return { kind: 'common', parts: [{ literal: variants[0].text }] };
   if (variants.every((v) => sameButSpace(v.text, variants[0].text))) {
-    const parts = spaceParts(variants, ctx);
+    const parts = ctx.plain ? undefined : spaceParts(variants, ctx);
     return parts ? { kind: 'common', parts } : { kind: 'alts', variants, drift: true };
   }
   const pieces = absorbSchemes(cutIntoSlots(variants), variants, ctx.schemes);
@@ -189,7 +190,7 @@ function absorbSchemes(pieces: Piece[], variants: Variant[], schemes: (keyof Arc
  * else an inline block where some arches add a word, or inline alternatives, or a pin holding
  * each arch's text when that is shorter. */
 function openSlot(values: string[], variants: Variant[], before: string, ctx: RowContext): Part[] {
-  if (values.every((v) => BLANK.test(v) && !/[\r\n]/.test(v)))
+  if (!ctx.plain && values.every((v) => BLANK.test(v) && !/[\r\n]/.test(v)))
     return [pinPart(values, variants, ctx.pins, spaceName(values))];
   if (values.every((v) => v.length <= 160 && !/\s/.test(v) && v !== ''))
     return [pinPart(values, variants, ctx.pins, nameFrom(before))];
@@ -199,6 +200,7 @@ function openSlot(values: string[], variants: Variant[], before: string, ctx: Ro
   const pinned =
     name && `{{pin ${JSON.stringify(ctx.pins.nameFor(valuesByArch(values, variants), name))}}}`;
   if (
+    !ctx.plain &&
     pinned &&
     pinned.length < joinTemplate(inline).length &&
     values.every((v) => v.length <= 160 && !/[\r\n]/.test(v))

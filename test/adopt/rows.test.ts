@@ -147,6 +147,11 @@ describe('generaliseRow', () => {
     });
     // a pin holds no line break: a carriage return stays in an inline block
     expect(row({ amd64: 'RUN a\r', arm32v7: 'RUN a' })).toBe('RUN a{{#arch "amd64"}}\r{{/arch}}');
+    // with `plain` (adopt's fallback), drift stays whole-line alternatives
+    expect(row({ amd64: 'RUN a ', arm32v7: 'RUN a' }, { ...ctx(), plain: true })).toMatchObject({
+      kind: 'alts',
+      drift: true,
+    });
   });
   it('variants that do not make one line: one line per group of those that do', () => {
     const out = row(
