@@ -94,6 +94,17 @@ export function likeness(a: Profile, b: Profile): number {
   if (a.text === b.text) return 1;
   if (a.squashed === b.squashed) return 0.97;
   if (a.plain === b.plain) return 0.95;
+  // Two FROM lines that name the same stage (or none) where nothing better pairs: that stage's
+  // start on another image.
+  const stage = (p: Profile) => FROM.exec(p.squashed)?.[1]?.toLowerCase() ?? '';
+  if (FROM.test(a.squashed) && FROM.test(b.squashed) && stage(a) === stage(b))
+    return Math.max(0.5, wordsLikeness(a, b));
+  return wordsLikeness(a, b);
+}
+
+const FROM = /^FROM\s(?:.*\sAS\s+(\S+))?/i;
+
+function wordsLikeness(a: Profile, b: Profile): number {
   const total = a.words.length + b.words.length;
   if (total === 0) return 0;
   // A bag of words bounds the common subsequence from above: most pairs stop here.

@@ -95,6 +95,19 @@ describe('planAdoption', () => {
     expect(parse(p.config).pins).toBeUndefined();
   });
 
+  it('a stage that starts on another image in one file: one FROM, the image a pin per arch', () => {
+    const text = (image: string) =>
+      `FROM golang:1.8 AS build\nRUN make\n\nFROM ${image}\nCOPY --from=build /app /\n`;
+    const p = plan([
+      file('Dockerfile', 'amd64', text('alpine:3.6')),
+      file('Dockerfile.armhf', 'arm32v7', text('alpine:3.6')),
+      file('Dockerfile.arm64', 'arm64v8', text('debian:stretch')),
+    ]);
+    expect(p.verified?.mismatches).toEqual([]);
+    expect(p.template).toBe(text('alpine:3.6'));
+    expect(parse(p.config).images.alpine).toEqual({ arm64v8: { image: 'debian:stretch' } });
+  });
+
   it('a Home Assistant add-on: build_from as a rule on the image of ARG BUILD_FROM', () => {
     const text =
       'ARG BUILD_FROM=ghcr.io/hassio-addons/base/amd64:9.2.0\nFROM ${BUILD_FROM}\nARG BUILD_ARCH=amd64\n';

@@ -352,7 +352,7 @@ describe('xdf adopt refuses, and changes nothing', () => {
     const r = await xdf(dir, 'adopt');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
-      /error XDF062: these files are not variants of one another: Dockerfile\.amd64 and Dockerfile\.arm32v7 share 0% of their lines \(30 lines differ\)/,
+      /error XDF062: these files are not variants of one another: Dockerfile\.amd64 and Dockerfile\.arm32v7 share 7% of their lines \(28 lines differ\)/,
     );
     expect(r.stderr).toContain(
       'hint: adopt each family on its own: xdf adopt Dockerfile.arm32v7 Dockerfile.arm64v8',
