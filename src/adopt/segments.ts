@@ -91,7 +91,7 @@ function segmentCost(
 ): number {
   const groups = groupsOf(keys);
   let cost = copies * COPY_COST * (groups.length - 1);
-  const tags = branchTags(groups, keys, ctx, (g) => groupText(rows, from, to, g));
+  const tags = branchTags(groups, keys, ctx, (g) => ownLines(rows, from, to, g));
   for (const t of tags.open) cost += t.length + ctx.eol.length;
   cost += tags.close.length + ctx.eol.length;
   for (const g of groups)
@@ -102,6 +102,13 @@ function segmentCost(
       cost += g.every((f) => rows[r].raw[f] === raw) ? raw.length : rows[r].texts[u].length;
     }
   return cost;
+}
+
+/** The files' own lines (not the template's tags): what says whether a part is about emulation. */
+function ownLines(rows: RowUnits[], from: number, to: number, g: number[]): string {
+  let text = '';
+  for (let r = from; r < to; r++) for (const f of g) text += rows[r].raw[f] ?? '';
+  return text;
 }
 
 /** A group's lines in a branch: each file's own line where the group's files write it alike, else
@@ -127,7 +134,7 @@ function segment(rows: RowUnits[], from: number, to: number, ctx: SegmentContext
     for (let r = from; r < to; r++) plain += rows[r].texts[rows[r].of[0]!];
     return { from, to, branches: [{ text: plain }] };
   }
-  const tags = branchTags(groups, keys, ctx, text);
+  const tags = branchTags(groups, keys, ctx, (g) => ownLines(rows, from, to, g));
   return {
     from,
     to,
@@ -143,7 +150,7 @@ function branchTags(
   groups: number[][],
   keys: string[],
   ctx: SegmentContext,
-  text: (g: number[]) => string,
+  lines: (g: number[]) => string, // the group's own lines
 ): { open: string[]; order: number[][]; close: string } {
   const archesOf = (g: number[]) => ctx.arches.filter((a) => g.some((f) => ctx.files[f] === a));
   // Arches without a file of their own (a Home Assistant build_from) render as the first file.
@@ -163,7 +170,7 @@ function branchTags(
       [a, b],
       [b, a],
     ]) {
-      if (!empty(yes) && isEmulated(yes) && EMULATION.test(text(yes)))
+      if (!empty(yes) && isEmulated(yes) && EMULATION.test(lines(yes)))
         return empty(no)
           ? { open: ['{{#if emulated}}'], order: [yes], close: '{{/if}}' }
           : { open: ['{{#if emulated}}', '{{else}}'], order: [yes, no], close: '{{/if}}' };

@@ -54,6 +54,17 @@ describe('assembleTemplate', () => {
       'FROM x\n{{#if emulated}}\nCOPY qemu-aarch64-static /usr/bin/\n{{else}}\nENV NVIDIA=all\n{{/if}}\nRUN a\n',
     );
   });
+  it('{{#if emulated}} only for lines about emulation: not for a tag that names a scheme', () => {
+    expect(
+      template({
+        amd64: 'FROM x\nRUN a\n',
+        arm32v7: 'FROM x\nENV CC=/usr/bin/arm-gcc\nRUN a\n',
+        arm64v8: 'FROM x\nENV CC=/usr/bin/aarch64-gcc\nRUN a\n',
+      }),
+    ).toBe(
+      'FROM x\n{{#arch "amd64"}}\n{{else}}\nENV CC=/usr/bin/{{arch.qemu}}-gcc\n{{/arch}}\nRUN a\n',
+    );
+  });
   it('a ragged end: a final line break and a trailing blank line in some files only', () => {
     expect(
       template({
