@@ -202,6 +202,16 @@ describe('README adopting an existing project', () => {
         expect(help, flag).toContain(flag);
   });
 
+  it('the drift shown as a pin is what adopt writes of linuxserver’s sonarr files', async () => {
+    const { xdf } = await import('./helpers/project.js');
+    const dir = corpus('linuxserver__docker-sonarr__v3-mono-lts');
+    const r = await xdf(dir, 'adopt', '--dry-run');
+    const lines = r.stdout.split('\n');
+    expect(lines).toContain(blocks(adopting, 'dockerfile')[0].replace(/^ {2}/gm, '').trim());
+    for (const line of blocks(adopting, 'yaml')[0].replace(/^ {2}/gm, '').trim().split('\n'))
+      expect(lines).toContain(line);
+  });
+
   it('the drift shown is what --normalise reports on linuxserver’s sonarr files', async () => {
     const { xdf } = await import('./helpers/project.js');
     const dir = corpus('linuxserver__docker-sonarr__v3-mono-lts');
