@@ -50,6 +50,7 @@ export function writeFiles(
     return entry ? !isCurrent(entry, f) : !isUpToDate(f);
   });
   const missing = checkDestinations(changed, show, known);
+  checkRemovals(remove, show);
   const run = `${TMP_PREFIX}${process.pid}-${crypto.randomBytes(4).toString('hex')}-`;
   const staged: { tmp: string; file: FileToWrite }[] = [];
   const made: string[] = [];
@@ -161,6 +162,28 @@ function checkDestinations(
   return [...missing].sort((a, b) => a.length - b.length);
 }
 
+/** Before anything is written: every file to delete can be (a run that fails changes nothing). */
+function checkRemovals(files: string[], show: (f: string) => string): void {
+  for (const file of files) {
+    const kind = kindOnDisk(file);
+    if (kind === 'missing' || (kind !== 'folder' && writable(path.dirname(file)))) continue;
+    throw new XdfError({
+      code: 'XDF052',
+      message: `cannot delete ${show(file)}: ${kind === 'folder' ? 'it is a folder' : 'its folder is not writable'}`,
+      hint: 'move it, or make its folder writable; then run xdf generate again; nothing was changed',
+      file,
+    });
+  }
+}
+
+const writable = (dir: string) => {
+  try {
+    return fs.accessSync(dir, fs.constants.W_OK) === undefined;
+  } catch {
+    return false;
+  }
+};
+
 function kindOnDisk(file: string): DiskEntry['kind'] {
   let stat: fs.Stats;
   try {
@@ -198,14 +221,11 @@ function foldersToMake(
           `cannot write ${show(file)}: ${show(dir)} is not a folder`,
           'move that file, or choose another output.name',
         );
-      try {
-        fs.accessSync(dir, fs.constants.W_OK);
-      } catch {
+      if (!writable(dir))
         throw fault(
           `cannot write ${show(file)}: ${show(dir)} is not writable`,
           'make the folder writable, or choose another with --out DIR; nothing was changed',
         );
-      }
       return chain;
     }
     chain.unshift(dir);

@@ -113,6 +113,35 @@ describe('writeFiles', () => {
     expect(() => writeFiles([{ path: path.join(dir, 'a'), content: 'A' }], [])).toThrow(XdfError);
   });
 
+  it('a file it cannot delete stops the run before anything is written', () => {
+    const dir = tmp();
+    const kept = path.join(dir, 'Dockerfile.amd64');
+    fs.writeFileSync(kept, 'old\n');
+    const old = new Date('2020-01-01T00:00:00Z');
+    fs.utimesSync(kept, old, old);
+    fs.mkdirSync(path.join(dir, 'b'));
+    const orphan = path.join(dir, 'b', 'Dockerfile.arm32v7');
+    if (process.getuid?.() === 0) {
+      // root deletes in a read-only folder: the orphan became a folder instead
+      fs.mkdirSync(orphan);
+      fs.writeFileSync(path.join(orphan, 'keep'), '');
+    } else {
+      fs.writeFileSync(orphan, 'old\n');
+      fs.chmodSync(path.join(dir, 'b'), 0o555);
+    }
+    let err: unknown;
+    try {
+      writeFiles([{ path: kept, content: 'new\n' }], [orphan]);
+    } catch (e) {
+      err = e;
+    }
+    fs.chmodSync(path.join(dir, 'b'), 0o755);
+    expect((err as XdfError).problems[0]).toMatchObject({ code: 'XDF052', file: orphan });
+    expect(fs.readFileSync(kept, 'utf8')).toBe('old\n');
+    expect(fs.statSync(kept).mtime.getTime()).toBe(old.getTime());
+    expect(fs.readdirSync(dir).sort()).toEqual(['Dockerfile.amd64', 'b']);
+  });
+
   it('a run killed mid-write leaves every file old or new, never partial', async () => {
     const count = 400;
     const oldText = (i: number) => `old ${i}\n`.repeat(1000);
