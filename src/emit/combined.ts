@@ -24,7 +24,9 @@ export interface ArchDockerfile {
   place: (line: number, column: number) => Place; // a line of the text's parser directives
 }
 
-const DIRECTIVE_PARTS = /^[ \t]*#[ \t]*([A-Za-z]+)[ \t]*=[ \t]*(.*?)[ \t]*$/;
+// The value keeps its trailing blanks here: a lazy `(.*?)[ \t]*$` tries every split of a long run
+// of blanks (minutes for a directive line of 200,000 spaces); they are cut by withoutBlanks.
+const DIRECTIVE_PARTS = /^[ \t]*#[ \t]*([A-Za-z]+)[ \t]*=[ \t]*(.*)$/;
 const SELECT = 'FROM final-${TARGETARCH}${TARGETVARIANT}';
 
 /** The combined Dockerfile of `files` (in arch order), `header` lines after its directives. */
@@ -63,6 +65,13 @@ export function combineDockerfiles(
   return out.join('');
 }
 
+/** A text without the spaces and tabs at its end. */
+function withoutBlanks(text: string): string {
+  let end = text.length;
+  while (end > 0 && (text[end - 1] === ' ' || text[end - 1] === '\t')) end--;
+  return text.slice(0, end);
+}
+
 /** Parser directives apply to the whole file: every arch must start with the same ones. */
 function checkDirectives(files: ArchDockerfile[], parsed: ParsedDockerfile[]): void {
   const directives = (p: ParsedDockerfile) =>
@@ -73,7 +82,7 @@ function checkDirectives(files: ArchDockerfile[], parsed: ParsedDockerfile[]): v
       .filter(Boolean)
       .map((line) => {
         const m = DIRECTIVE_PARTS.exec(line)!;
-        return `# ${m[1].toLowerCase()}=${m[2]}`;
+        return `# ${m[1].toLowerCase()}=${withoutBlanks(m[2])}`;
       });
   const want = directives(parsed[0]);
   for (let i = 1; i < files.length; i++) {

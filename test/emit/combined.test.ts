@@ -198,6 +198,18 @@ describe('combineDockerfiles: ARGs before the first FROM', () => {
     expect(out).toContain('FROM busybox${SUFFIX_arm64v8} AS final-arm64\n');
   });
 
+  it('many ARGs before the first FROM cost their number, not its square', () => {
+    const chain = (image: string) => {
+      let text = `ARG A0=${image}\n`;
+      for (let i = 1; i < 20_000; i++) text += `ARG A${i}=\${A${i - 1}}\n`;
+      return `${text}FROM \${A19999}\n`;
+    };
+    const started = Date.now();
+    const out = combine({ amd64: chain('busybox'), arm64v8: chain('arm64v8/busybox') });
+    expect(out).toContain('ARG A19999_arm64v8=${A19998_arm64v8}\n');
+    expect(Date.now() - started).toBeLessThan(6000);
+  });
+
   it('a new name never takes one that the template uses', () => {
     const text = (v: string) => `ARG A=${v}\nARG A_amd64=q\nFROM busybox:$A\n`;
     const out = combine({ amd64: text('1'), arm64v8: text('2') });
@@ -258,6 +270,21 @@ describe('combineDockerfiles: parser directives and the header', () => {
     // the same directives written differently are the same
     expect(() =>
       combine({ amd64: '#syntax = a\nFROM b\n', arm64v8: '# SYNTAX=a\nFROM b\n' }),
+    ).not.toThrow();
+  });
+
+  it('a directive line of many blanks is compared in linear time', () => {
+    const directive = `# syntax=docker/dockerfile:1${' '.repeat(200_000)}x `;
+    const started = Date.now();
+    const out = combine({
+      amd64: `${directive}\nFROM busybox\n`,
+      arm64v8: `${directive}\nFROM busybox\n`,
+    });
+    expect(out.startsWith(directive)).toBe(true);
+    expect(Date.now() - started).toBeLessThan(2000);
+    // blanks at the end of a directive still do not make it differ
+    expect(() =>
+      combine({ amd64: '# syntax=a  \nFROM b\n', arm64v8: '# syntax=a\t\nFROM b\n' }),
     ).not.toThrow();
   });
 
