@@ -73,7 +73,9 @@ export function toTemplateError(e: unknown, source: TemplateSource): XdfError {
  * end. */
 function unclosedBlock(text: string): { name: string; offset: number } | undefined {
   const open: { name: string; offset: number }[] = [];
-  for (const m of text.matchAll(/(\\?)\{\{~?\s*([#^/])\s*>?\s*([\w.-]+)/g)) {
+  // `\s*(?:>\s*)?`, not `\s*>?\s*`: two blank runs in a row split a long run every way (seconds
+  // for 60,000 spaces after `{{#`, which a template within its size limit can hold).
+  for (const m of text.matchAll(/(\\?)\{\{~?\s*([#^/])\s*(?:>\s*)?([\w.-]+)/g)) {
     if (m[1]) continue; // an escaped \{{ is text
     if (m[2] === '/') open.pop();
     else open.push({ name: m[3], offset: m.index! });

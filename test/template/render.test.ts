@@ -100,6 +100,15 @@ describe('renderTemplate', () => {
       file: '/t/Dockerfile.tpl',
     });
   });
+  it('a block opened before a long run of blanks is found in linear time', () => {
+    const started = Date.now();
+    expect(
+      problemOf(() => render(`FROM x\n{{#if emulated}}\n{{#${' '.repeat(300_000)}`)),
+    ).toMatchObject({
+      code: 'XDF020',
+    });
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
   it('prototype access is an error, not an empty string', () => {
     expect(problemOf(() => render('{{constructor}}'))).toMatchObject({ code: 'XDF024', line: 1 });
     expect(problemOf(() => render('{{vars.__proto__}}'))).toMatchObject({ code: 'XDF024' });
