@@ -141,8 +141,9 @@ export function renderOwnTemplate(
  * What output templates see: `targets` (each with `name`, `entry`, `ref` = image:tag, the
  * manifest platform `os`/`architecture`/`variant`, `qemuFile`: the emulator to stage, relative to
  * the matrix files, "" when none, `node`: the docker context or podman connection of
- * `native.<arch>.context`, "" when none, and `contextSkip`: xdf's own files in its build context,
- * as `find CONTEXT` names them), `lists` (one manifest list per image, with its targets),
+ * `native.<arch>.context`, "" when none, `contextSkip`: xdf's own files in its build context,
+ * as `find CONTEXT` names them, and `contextSkipName`: that list's entry in `contextSkips`, each
+ * `{ name, paths }` once per build context), `lists` (one manifest list per image, with its targets),
  * `combined` (output.combined's targets, with `ref` = image:list tag), `include` (GitHub's shape),
  * `bake`, `build_args`, the engine (`engine`, `podman`), and for make the stamp's inputs and
  * outputs (`stampInputs`, `dockerfiles`, `qemuFiles`, `generateArgs`).
@@ -176,6 +177,15 @@ export function templateData(
     ...matrix.combined.map((c) => c.dockerfile),
     ...config.matrix!.formats.flatMap((f) => MATRIX_FILES[f].map((spec) => spec.file)),
   ]);
+  // One list per build context, shared by its targets (and one make variable): a list per target
+  // grew with targets times files, 2.5 GB and a 1 GB xdf.mk for 4,000 templates in one folder.
+  const skips = new Map<string, { name: string; paths: string[] }>();
+  const skipOf = (context: string) => {
+    let skip = skips.get(context);
+    if (!skip)
+      skips.set(context, (skip = { name: `XDF_SKIP_${skips.size}`, paths: inFolder(own, context) }));
+    return skip;
+  };
   const targets = matrix.targets.map(({ name, entry }) => {
     const arch = archByName(entry.arch);
     return {
@@ -187,7 +197,8 @@ export function templateData(
       variant: arch.variant,
       qemuFile: stages && entry.qemu ? path.posix.join(entry.context, entry.qemu) : '',
       node: config.native[entry.arch]?.context ?? '',
-      contextSkip: inFolder(own, entry.context),
+      contextSkip: skipOf(entry.context).paths,
+      contextSkipName: skipOf(entry.context).name,
       args: argVars.map(({ key, variable }) => ({
         key,
         variable,
@@ -208,6 +219,7 @@ export function templateData(
     emulated: targets.filter((t) => !config.native[t.entry.arch]),
     native: targets.filter((t) => config.native[t.entry.arch]),
     build_args: argVars,
+    contextSkips: [...skips.values()],
     include: { include: targets.map((t) => t.entry) },
     combined: matrix.combined.map((c) => ({ ...c, ref: `${c.image}:${c.tag}` })),
     // The marker first, outside literalForBake: bake ignores `"//"`, and xdf reads it back as is.
