@@ -154,7 +154,16 @@ describe('--out DIR', () => {
     fs.symlinkSync('.git/hooks', path.join(dir, 'hooks'));
     fs.mkdirSync(path.join(dir, '.git', 'hooks'));
     const before = snapshot(dir);
-    for (const out of ['.git/y', '.git', 'hooks', 'hooks/y', path.join(dir, '.git/x/y')]) {
+    // .GIT is .git where the file system folds case (macOS, Windows): refused everywhere
+    const folded = ['.GIT/hooks', '.Git', '.git./y', 'GIT~1/hooks'];
+    for (const out of [
+      '.git/y',
+      '.git',
+      'hooks',
+      'hooks/y',
+      path.join(dir, '.git/x/y'),
+      ...folded,
+    ]) {
       for (const command of ['generate', 'check']) {
         const run = await xdf(dir, command, '--out', out);
         expect(run.code, `${command} --out ${out}`).toBe(2);
@@ -162,6 +171,7 @@ describe('--out DIR', () => {
       }
     }
     expect(snapshot(dir)).toEqual(before);
+    expect(fs.readdirSync(dir).filter((n) => /git/i.test(n))).toEqual(['.git']);
     expect(fs.readdirSync(path.join(dir, '.git'))).toEqual(['hooks']);
     expect(fs.readdirSync(path.join(dir, '.git', 'hooks'))).toEqual([]);
   });

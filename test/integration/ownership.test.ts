@@ -292,6 +292,18 @@ describe('staying inside: containment on real paths', () => {
     expect(fs.readdirSync(path.join(home, '.ssh'))).toEqual([]);
   });
 
+  it('output.name into .GIT is into .git where the file system folds case (XDF050)', async () => {
+    const dir = makeProject({
+      'Dockerfile.tpl': T,
+      'xdf.yaml': 'arches: [amd64]\noutput: { name: ".GIT/hooks/pre-commit" }\n',
+    });
+    const run = await xdf(dir, 'generate');
+    expect(run.stderr).toMatch(
+      /^xdf\.yaml:2:17: error XDF050: output \.GIT\/hooks\/pre-commit is inside a \.git folder/,
+    );
+    expect(fs.existsSync(path.join(dir, '.GIT'))).toBe(false);
+  });
+
   it("a symlinked partials folder cannot read files outside the template's tree (XDF023)", async () => {
     const secrets = fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-secrets-'));
     fs.writeFileSync(path.join(secrets, 'hostname'), 'RUN echo secret-host\n');
