@@ -16,13 +16,17 @@ export const CODES = {
     "a config value that reaches a Dockerfile or a build is not valid there (docker's reference " +
     'grammar, a line break, a qemu.dest with a space, one image for two templates, a GitLab ' +
     'job name over 255 characters)',
-  XDF020: 'template syntax error',
+  XDF020:
+    'template syntax error, a helper called with arguments or as a block it does not take ' +
+    '(`{{pin "a" "b"}}`, `{{#eq a b}}`), or a decorator other than `{{#*inline}}`',
   XDF021: 'unknown template variable or pin',
   XDF022:
-    'a Go-template `{{.X}}` not escaped as `\\{{.X}}`, or `{{.}}`/`{{this}}` as the whole ' +
-    'template data',
+    'a Go-template `{{.X}}` not escaped as `\\{{.X}}`, or a map of the template data printed ' +
+    'whole (`{{.}}`, `{{this}}`, `{{@root}}`, `{{vars}}`, `{{pins}}`)',
   XDF023: "a partial not found, or outside the template's folder",
-  XDF024: 'prototype access (`{{constructor}}`, `{{__proto__}}`), or `{{log}}`/`{{lookup}}`',
+  XDF024:
+    'prototype access (`{{constructor}}`, `{{__proto__}}`), or `{{log}}`/`{{lookup}}` (or ' +
+    "Handlebars' own `helperMissing`/`blockHelperMissing`)",
   XDF025:
     'a template too deep or too large to parse quickly (nesting over 100, over 10,000 expressions)',
   XDF026:

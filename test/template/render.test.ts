@@ -109,6 +109,58 @@ describe('renderTemplate', () => {
     });
     expect(Date.now() - started).toBeLessThan(3000);
   });
+  it('a helper called with what it does not take is XDF020 at its line, never a message about Handlebars', () => {
+    const cases: [string, string][] = [
+      ['{{pin "go" "x"}}', '{{pin}} takes 1 argument, not 2'],
+      ['{{#pin "go"}}x{{/pin}}', 'pin is not a block'],
+      ['{{#eq arch "amd64"}}x{{/eq}}', 'eq is not a block'],
+      ['{{eq arch}}', '{{eq}} takes 2 arguments, not 1'],
+      ['{{#if}}x{{/if}}', '{{#if}} takes 1 argument, not 0'],
+      ['{{#each}}x{{/each}}', '{{#each}} takes 1 argument, not 0'],
+      ['{{if emulated}}', 'if is a block: write {{#if …}}…{{/if}}'],
+      [
+        '{{arch "arm64v8"}}',
+        '{{arch}} takes 0 arguments, not 1: names of arches select with {{#arch "arm64v8"}}…{{/arch}}',
+      ],
+      ['{{#arch}}x{{/arch}}', '{{#arch}} takes 1 or more arguments, not 0'],
+    ];
+    for (const [call, message] of cases)
+      expect(
+        problemOf(() => render(`FROM x\nRUN ${call}\n`)),
+        call,
+      ).toMatchObject({
+        code: 'XDF020',
+        message: `template error: ${message}`,
+        line: 2,
+        column: 5,
+      });
+    expect(problemOf(() => render('FROM x\n{{*decorator}}\n'))).toMatchObject({
+      code: 'XDF020',
+      line: 2,
+    });
+    expect(
+      problemOf(() => render('FROM x\n{{#blockHelperMissing}}x{{/blockHelperMissing}}\n')),
+    ).toMatchObject({ code: 'XDF024', line: 2 });
+    // what they do take still renders
+    expect(render('{{#*inline "p"}}RUN {{arch}}{{/inline}}{{> p}}')).toBe('RUN arm64v8');
+    expect(render('{{#if (eq arch "arm64v8")}}{{#arch "aarch64"}}y{{/arch}}{{/if}}')).toBe('y');
+  });
+  it('a map of the data printed whole is XDF022 wherever @root names it', () => {
+    for (const text of [
+      '{{@root}}',
+      '{{vars}}',
+      '{{@root.pins}}',
+      '{{#each arch}}{{@root}}{{/each}}',
+    ])
+      expect(
+        problemOf(() => render(`FROM x\nRUN ${text}\n`)),
+        text,
+      ).toMatchObject({
+        code: 'XDF022',
+        line: 2,
+      });
+    expect(render('{{#with vars}}{{version}}{{/with}}')).toBe('2.8.1');
+  });
   it('prototype access is an error, not an empty string', () => {
     expect(problemOf(() => render('{{constructor}}'))).toMatchObject({ code: 'XDF024', line: 1 });
     expect(problemOf(() => render('{{vars.__proto__}}'))).toMatchObject({ code: 'XDF024' });
