@@ -162,7 +162,8 @@ function asXdfError(e: unknown): XdfError | undefined {
     // commander puts its suggestion on a line of its own: it belongs in the hint.
     const [message, ...more] = e.message.replace(/^error: /, '').split('\n');
     const suggestion = /^\(Did you mean (.+)\?\)$/.exec(more.join(' ').trim())?.[1];
-    const hint = `${suggestion ? `did you mean ${suggestion}? ` : ''}see xdf --help, or xdf <command> --help`;
+    const help = 'see xdf --help, or xdf <command> --help';
+    const hint = `${suggestion ? `did you mean ${suggestion}? ` : ''}${help}`;
     return new XdfError({ code: 'XDF002', message, hint });
   }
   const message = `internal error: ${(e as Error)?.message ?? String(e)}`;

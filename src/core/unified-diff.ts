@@ -12,10 +12,16 @@ export function unifiedDiff(
   newLabel: string,
   context = 3,
 ): string {
-  const patch = diff().createTwoFilesPatch(oldLabel, newLabel, before, after, undefined, undefined, {
-    context,
-    maxEditLength: MAX_EDITS,
-  });
+  const options = { context, maxEditLength: MAX_EDITS };
+  const patch = diff().createTwoFilesPatch(
+    oldLabel,
+    newLabel,
+    before,
+    after,
+    undefined,
+    undefined,
+    options,
+  );
   // The package's first line is a ==== separator, which neither `check` nor `diff` prints.
   if (patch !== undefined) return patch.split('\n').slice(1).join('\n');
   return wholeFileDiff(before, after, oldLabel, newLabel);

@@ -167,10 +167,11 @@ function checkRemovals(files: string[], show: (f: string) => string): void {
   for (const file of files) {
     const kind = kindOnDisk(file);
     if (kind === 'missing' || (kind !== 'folder' && writable(path.dirname(file)))) continue;
+    const why = kind === 'folder' ? 'it is a folder' : 'its folder is not writable';
     throw new XdfError({
       code: 'XDF052',
-      message: `cannot delete ${show(file)}: ${kind === 'folder' ? 'it is a folder' : 'its folder is not writable'}`,
-      hint: 'move it, or make its folder writable; then run xdf generate again; nothing was changed',
+      message: `cannot delete ${show(file)}: ${why}`,
+      hint: 'move it, or make its folder writable, then run xdf generate again; nothing changed',
       file,
     });
   }

@@ -143,7 +143,8 @@ export function renderOwnTemplate(
  * the matrix files, "" when none, `node`: the docker context or podman connection of
  * `native.<arch>.context`, "" when none, `contextSkip`: xdf's own files in its build context,
  * as `find CONTEXT` names them, and `contextSkipName`: that list's entry in `contextSkips`, each
- * `{ name, paths }` once per build context), `lists` (one manifest list per image, with its targets),
+ * `{ name, paths }` once per build context), `lists` (one manifest list per image, with its
+ * targets),
  * `combined` (output.combined's targets, with `ref` = image:list tag), `include` (GitHub's shape),
  * `bake`, `build_args`, the engine (`engine`, `podman`), and for make the stamp's inputs and
  * outputs (`stampInputs`, `dockerfiles`, `qemuFiles`, `generateArgs`).
@@ -182,8 +183,10 @@ export function templateData(
   const skips = new Map<string, { name: string; paths: string[] }>();
   const skipOf = (context: string) => {
     let skip = skips.get(context);
-    if (!skip)
-      skips.set(context, (skip = { name: `XDF_SKIP_${skips.size}`, paths: inFolder(own, context) }));
+    if (!skip) {
+      skip = { name: `XDF_SKIP_${skips.size}`, paths: inFolder(own, context) };
+      skips.set(context, skip);
+    }
     return skip;
   };
   const targets = matrix.targets.map(({ name, entry }) => {

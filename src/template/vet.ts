@@ -141,8 +141,8 @@ function vetCall(name: string, block: boolean, args: number, at: Place): void {
       : `${name} is not a block`;
   else if (args < min || args > max)
     problem =
-      `${form} takes ${min === max ? min : max === Infinity ? `${min} or more` : `${min} to ${max}`} ` +
-      `argument${max === 1 ? '' : 's'}, not ${args}` +
+      `${form} takes ${min === max ? min : `${min} or more`} argument${max === 1 ? '' : 's'}, ` +
+      `not ${args}` +
       (name === 'arch' && !block
         ? ': names of arches select with {{#arch "arm64v8"}}…{{/arch}}'
         : '');

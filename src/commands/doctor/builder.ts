@@ -222,10 +222,11 @@ export function builderLines(report: BuilderReport): string[] {
   const lines: string[] = [];
   const { docker, buildx } = report;
   if (docker.cli) {
+    // capitals only when a gap makes it matter: a fact the outputs do not need is no alarm
+    const missing = report.gaps.length ? 'NOT available' : 'not available';
     lines.push(
       `builder: ${report.builder === 'buildkit' ? 'BuildKit' : 'legacy builder'} by default; ` +
-        // capitals only when a gap makes it matter: a fact the outputs do not need is no alarm
-        `BuildKit ${report.buildkit ? 'available' : report.gaps.length ? 'NOT available' : 'not available'}`,
+        `BuildKit ${report.buildkit ? 'available' : missing}`,
     );
   }
   lines.push(

@@ -78,6 +78,7 @@ describe('runDoctor', () => {
       }),
     );
     const text = formatDoctor(r);
+    // eslint-disable-next-line no-control-regex -- control characters are what it looks for
     expect(text).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f\u2028]/);
     expect(text).toContain('/usr/bin/qemu\\x1b[31m-aarch64');
     expect(text.split('\n').filter((l) => l.startsWith('hint:'))).toEqual([]);
