@@ -161,6 +161,36 @@ describe('renderTemplate', () => {
       });
     expect(render('{{#with vars}}{{version}}{{/with}}')).toBe('2.8.1');
   });
+  it('a map of vars printed whole is XDF022 at its expression, never [object Object]', () => {
+    const c = ctx('arm64v8', { vars: { obj: { k: 'v' }, list: ['a', 'b'], maps: [{ a: '1' }] } });
+    expect(problemOf(() => render('FROM x\nRUN {{vars.obj}}\n', c))).toMatchObject({
+      code: 'XDF022',
+      message: '{{vars.obj}} is a map, which prints as [object Object]',
+      line: 2,
+      column: 7,
+    });
+    expect(
+      problemOf(() => render('FROM x\n{{#if emulated}}{{vars.obj}}{{/if}}\n', c)),
+    ).toMatchObject({
+      code: 'XDF022',
+      line: 2,
+    });
+    expect(problemOf(() => render('{{#each vars.maps}}{{this}}{{/each}}', c))).toMatchObject({
+      code: 'XDF022',
+      message: '{{vars.maps.0}} is a map, which prints as [object Object]',
+    });
+    // its values, its keys, a test of it and a list still render; a missing key is still XDF021
+    expect(
+      render(
+        '{{vars.obj.k}} {{#each vars.obj}}{{@key}}{{/each}} {{#if vars.obj}}y{{/if}} {{vars.list}}',
+        c,
+      ),
+    ).toBe('v k y a,b');
+    expect(problemOf(() => render('{{#each vars.maps}}{{b}}{{/each}}', c))).toMatchObject({
+      code: 'XDF021',
+      message: 'unknown template variable "b"',
+    });
+  });
   it('prototype access is an error, not an empty string', () => {
     expect(problemOf(() => render('{{constructor}}'))).toMatchObject({ code: 'XDF024', line: 1 });
     expect(problemOf(() => render('{{vars.__proto__}}'))).toMatchObject({ code: 'XDF024' });
