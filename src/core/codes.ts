@@ -22,7 +22,8 @@ export const CODES = {
   XDF021: 'unknown template variable or pin',
   XDF022:
     'a Go-template `{{.X}}` not escaped as `\\{{.X}}`, or a map of the template data printed ' +
-    'whole (`{{.}}`, `{{this}}`, `{{@root}}`, `{{vars}}`, `{{pins}}`)',
+    'whole (`{{.}}`, `{{this}}`, `{{@root}}`, `{{vars}}`, `{{pins}}`, `{{vars.x}}` where x is a ' +
+    'map)',
   XDF023: "a partial not found, or outside the template's folder",
   XDF024:
     'prototype access (`{{constructor}}`, `{{__proto__}}`), or `{{log}}`/`{{lookup}}` (or ' +
