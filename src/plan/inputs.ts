@@ -133,8 +133,10 @@ function insideConfig(file: string, config: Config, key: string): Containment {
           `folder${isInside(config.dir, file) ? ' (through a symlink)' : ''}`,
         key === 'lock'
           ? `${LOCK_FILE} must be a file of the project: replace the link with the file`
-          : `${key} names files inside the config's folder; name a template outside it on the ` +
-              'command line',
+          : key === 'templates'
+            ? `${key} names files inside the config's folder; name a template outside it on the ` +
+              'command line'
+            : `${key} names a file inside the config's folder: copy the output template there`,
         key === 'lock' ? { file } : { file: config.file, ...config.locate(key, 'value') },
       ),
   };
