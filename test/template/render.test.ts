@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -205,6 +206,24 @@ describe('renderTemplate', () => {
     expect(
       problemOf(() => render('{{> ../etc/passwd}}', ctx(), path.join(dir, 'Dockerfile.tpl'))),
     ).toMatchObject({ code: 'XDF023', line: 1 });
+  });
+  it('a partial that is a FIFO, a device or a broken link is XDF005 at its call, not "not found"', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-render-'));
+    execFileSync('mkfifo', [path.join(dir, 'fifo.hbs')]);
+    fs.symlinkSync('/dev/zero', path.join(dir, 'zero.hbs'));
+    fs.symlinkSync(path.join(dir, 'gone'), path.join(dir, 'broken.hbs'));
+    for (const name of ['fifo', 'zero', 'broken'])
+      for (const text of [
+        `FROM x\n{{> ${name}}}\n`,
+        `FROM x\n{{#> ${name}}}fallback{{/${name}}}\n`,
+      ])
+        expect(
+          problemOf(() => render(text, ctx(), path.join(dir, 'Dockerfile.tpl'))),
+          text,
+        ).toMatchObject({
+          code: 'XDF005',
+          line: 2,
+        });
   });
   it('nesting renders up to a limit, then fails clearly instead of blowing the stack', () => {
     const nested = (depth: number) =>
