@@ -3,7 +3,7 @@
 // Pure: the disk comes in as data that changes.ts read.
 import { fail, XdfError, type Problem } from '../core/errors.js';
 import { dockerfileOwner } from '../emit/header.js';
-import { sameBytes, wrongMode, type DiskEntry } from '../fs/disk.js';
+import { holds, wrongMode, type DiskEntry } from '../fs/disk.js';
 import { ownsMatrixFile } from './matrix-files.js';
 import type { MatrixFormat } from '../config/types.js';
 
@@ -73,7 +73,7 @@ export function decideChanges(input: OwnershipInput): Changes {
       problems.push(notRegular(file.path, entry, input.show));
       continue;
     }
-    if (entry.kind === 'file' && sameBytes(entry.bytes, file.content)) {
+    if (entry.kind === 'file' && holds(entry, file.content)) {
       // The right bytes: xdf's content, whoever wrote it; a lost executable bit is put back.
       if (wrongMode(entry, file)) changes.write.push(file);
       else changes.unchanged.push(file);
