@@ -5,7 +5,8 @@ import type { LockView } from '../transform/request.js';
 export type { LockView };
 import { InternalError, XdfError } from '../core/errors.js';
 import { Source } from '../core/source.js';
-import { parseYaml } from '../core/yaml.js';
+import { yaml } from '../core/libs.js';
+import { parseYaml, yamlQuoted } from '../core/yaml.js';
 import { isDigest, isLiteralReference, isPlatform } from '../reference/reference.js';
 
 export interface LockEntry {
@@ -55,10 +56,24 @@ export function formatLockFile(entries: Iterable<LockEntry>): string {
   );
   const lines = [...HEADER, 'version: 1', sorted.length ? 'images:' : 'images: []'];
   for (const e of sorted) {
-    lines.push(`  - ref: ${e.ref}`, `    platform: ${e.platform}`, `    digest: ${e.digest}`);
+    lines.push(
+      `  - ref: ${scalar(e.ref)}`,
+      `    platform: ${e.platform}`,
+      `    digest: ${e.digest}`,
+    );
     if (e.index) lines.push(`    index: ${e.index}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * A reference as YAML reads it back: plain when it reads as itself, quoted when it would read as
+ * something else (an official image with no tag named `true`, `123` or `1e3` is a boolean or a
+ * number to YAML, and xdf.lock then refused its own entry).
+ */
+function scalar(ref: string): string {
+  if (/[/:]/.test(ref)) return ref; // a path or a tag: never a YAML boolean or number
+  return yaml().parse(ref) === ref ? ref : yamlQuoted(ref);
 }
 
 // By code unit, not locale: the same order on every machine.

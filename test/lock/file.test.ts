@@ -38,6 +38,18 @@ describe('xdf.lock', () => {
     expect(parseLockFile(formatLockFile([]), 'xdf.lock').size).toBe(0);
   });
 
+  it('reads back an untagged image that YAML would take for a boolean or a number', () => {
+    const refs = ['true', 'false', 'null', '123', '1e3', '0x1f', 'alpine', 'on', 'y'];
+    const entries = refs.map((ref) => ({ ref, platform: 'linux/arm64', digest: d('7') }));
+    const text = formatLockFile(entries);
+    expect([...parseLockFile(text, 'xdf.lock').values()].map((e) => e.ref).sort()).toEqual(
+      [...refs].sort(),
+    );
+    // quoted only where needed: the usual entry stays as it was
+    expect(text).toContain('  - ref: "1e3"\n');
+    expect(text).toContain('  - ref: alpine\n');
+  });
+
   it('refuses a value that could reach a Dockerfile unchecked (XDF075)', () => {
     const bad = [
       formatLockFile(ENTRIES).replace(d('1'), 'sha256:1234'),
