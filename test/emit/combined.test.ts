@@ -145,6 +145,17 @@ describe('combineDockerfiles: stages', () => {
     expect(out).toContain('FROM arm64v8/busybox AS final-arm64\nRUN a \n\n# The last');
   });
 
+  it('a file that ends in many comment lines is combined in linear time', () => {
+    const comments = '# a comment\n'.repeat(100_000);
+    const started = Date.now();
+    const out = combine({
+      amd64: `FROM busybox\nRUN a \\\n${comments}`,
+      arm64v8: `FROM arm64v8/busybox\n${comments}`,
+    });
+    expect(out).toContain('FROM busybox AS final-amd64\nRUN a \n# a comment\n');
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
   it('ends a stage without a final line break before the next arch', () => {
     const out = combine({ amd64: 'FROM busybox', arm64v8: 'FROM arm64v8/busybox' });
     expect(out).toContain('FROM busybox AS final-amd64\n\n# arm64v8');
