@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { XdfError } from '../../src/core/errors.js';
 import { OutputFolders } from '../../src/fs/disk.js';
 import { writeFiles } from '../../src/fs/write.js';
+import { problemOf } from '../helpers/problems.js';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-write-'));
 
@@ -140,6 +141,29 @@ describe('writeFiles', () => {
     expect(fs.readFileSync(kept, 'utf8')).toBe('old\n');
     expect(fs.statSync(kept).mtime.getTime()).toBe(old.getTime());
     expect(fs.readdirSync(dir).sort()).toEqual(['Dockerfile.amd64', 'b']);
+  });
+
+  it('a name longer than a file system takes stops the run before anything is written', () => {
+    const dir = tmp();
+    const first = path.join(dir, 'Dockerfile.amd64');
+    fs.writeFileSync(first, 'old\n');
+    const long = path.join(dir, `D.${'x'.repeat(300)}`);
+    expect(
+      problemOf(() =>
+        writeFiles(
+          [
+            { path: first, content: 'new\n' },
+            { path: long, content: 'x' },
+          ],
+          [],
+        ),
+      ),
+    ).toMatchObject({
+      code: 'XDF052',
+      message: expect.stringContaining('its name is over 255 bytes'),
+    });
+    expect(fs.readFileSync(first, 'utf8')).toBe('old\n');
+    expect(fs.readdirSync(dir)).toEqual(['Dockerfile.amd64']);
   });
 
   it('a run killed mid-write leaves every file old or new, never partial', async () => {
