@@ -36,6 +36,9 @@ export const CODES = {
   XDF027:
     'a GitLab output template (`matrix.templates.gitlab`) renders text whose jobs cannot be read ' +
     'back: not valid YAML, or a `parallel: matrix:` that is not a list of maps of strings',
+  XDF028:
+    'an output template of your own (`matrix.templates`) renders a file xdf would not know as ' +
+    "its own: without xdf's header, the bake marker, or the JSON matrix's shape",
   XDF030: 'a `FROM` with no image',
   XDF031: 'a Dockerfile (a rendered template) with no `FROM`, or empty',
   XDF032:
