@@ -14,6 +14,7 @@ import { RenderBudget, withBudget } from '../template/env.js';
 // A matrix file is small: a template that renders more than this is expanding without end.
 const OUTPUT_TEMPLATE_LIMIT = 16 * 1024 * 1024;
 import { bakeFile, bakeMarker, literalForBake } from './bake.js';
+import { matrixHeader } from '../emit/header.js';
 import type { Config, Matrix, MatrixFormat } from '../config/types.js';
 
 /** One matrix file to write: an absolute path in the config's folder. */
@@ -221,13 +222,15 @@ export function templateData(
     targets,
     emulated: targets.filter((t) => !config.native[t.entry.arch]),
     native: targets.filter((t) => config.native[t.entry.arch]),
+    // the first line of every format with comments: whose file this is
+    header: matrixHeader(config.file, base),
     build_args: argVars,
     contextSkips: [...skips.values()],
     include: { include: targets.map((t) => t.entry) },
     combined: matrix.combined.map((c) => ({ ...c, ref: `${c.image}:${c.tag}` })),
     // The marker first, outside literalForBake: bake ignores `"//"`, and xdf reads it back as is.
     bake: {
-      '//': bakeMarker(config.file),
+      '//': bakeMarker(config.file, base),
       ...literalForBake(bakeFile(targets, base, matrix.combined)),
     },
     stampInputs,

@@ -114,7 +114,7 @@ export function decideChanges(input: OwnershipInput): Changes {
   }
   for (const { path: file, format, configFile } of input.retired) {
     const entry = input.entries.get(file);
-    if (entry?.kind === 'file' && ownsMatrixFile(format, entry.bytes, configFile))
+    if (entry?.kind === 'file' && ownsMatrixFile(format, entry.bytes, configFile, file))
       changes.remove.push(file);
   }
   changes.remove = [...new Set(changes.remove)].sort();
@@ -180,7 +180,7 @@ function owns(file: PlannedFile, bytes: Buffer): boolean {
   if (p.kind === 'emulator') return false;
   if (p.kind === 'dockerfile' || p.kind === 'combined')
     return dockerfileOwner(file.path, bytes.toString('utf8')) === p.template;
-  return ownsMatrixFile(p.format, bytes, p.configFile);
+  return ownsMatrixFile(p.format, bytes, p.configFile, file.path);
 }
 
 function notRegular(file: string, entry: DiskEntry, show: (f: string) => string): Problem {
