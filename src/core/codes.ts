@@ -56,7 +56,7 @@ export const CODES = {
     'an output lands on an input (template, config, partial, output template, `xdf.lock`) or ' +
     'another output',
   XDF052: 'an output cannot be written',
-  XDF053: 'an input over `limits.input_bytes`',
+  XDF053: 'an input over `limits.input_bytes` (an `xdf.lock` over 8 MiB, read or to be written)',
   XDF054: "`--stage-qemu` cannot find the host's emulator",
   XDF055: '`render` for an arch that an image excludes',
   XDF056: '`init` would overwrite a file (use `--force`)',

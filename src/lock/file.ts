@@ -17,6 +17,9 @@ export interface LockEntry {
 }
 
 export const LOCK_FILE = 'xdf.lock';
+// What xdf.lock may hold, read and written alike: an entry is about 150 bytes, so this is some
+// 50,000 images per platform (a lock written over the reader's limit was refused by every run).
+export const LOCK_LIMIT = 8 << 20;
 const HEADER = [
   '# xdf.lock: the digest of every mapped base image, per platform.',
   '# Written by `xdf lock`; do not edit.',
@@ -63,7 +66,15 @@ export function formatLockFile(entries: Iterable<LockEntry>): string {
     );
     if (e.index) lines.push(`    index: ${e.index}`);
   }
-  return `${lines.join('\n')}\n`;
+  const text = `${lines.join('\n')}\n`;
+  const size = Buffer.byteLength(text);
+  if (size > LOCK_LIMIT)
+    throw new XdfError({
+      code: 'XDF053',
+      message: `xdf.lock would be ${size} bytes, over the limit of ${LOCK_LIMIT}`,
+      hint: 'lock fewer images: one xdf.lock per config, so split the templates between configs',
+    });
+  return text;
 }
 
 /**

@@ -8,7 +8,13 @@ import type { Config, ConfigOverrides, MatrixFormat } from '../config/types.js';
 import { fail, type Warnings } from '../core/errors.js';
 import { isInside } from '../core/paths.js';
 import { probe, readText, type Containment } from '../fs/read.js';
-import { LOCK_FILE, lockedImages, parseLockFile, type LockEntry } from '../lock/file.js';
+import {
+  LOCK_FILE,
+  LOCK_LIMIT,
+  lockedImages,
+  parseLockFile,
+  type LockEntry,
+} from '../lock/file.js';
 import { loadTemplate, type PartialFiles } from '../template/partials.js';
 import type { TemplateSource } from '../template/render.js';
 import type { LockView } from '../transform/request.js';
@@ -110,7 +116,7 @@ export function readLockEntries(config: Config): Map<string, LockEntry> | undefi
   if (probe(file) === 'missing') return undefined;
   const text = readText(file, {
     kind: 'lock file',
-    limit: CONFIG_LIMIT,
+    limit: LOCK_LIMIT,
     inside: insideConfig(file, config, 'lock'),
   });
   return parseLockFile(text, file);
