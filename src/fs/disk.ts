@@ -3,6 +3,7 @@
 // which outputs exist, what they are, and which other files to look at; nothing outlives the run.
 import fs from 'node:fs';
 import path from 'node:path';
+import { fail } from '../core/errors.js';
 
 /** What is at a path, without following a symlink there. */
 export type DiskEntry =
@@ -127,7 +128,21 @@ function statEntry(file: string, expected?: number): DiskEntry {
   if (stat.isSymbolicLink()) return { kind: 'symlink' };
   if (stat.isDirectory()) return { kind: 'folder' };
   if (!stat.isFile()) return { kind: 'other' };
-  return readRegularFile(file, expected) ?? { kind: 'other' };
+  const found = readRegularFile(file, expected);
+  if (found) return found;
+  // A regular file that cannot be opened (no read permission): what it holds decides what may
+  // happen to it, so the run stops here rather than call it something else.
+  try {
+    fs.closeSync(fs.openSync(file, READ_FLAGS));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'an error';
+    if (code !== 'ENOENT')
+      fail('XDF005', `cannot read ${path.basename(file)}: ${code}`, 'check its permissions', {
+        file,
+      });
+    return { kind: 'missing' };
+  }
+  return { kind: 'other' }; // replaced by something else since
 }
 
 /**

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { holds, OutputFolders, readEntry, sameBytes } from '../../src/fs/disk.js';
+import { problemOf } from '../helpers/problems.js';
 
 describe('OutputFolders', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-listing-'));
@@ -79,6 +80,20 @@ describe('sameBytes', () => {
     const whole = readEntry(big, undefined, 20 << 20) as { bytes: Buffer; truncated?: number };
     expect([whole.bytes.length, whole.truncated]).toEqual([20 << 20, undefined]);
     fs.rmSync(big);
+  });
+
+  // root reads any file: the case exists only for a user
+  it.skipIf(process.getuid?.() === 0)('a file it may not read is XDF005 naming why', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-unreadable-'));
+    const file = path.join(dir, 'Dockerfile.amd64');
+    fs.writeFileSync(file, 'FROM x\n', { mode: 0o000 });
+    for (const folders of [undefined, new OutputFolders()]) {
+      folders?.list(dir);
+      expect(problemOf(() => readEntry(file, folders))).toMatchObject({
+        code: 'XDF005',
+        message: 'cannot read Dockerfile.amd64: EACCES',
+      });
+    }
   });
 
   it('compares bytes, never decoded text: a bad byte is not the character it decodes to', () => {
