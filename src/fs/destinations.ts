@@ -112,7 +112,7 @@ function foldersToMake(
       if (!writable(dir))
         throw fault(
           `cannot write ${show(file)}: ${show(dir)} is not writable`,
-          'make the folder writable, or choose another with --out DIR; nothing was changed',
+          'make the folder writable (generate can write elsewhere: --out DIR); nothing was changed',
         );
       return chain;
     }

@@ -86,7 +86,7 @@ export function writeFiles(
       message:
         `cannot write ${err.path ? show(err.path) : 'an output'}: ` + `${err.code ?? err.message}`,
       hint:
-        'make the output folder writable, or choose another with --out DIR; nothing was ' +
+        'make the output folder writable (generate can write elsewhere: --out DIR); nothing was ' +
         'changed',
       file: err.path,
     });

@@ -105,6 +105,7 @@ export async function init(
       { path: targets.config, content: config },
     ],
     [],
+    relative(io),
   );
   if (flags.json) io.stdout(`${JSON.stringify({ wrote: result.wrote.map(relative(io)) })}\n`);
   else if (!flags.quiet) for (const f of result.wrote) io.stdout(`wrote ${shown(io)(f)}\n`);
