@@ -207,10 +207,24 @@ function normalize(raw: RawConfig, ctx: NormalizeContext): Config {
     };
   }
 
+  // One template listed twice (`a.tpl`, `./a.tpl`) would yield each of its outputs twice.
+  const templates = (raw.templates ?? []).map((t) => path.resolve(ctx.dir, t));
+  const listed = new Map<string, number>();
+  templates.forEach((t, i) => {
+    const first = listed.get(t);
+    if (first === undefined) return void listed.set(t, i);
+    const [again, was] = [raw.templates![i], raw.templates![first]];
+    problems.push({
+      code: 'XDF011',
+      message: `${again} is ${was}, already listed at templates.${first}`,
+      hint: 'list each template once',
+      ...at(`templates.${i}`),
+    });
+  });
   const config: Config = {
     file: ctx.file,
     dir: ctx.dir,
-    templates: (raw.templates ?? []).map((t) => path.resolve(ctx.dir, t)),
+    templates,
     arches: [...new Set(arches)],
     host,
     strategy: raw.strategy ?? 'namespace',

@@ -16,13 +16,18 @@ export const CODES = {
     "a config value that reaches a Dockerfile or a build is not valid there (docker's reference " +
     'grammar, a line break, a qemu.dest with a space, one image for two templates, a GitLab ' +
     'job name over 255 characters)',
-  XDF020: 'template syntax error',
+  XDF020:
+    'template syntax error, a helper called with arguments or as a block it does not take ' +
+    '(`{{pin "a" "b"}}`, `{{#eq a b}}`), or a decorator other than `{{#*inline}}`',
   XDF021: 'unknown template variable or pin',
   XDF022:
-    'a Go-template `{{.X}}` not escaped as `\\{{.X}}`, or `{{.}}`/`{{this}}` as the whole ' +
-    'template data',
+    'a Go-template `{{.X}}` not escaped as `\\{{.X}}`, or a map of the template data printed ' +
+    'whole (`{{.}}`, `{{this}}`, `{{@root}}`, `{{vars}}`, `{{pins}}`, `{{vars.x}}` where x is a ' +
+    'map)',
   XDF023: "a partial not found, or outside the template's folder",
-  XDF024: 'prototype access (`{{constructor}}`, `{{__proto__}}`), or `{{log}}`/`{{lookup}}`',
+  XDF024:
+    'prototype access (`{{constructor}}`, `{{__proto__}}`), or `{{log}}`/`{{lookup}}` (or ' +
+    "Handlebars' own `helperMissing`/`blockHelperMissing`)",
   XDF025:
     'a template too deep or too large to parse quickly (nesting over 100, over 10,000 expressions)',
   XDF026:
@@ -31,6 +36,9 @@ export const CODES = {
   XDF027:
     'a GitLab output template (`matrix.templates.gitlab`) renders text whose jobs cannot be read ' +
     'back: not valid YAML, or a `parallel: matrix:` that is not a list of maps of strings',
+  XDF028:
+    'an output template of your own (`matrix.templates`) renders a file xdf would not know as ' +
+    "its own: without xdf's header, the bake marker, or the JSON matrix's shape",
   XDF030: 'a `FROM` with no image',
   XDF031: 'a Dockerfile (a rendered template) with no `FROM`, or empty',
   XDF032:
@@ -48,7 +56,7 @@ export const CODES = {
     'an output lands on an input (template, config, partial, output template, `xdf.lock`) or ' +
     'another output',
   XDF052: 'an output cannot be written',
-  XDF053: 'an input over `limits.input_bytes`',
+  XDF053: 'an input over `limits.input_bytes` (an `xdf.lock` over 8 MiB, read or to be written)',
   XDF054: "`--stage-qemu` cannot find the host's emulator",
   XDF055: '`render` for an arch that an image excludes',
   XDF056: '`init` or `adopt` would overwrite a file (use `--force`)',

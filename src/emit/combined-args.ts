@@ -27,22 +27,31 @@ export function argNames(arches: Arch[], parsed: ParsedDockerfile[]): ArgNames[]
     p.argInstructions.filter((a) => a.stage === null).flatMap((a) => a.properties),
   );
   const all = [...new Set(globals.flat().map((p) => p.name.text))];
-  const defaults = (i: number, name: string) =>
-    JSON.stringify(globals[i].filter((p) => p.name.text === name).map((p) => p.value?.text));
+  // Each name's defaults per arch, in order, and which names each name's defaults expand: read
+  // once, so that a file of many ARGs costs their number, not its square.
+  const defaults = globals.map((props) => {
+    const byName = new Map<string, (string | undefined)[]>();
+    for (const p of props) listAt(byName, p.name.text).push(p.value?.text);
+    return byName;
+  });
   const renamed = new Set(
-    all.filter((name) => new Set(arches.map((_, i) => defaults(i, name))).size > 1),
+    all.filter(
+      (name) => new Set(defaults.map((byName) => JSON.stringify(byName.get(name) ?? []))).size > 1,
+    ),
   );
-  for (let grew = true; grew;) {
-    grew = false;
-    globals.forEach((props, i) => {
-      for (const { name, value } of props) {
-        const expands = value ? variableNames(value, parsed[i].escape) : [];
-        if (!renamed.has(name.text) && expands.some((v) => renamed.has(v.text))) {
-          renamed.add(name.text);
-          grew = true;
-        }
-      }
-    });
+  const expandedBy = new Map<string, string[]>(); // a name → the names whose defaults expand it
+  globals.forEach((props, i) => {
+    for (const { name, value } of props)
+      for (const v of value ? variableNames(value, parsed[i].escape) : [])
+        listAt(expandedBy, v.text).push(name.text);
+  });
+  // A name whose default expands a renamed one is renamed too, however far down the chain.
+  for (const queue = [...renamed]; queue.length;) {
+    for (const name of expandedBy.get(queue.pop()!) ?? []) {
+      if (renamed.has(name)) continue;
+      renamed.add(name);
+      queue.push(name);
+    }
   }
   const taken = new Set(all);
   return arches.map((arch, i) => {
@@ -55,6 +64,12 @@ export function argNames(arches: Arch[], parsed: ParsedDockerfile[]): ArgNames[]
     }
     return names;
   });
+}
+
+function listAt<T>(map: Map<string, T[]>, key: string): T[] {
+  let list = map.get(key);
+  if (!list) map.set(key, (list = []));
+  return list;
 }
 
 /** Edits that rename the variables a span expands. */

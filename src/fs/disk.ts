@@ -3,11 +3,13 @@
 // which outputs exist, what they are, and which other files to look at; nothing outlives the run.
 import fs from 'node:fs';
 import path from 'node:path';
+import { fail } from '../core/errors.js';
 
 /** What is at a path, without following a symlink there. */
 export type DiskEntry =
   | { kind: 'missing' }
-  | { kind: 'file'; bytes: Buffer; mode?: number } // mode: the permission bits
+  // mode: the permission bits; truncated: the file's size when `bytes` is only its head
+  | { kind: 'file'; bytes: Buffer; mode?: number; truncated?: number }
   | { kind: 'symlink' }
   | { kind: 'folder' }
   | { kind: 'other' }
@@ -83,20 +85,38 @@ function readListing(folder: string): Listing | 'missing' | 'unlisted' {
   return { kinds, folded };
 }
 
-export function readEntry(file: string, folders?: OutputFolders): DiskEntry {
+/**
+ * What is at a path; `expected`, the byte length of what xdf would write there. A file is read
+ * whole when it may be that output (its length) or is small enough to show in a diff, else only its
+ * head, which is all that ownership reads: a 3 GB file at an output path ended as XDF099.
+ */
+export function readEntry(file: string, folders?: OutputFolders, expected?: number): DiskEntry {
   const listed = folders?.kindAt(file);
   if (listed === 'missing') return { kind: 'missing' };
   if (listed === 'file') {
-    const found = readRegularFile(file);
+    const found = readRegularFile(file, expected);
     if (found) return found;
   } else if (listed) {
     return { kind: listed };
   }
-  return statEntry(file);
+  return statEntry(file, expected);
+}
+
+const WHOLE_LIMIT = 16 << 20; // the largest file read whole whatever its length: a matrix file's
+const HEAD_LIMIT = 64 << 10; // where headers and markers are
+
+/** A regular file's bytes as readEntry reads them (the head only of a large file). */
+function readFile(fd: number, stat: fs.Stats, expected?: number): DiskEntry {
+  const mode = stat.mode & 0o7777;
+  if (stat.size <= WHOLE_LIMIT || stat.size === expected)
+    return { kind: 'file', bytes: fs.readFileSync(fd), mode };
+  const head = Buffer.alloc(HEAD_LIMIT);
+  const bytes = head.subarray(0, fs.readSync(fd, head, 0, HEAD_LIMIT, 0));
+  return { kind: 'file', bytes, mode, truncated: stat.size };
 }
 
 /** What is at a path, asked of the disk itself. */
-function statEntry(file: string): DiskEntry {
+function statEntry(file: string, expected?: number): DiskEntry {
   let stat: fs.Stats;
   try {
     stat = fs.lstatSync(file);
@@ -108,7 +128,21 @@ function statEntry(file: string): DiskEntry {
   if (stat.isSymbolicLink()) return { kind: 'symlink' };
   if (stat.isDirectory()) return { kind: 'folder' };
   if (!stat.isFile()) return { kind: 'other' };
-  return { kind: 'file', bytes: fs.readFileSync(file), mode: stat.mode & 0o7777 };
+  const found = readRegularFile(file, expected);
+  if (found) return found;
+  // A regular file that cannot be opened (no read permission): what it holds decides what may
+  // happen to it, so the run stops here rather than call it something else.
+  try {
+    fs.closeSync(fs.openSync(file, READ_FLAGS));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'an error';
+    if (code !== 'ENOENT')
+      fail('XDF005', `cannot read ${path.basename(file)}: ${code}`, 'check its permissions', {
+        file,
+      });
+    return { kind: 'missing' };
+  }
+  return { kind: 'other' }; // replaced by something else since
 }
 
 /**
@@ -119,7 +153,12 @@ export function isCurrent(
   entry: DiskEntry | undefined,
   file: { content: string | Buffer; mode?: number },
 ): boolean {
-  return entry?.kind === 'file' && sameBytes(entry.bytes, file.content) && !wrongMode(entry, file);
+  return holds(entry, file.content) && !wrongMode(entry as { mode?: number }, file);
+}
+
+/** Does the disk hold exactly these bytes at this path (the mode aside)? */
+export function holds(entry: DiskEntry | undefined, content: string | Buffer): boolean {
+  return entry?.kind === 'file' && !entry.truncated && sameBytes(entry.bytes, content);
 }
 
 /** The mode on disk, when it lacks (or has) the executable bit the file must have. */
@@ -145,7 +184,7 @@ const READ_FLAGS = fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constant
  * A file the listing saw as regular, read whole; undefined when it no longer is one (replaced
  * since: the disk is asked again). Never follows a symlink, never waits on a FIFO.
  */
-function readRegularFile(file: string): DiskEntry | undefined {
+function readRegularFile(file: string, expected?: number): DiskEntry | undefined {
   let fd: number;
   try {
     fd = fs.openSync(file, READ_FLAGS);
@@ -155,7 +194,7 @@ function readRegularFile(file: string): DiskEntry | undefined {
   try {
     const stat = fs.fstatSync(fd);
     if (!stat.isFile()) return undefined;
-    return { kind: 'file', bytes: fs.readFileSync(fd), mode: stat.mode & 0o7777 };
+    return readFile(fd, stat, expected);
   } finally {
     fs.closeSync(fd);
   }

@@ -46,6 +46,14 @@ export function readBytes(file: string, rule: ReadRule): Buffer {
     fd = fs.openSync(file, OPEN_FLAGS);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
+    if ((code === 'ENOENT' || code === 'ELOOP') && isSymlink(file))
+      fail(
+        'XDF005',
+        `${rule.kind} ${shown} is a symlink to nothing ` +
+          `(${code === 'ELOOP' ? 'a loop' : 'its target is gone'})`,
+        `replace the link with the ${rule.kind}, or point it at one`,
+        namedAt,
+      );
     if (code === 'ENOENT' || code === 'ENOTDIR')
       fail('XDF003', `${rule.kind} ${shown} not found`, hintNotFound(rule.kind), namedAt);
     fail(
@@ -81,13 +89,17 @@ export function readText(file: string, rule: ReadRule): string {
   return decodeUtf8(readBytes(file, rule), file);
 }
 
-/** What is at a path, following symlinks: what optional inputs (xdf.lock, a partial) ask first. */
+/**
+ * What is at a path, following symlinks: what optional inputs (xdf.lock, a partial) ask first. A
+ * symlink to nothing (or a loop) is 'other', never 'missing': an xdf.lock or xdf.yaml whose link
+ * broke is an error to read, not a file to do without.
+ */
 export function probe(file: string): 'missing' | 'file' | 'folder' | 'other' {
   try {
     const stat = fs.statSync(file);
     return stat.isFile() ? 'file' : stat.isDirectory() ? 'folder' : 'other';
   } catch {
-    return 'missing';
+    return isSymlink(file) ? 'other' : 'missing';
   }
 }
 

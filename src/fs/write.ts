@@ -3,6 +3,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { checkDestinations, checkRemovals } from './destinations.js';
 import { isCurrent, TMP_PREFIX, type DiskEntry, type Listing, type OutputFolders } from './disk.js';
 import { XdfError } from '../core/errors.js';
 
@@ -50,6 +51,7 @@ export function writeFiles(
     return entry ? !isCurrent(entry, f) : !isUpToDate(f);
   });
   const missing = checkDestinations(changed, show, known);
+  checkRemovals(remove, show);
   const run = `${TMP_PREFIX}${process.pid}-${crypto.randomBytes(4).toString('hex')}-`;
   const staged: { tmp: string; file: FileToWrite }[] = [];
   const made: string[] = [];
@@ -84,7 +86,7 @@ export function writeFiles(
       message:
         `cannot write ${err.path ? show(err.path) : 'an output'}: ` + `${err.code ?? err.message}`,
       hint:
-        'make the output folder writable, or choose another with --out DIR; nothing was ' +
+        'make the output folder writable (generate can write elsewhere: --out DIR); nothing was ' +
         'changed',
       file: err.path,
     });
@@ -126,92 +128,6 @@ export function writeFiles(
     }
   }
   return { wrote: replaced, deleted };
-}
-
-/**
- * Before anything is written: every destination is a file or nothing, and its folder exists or can
- * be made under a writable folder. Returns the folders to make, parents first.
- */
-function checkDestinations(
-  files: FileToWrite[],
-  show: (f: string) => string,
-  known?: KnownDisk,
-): string[] {
-  const missing = new Set<string>();
-  const checked = new Map<string, string[]>(); // folder → the folders to make for it
-  for (const file of files) {
-    const kind = known?.entries.get(file.path)?.kind ?? kindOnDisk(file.path);
-    if (kind === 'folder' || kind === 'other') {
-      const what = kind === 'folder' ? 'a folder' : 'not a regular file';
-      throw new XdfError({
-        code: 'XDF005',
-        message: `output ${show(file.path)} is ${what}`,
-        hint: 'outputs are regular files: move it, or choose another output.name',
-        file: file.path,
-      });
-    }
-    const dir = path.dirname(file.path);
-    let chain = checked.get(dir);
-    if (!chain) {
-      chain = foldersToMake(dir, file.path, show, known?.folders.peek(dir));
-      checked.set(dir, chain);
-    }
-    for (const folder of chain) missing.add(folder);
-  }
-  return [...missing].sort((a, b) => a.length - b.length);
-}
-
-function kindOnDisk(file: string): DiskEntry['kind'] {
-  let stat: fs.Stats;
-  try {
-    stat = fs.lstatSync(file);
-  } catch {
-    return 'missing'; // not there yet
-  }
-  if (stat.isSymbolicLink()) return 'symlink';
-  if (stat.isDirectory()) return 'folder';
-  return stat.isFile() ? 'file' : 'other';
-}
-
-/** The missing folders above a destination, once its nearest existing folder is writable. */
-function foldersToMake(
-  start: string,
-  file: string,
-  show: (f: string) => string,
-  listing: Listing | 'missing' | 'unlisted' | undefined,
-): string[] {
-  const fault = (message: string, hint: string) =>
-    new XdfError({ code: 'XDF052', message, hint, file });
-  const chain: string[] = [];
-  // A folder the plan listed is known to be one: only whether it is writable is left to ask.
-  let listed = typeof listing === 'object';
-  for (let dir = start; ; dir = path.dirname(dir)) {
-    let dirStat: fs.Stats | undefined;
-    try {
-      if (!listed) dirStat = fs.statSync(dir);
-    } catch {
-      /* to be made */
-    }
-    if (listed || dirStat) {
-      if (dirStat && !dirStat.isDirectory())
-        throw fault(
-          `cannot write ${show(file)}: ${show(dir)} is not a folder`,
-          'move that file, or choose another output.name',
-        );
-      try {
-        fs.accessSync(dir, fs.constants.W_OK);
-      } catch {
-        throw fault(
-          `cannot write ${show(file)}: ${show(dir)} is not writable`,
-          'make the folder writable, or choose another with --out DIR; nothing was changed',
-        );
-      }
-      return chain;
-    }
-    chain.unshift(dir);
-    if (path.dirname(dir) === dir) return chain;
-    listed = false;
-  }
 }
 
 // A temp's name: `.xdf-tmp-<pid>-<8 hex>-<n>-<name>`, the pid and random part the run's own,

@@ -5,7 +5,8 @@ import type { LockView } from '../transform/request.js';
 export type { LockView };
 import { InternalError, XdfError } from '../core/errors.js';
 import { Source } from '../core/source.js';
-import { parseYaml } from '../core/yaml.js';
+import { yaml } from '../core/libs.js';
+import { parseYaml, yamlQuoted } from '../core/yaml.js';
 import { isDigest, isLiteralReference, isPlatform } from '../reference/reference.js';
 
 export interface LockEntry {
@@ -16,6 +17,9 @@ export interface LockEntry {
 }
 
 export const LOCK_FILE = 'xdf.lock';
+// What xdf.lock may hold, read and written alike: an entry is about 150 bytes, so this is some
+// 50,000 images per platform (a lock written over the reader's limit was refused by every run).
+export const LOCK_LIMIT = 8 << 20;
 const HEADER = [
   '# xdf.lock: the digest of every mapped base image, per platform.',
   '# Written by `xdf lock`; do not edit.',
@@ -55,10 +59,32 @@ export function formatLockFile(entries: Iterable<LockEntry>): string {
   );
   const lines = [...HEADER, 'version: 1', sorted.length ? 'images:' : 'images: []'];
   for (const e of sorted) {
-    lines.push(`  - ref: ${e.ref}`, `    platform: ${e.platform}`, `    digest: ${e.digest}`);
+    lines.push(
+      `  - ref: ${scalar(e.ref)}`,
+      `    platform: ${e.platform}`,
+      `    digest: ${e.digest}`,
+    );
     if (e.index) lines.push(`    index: ${e.index}`);
   }
-  return `${lines.join('\n')}\n`;
+  const text = `${lines.join('\n')}\n`;
+  const size = Buffer.byteLength(text);
+  if (size > LOCK_LIMIT)
+    throw new XdfError({
+      code: 'XDF053',
+      message: `xdf.lock would be ${size} bytes, over the limit of ${LOCK_LIMIT}`,
+      hint: 'lock fewer images: one xdf.lock per config, so split the templates between configs',
+    });
+  return text;
+}
+
+/**
+ * A reference as YAML reads it back: plain when it reads as itself, quoted when it would read as
+ * something else (an official image with no tag named `true`, `123` or `1e3` is a boolean or a
+ * number to YAML, and xdf.lock then refused its own entry).
+ */
+function scalar(ref: string): string {
+  if (/[/:]/.test(ref)) return ref; // a path or a tag: never a YAML boolean or number
+  return yaml().parse(ref) === ref ? ref : yamlQuoted(ref);
 }
 
 // By code unit, not locale: the same order on every machine.

@@ -14,6 +14,7 @@ import { RenderBudget, withBudget } from '../template/env.js';
 // A matrix file is small: a template that renders more than this is expanding without end.
 const OUTPUT_TEMPLATE_LIMIT = 16 * 1024 * 1024;
 import { bakeFile, bakeMarker, literalForBake } from './bake.js';
+import { matrixHeader } from '../emit/header.js';
 import type { Config, Matrix, MatrixFormat } from '../config/types.js';
 
 /** One matrix file to write: an absolute path in the config's folder. */
@@ -141,8 +142,10 @@ export function renderOwnTemplate(
  * What output templates see: `targets` (each with `name`, `entry`, `ref` = image:tag, the
  * manifest platform `os`/`architecture`/`variant`, `qemuFile`: the emulator to stage, relative to
  * the matrix files, "" when none, `node`: the docker context or podman connection of
- * `native.<arch>.context`, "" when none, and `contextSkip`: xdf's own files in its build context,
- * as `find CONTEXT` names them), `lists` (one manifest list per image, with its targets),
+ * `native.<arch>.context`, "" when none, `contextSkip`: xdf's own files in its build context,
+ * as `find CONTEXT` names them, and `contextSkipName`: that list's entry in `contextSkips`, each
+ * `{ name, paths }` once per build context), `lists` (one manifest list per image, with its
+ * targets),
  * `combined` (output.combined's targets, with `ref` = image:list tag), `include` (GitHub's shape),
  * `bake`, `build_args`, the engine (`engine`, `podman`), and for make the stamp's inputs and
  * outputs (`stampInputs`, `dockerfiles`, `qemuFiles`, `generateArgs`).
@@ -176,6 +179,17 @@ export function templateData(
     ...matrix.combined.map((c) => c.dockerfile),
     ...config.matrix!.formats.flatMap((f) => MATRIX_FILES[f].map((spec) => spec.file)),
   ]);
+  // One list per build context, shared by its targets (and one make variable): a list per target
+  // grew with targets times files, 2.5 GB and a 1 GB xdf.mk for 4,000 templates in one folder.
+  const skips = new Map<string, { name: string; paths: string[] }>();
+  const skipOf = (context: string) => {
+    let skip = skips.get(context);
+    if (!skip) {
+      skip = { name: `XDF_SKIP_${skips.size}`, paths: inFolder(own, context) };
+      skips.set(context, skip);
+    }
+    return skip;
+  };
   const targets = matrix.targets.map(({ name, entry }) => {
     const arch = archByName(entry.arch);
     return {
@@ -187,7 +201,8 @@ export function templateData(
       variant: arch.variant,
       qemuFile: stages && entry.qemu ? path.posix.join(entry.context, entry.qemu) : '',
       node: config.native[entry.arch]?.context ?? '',
-      contextSkip: inFolder(own, entry.context),
+      contextSkip: skipOf(entry.context).paths,
+      contextSkipName: skipOf(entry.context).name,
       args: argVars.map(({ key, variable }) => ({
         key,
         variable,
@@ -207,12 +222,15 @@ export function templateData(
     targets,
     emulated: targets.filter((t) => !config.native[t.entry.arch]),
     native: targets.filter((t) => config.native[t.entry.arch]),
+    // the first line of every format with comments: whose file this is
+    header: matrixHeader(config.file, base),
     build_args: argVars,
+    contextSkips: [...skips.values()],
     include: { include: targets.map((t) => t.entry) },
     combined: matrix.combined.map((c) => ({ ...c, ref: `${c.image}:${c.tag}` })),
     // The marker first, outside literalForBake: bake ignores `"//"`, and xdf reads it back as is.
     bake: {
-      '//': bakeMarker(config.file),
+      '//': bakeMarker(config.file, base),
       ...literalForBake(bakeFile(targets, base, matrix.combined)),
     },
     stampInputs,

@@ -98,8 +98,9 @@ export async function planChanges(
   );
   for (const folder of searched) listed.list(folder);
   const entries = new Map<string, DiskEntry>();
-  for (const p of [...files.map((f) => f.path), ...retired.map((r) => r.path)])
-    entries.set(p, readEntry(p, listed));
+  for (const f of files)
+    entries.set(f.path, readEntry(f.path, listed, Buffer.byteLength(f.content)));
+  for (const r of retired) entries.set(r.path, readEntry(r.path, listed));
   const known = (file: string) => {
     const entry = entries.get(file);
     return entry?.kind === 'file' ? entry.bytes : reads.inputs.get(file);

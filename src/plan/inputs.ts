@@ -9,7 +9,13 @@ import { fail, type Warnings } from '../core/errors.js';
 import { isInside } from '../core/paths.js';
 import { probe, readText, type Containment } from '../fs/read.js';
 import { realFolder } from '../fs/real-paths.js';
-import { LOCK_FILE, lockedImages, parseLockFile, type LockEntry } from '../lock/file.js';
+import {
+  LOCK_FILE,
+  LOCK_LIMIT,
+  lockedImages,
+  parseLockFile,
+  type LockEntry,
+} from '../lock/file.js';
 import { loadTemplate, type PartialFiles } from '../template/partials.js';
 import type { TemplateSource } from '../template/render.js';
 import type { LockView } from '../transform/request.js';
@@ -111,7 +117,7 @@ export function readLockEntries(config: Config): Map<string, LockEntry> | undefi
   if (probe(file) === 'missing') return undefined;
   const text = readText(file, {
     kind: 'lock file',
-    limit: CONFIG_LIMIT,
+    limit: LOCK_LIMIT,
     inside: insideConfig(file, config, 'lock'),
   });
   return parseLockFile(text, file);
@@ -140,8 +146,10 @@ function insideConfig(file: string, config: Config, key: string): Containment {
           `folder${isInside(config.dir, file) ? ' (through a symlink)' : ''}`,
         key === 'lock'
           ? `${LOCK_FILE} must be a file of the project: replace the link with the file`
-          : `${key} names files inside the config's folder; name a template outside it on the ` +
-              'command line',
+          : key === 'templates'
+            ? `${key} names files inside the config's folder; name a template outside it on the ` +
+              'command line'
+            : `${key} names a file inside the config's folder: copy the output template there`,
         key === 'lock' ? { file } : { file: config.file, ...config.locate(key, 'value') },
       ),
   };

@@ -3,7 +3,7 @@
 // Pure: the disk comes in as data that changes.ts read.
 import { fail, XdfError, type Problem } from '../core/errors.js';
 import { dockerfileOwner } from '../emit/header.js';
-import { sameBytes, wrongMode, type DiskEntry } from '../fs/disk.js';
+import { holds, wrongMode, type DiskEntry } from '../fs/disk.js';
 import { ownsMatrixFile } from './matrix-files.js';
 import type { MatrixFormat } from '../config/types.js';
 
@@ -73,7 +73,7 @@ export function decideChanges(input: OwnershipInput): Changes {
       problems.push(notRegular(file.path, entry, input.show));
       continue;
     }
-    if (entry.kind === 'file' && sameBytes(entry.bytes, file.content)) {
+    if (entry.kind === 'file' && holds(entry, file.content)) {
       // The right bytes: xdf's content, whoever wrote it; a lost executable bit is put back.
       if (wrongMode(entry, file)) changes.write.push(file);
       else changes.unchanged.push(file);
@@ -114,7 +114,7 @@ export function decideChanges(input: OwnershipInput): Changes {
   }
   for (const { path: file, format, configFile } of input.retired) {
     const entry = input.entries.get(file);
-    if (entry?.kind === 'file' && ownsMatrixFile(format, entry.bytes, configFile))
+    if (entry?.kind === 'file' && ownsMatrixFile(format, entry.bytes, configFile, file))
       changes.remove.push(file);
   }
   changes.remove = [...new Set(changes.remove)].sort();
@@ -180,7 +180,7 @@ function owns(file: PlannedFile, bytes: Buffer): boolean {
   if (p.kind === 'emulator') return false;
   if (p.kind === 'dockerfile' || p.kind === 'combined')
     return dockerfileOwner(file.path, bytes.toString('utf8')) === p.template;
-  return ownsMatrixFile(p.format, bytes, p.configFile);
+  return ownsMatrixFile(p.format, bytes, p.configFile, file.path);
 }
 
 function notRegular(file: string, entry: DiskEntry, show: (f: string) => string): Problem {

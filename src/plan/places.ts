@@ -47,7 +47,7 @@ export function checkPlaces(
     };
   };
   // --out names a folder of the user's choice, anywhere but in git's own (hooks run from there).
-  if (outDir && paths.real(outDir).split(path.sep).includes('.git')) {
+  if (outDir && paths.real(outDir).split(path.sep).some(isGitFolder)) {
     fail(
       'XDF050',
       `--out ${show(outDir)} is inside a .git folder`,
@@ -85,7 +85,7 @@ export function checkPlaces(
       fail('XDF050', `${what} ${shown} is outside ${where}`, hint, at);
     }
     // Git's own folder holds its config and hooks: a file written there could run commands.
-    if (partsBelow(realRoot, out.physical).includes('.git')) {
+    if (partsBelow(realRoot, out.physical).some(isGitFolder)) {
       fail(
         'XDF050',
         `${what} ${show(out.path)} is inside a .git folder`,
@@ -97,6 +97,19 @@ export function checkPlaces(
     }
   }
   assertDistinct(outputs, inputs, show, located);
+}
+
+/**
+ * A path part that a file system may take for `.git`: in any case (macOS and Windows fold it), with
+ * the characters HFS+ ignores, or the dots and spaces NTFS drops at the end, or as NTFS's short
+ * name `git~1`: git refuses each of these in the paths it checks out, for the same reason.
+ */
+export function isGitFolder(part: string): boolean {
+  let name = part.replace(/[\u200c-\u200f\u202a-\u202e\u206a-\u206f\ufeff]/g, '');
+  let end = name.length;
+  while (end > 0 && (name[end - 1] === '.' || name[end - 1] === ' ')) end--;
+  name = name.slice(0, end).toLowerCase();
+  return name === '.git' || name === 'git~1';
 }
 
 /** The parts of `file`'s path relative to `root` (path.relative's, without its cost when below). */

@@ -20,6 +20,7 @@ import {
   readTemplates,
   templateFiles,
 } from './inputs.js';
+import { assertOwnable } from './matrix-files.js';
 import type { PlannedFile } from './ownership.js';
 import { newReads, type Group, type Plan, type RunOptions, type RunReads } from './types.js';
 
@@ -125,7 +126,9 @@ export async function planRun(
         ...(lock ? [lockFile] : []),
       ];
       const sorted = [...new Set(inputs)].sort();
+      const ownFiles = new Set(own.map((t) => t.file));
       for (const f of renderMatrixFiles(matrix, config, texts, sorted, base)) {
+        if (ownFiles.has(path.basename(f.path))) assertOwnable(f, config);
         plan.files.push({
           ...f,
           producer: {

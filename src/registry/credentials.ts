@@ -22,10 +22,11 @@ export interface CredentialSources {
   ) => Promise<string | undefined>;
 }
 
+/** Docker's config.json as docker writes it; as read, any JSON at all. */
 interface DockerConfig {
-  auths?: Record<string, { auth?: string; username?: string; password?: string }>;
-  credsStore?: string;
-  credHelpers?: Record<string, string>;
+  auths?: unknown; // { host: { auth?, username?, password? } }
+  credsStore?: unknown;
+  credHelpers?: unknown; // { host: helper name }
 }
 
 const HUB_KEY = 'https://index.docker.io/v1/'; // the key docker uses for Docker Hub
@@ -47,30 +48,37 @@ export async function findCredentials(
   const read = sources.readFile ?? readIfPresent;
   const text = read(dockerConfigPath(sources.env));
   if (!text) return undefined;
+  // docker too ignores what it cannot read; what it reads is data of any shape (null, a number
+  // where a map or a text belongs): what is not the shape docker writes counts as absent.
   let config: DockerConfig;
   try {
     config = JSON.parse(text) as DockerConfig;
   } catch {
     return undefined;
-  } // docker too ignores what it cannot read
+  }
+  if (!isMap(config)) return undefined;
   const serverUrl = domain === 'docker.io' ? HUB_KEY : domain;
-  const helper =
-    Object.entries(config.credHelpers ?? {}).find(([k]) => hostOf(k) === hostOf(serverUrl))?.[1] ??
-    config.credsStore;
-  if (helper) return fromHelper(helper, serverUrl, sources);
-  const entry = Object.entries(config.auths ?? {}).find(
-    ([k]) => hostOf(k) === hostOf(serverUrl),
-  )?.[1];
-  if (!entry) return undefined;
-  if (entry.username && entry.password)
-    return { username: entry.username, password: entry.password };
-  if (!entry.auth) return undefined;
+  const forServer = (map: unknown): unknown =>
+    isMap(map)
+      ? Object.entries(map).find(([k]) => hostOf(k) === hostOf(serverUrl))?.[1]
+      : undefined;
+  const helper = forServer(config.credHelpers) ?? config.credsStore;
+  if (typeof helper === 'string' && helper) return fromHelper(helper, serverUrl, sources);
+  const entry = forServer(config.auths);
+  if (!isMap(entry)) return undefined;
+  const { username, password } = entry;
+  if (typeof username === 'string' && username && typeof password === 'string' && password)
+    return { username, password };
+  if (typeof entry.auth !== 'string' || !entry.auth) return undefined;
   const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   return colon > 0
     ? { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) }
     : undefined;
 }
+
+const isMap = (v: unknown): v is Record<string, unknown> =>
+  !!v && typeof v === 'object' && !Array.isArray(v);
 
 async function fromHelper(
   helper: string,
@@ -80,8 +88,12 @@ async function fromHelper(
   const out = await (sources.runHelper ?? runHelper)(helper, serverUrl, sources.env);
   if (!out) return undefined;
   try {
-    const { Username, Secret } = JSON.parse(out) as { Username?: string; Secret?: string };
-    return Username && Secret ? { username: Username, password: Secret } : undefined;
+    const answer = JSON.parse(out) as unknown;
+    if (!isMap(answer)) return undefined;
+    const { Username, Secret } = answer;
+    return typeof Username === 'string' && Username && typeof Secret === 'string' && Secret
+      ? { username: Username, password: Secret }
+      : undefined;
   } catch {
     return undefined;
   }

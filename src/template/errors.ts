@@ -2,12 +2,13 @@
 // of their own.
 import { XdfError } from '../core/errors.js';
 import { Source } from '../core/source.js';
-import type { TemplateSource } from './source.js';
+import { PrintedMap, type TemplateSource } from './source.js';
 import { UNKNOWN_VARIABLE_HINT } from './vet.js';
 
 /** Handlebars errors as `file:line:col` with a hint; Go-template braces get their own advice. */
 export function toTemplateError(e: unknown, source: TemplateSource): XdfError {
   if (e instanceof XdfError) return e;
+  if (e instanceof PrintedMap) return printedMap(e, source);
   const err = e as Error & { lineNumber?: number; column?: number };
   const message = err.message ?? String(e);
   const text = new Source(source.file, source.text);
@@ -69,11 +70,36 @@ export function toTemplateError(e: unknown, source: TemplateSource): XdfError {
   });
 }
 
+/** A map printed whole: at the first `{{…}}` that names it, when the text names it literally. */
+function printedMap(e: PrintedMap, source: TemplateSource): XdfError {
+  const last = e.path.split('.').slice(-1)[0];
+  let offset = -1;
+  for (let at = source.text.indexOf('{{'); at !== -1; at = source.text.indexOf('{{', at + 2)) {
+    const end = source.text.indexOf('}}', at);
+    if (end === -1) break;
+    const words = source.text.slice(at + 2, end).split(/[\s~()]+/);
+    if (words.some((w) => w === e.path || w === last || w.endsWith(`.${last}`))) {
+      offset = at;
+      break;
+    }
+  }
+  return new XdfError({
+    code: 'XDF022',
+    message: e.message,
+    hint: `name one of its values ({{${e.path}.KEY}}), or iterate over it: {{#each ${e.path}}}`,
+    ...(offset === -1
+      ? { file: source.file }
+      : new Source(source.file, source.text).at(offset + 2)),
+  });
+}
+
 /** The innermost block opened and never closed, for an error at its opening tag rather than at the
  * end. */
 function unclosedBlock(text: string): { name: string; offset: number } | undefined {
   const open: { name: string; offset: number }[] = [];
-  for (const m of text.matchAll(/(\\?)\{\{~?\s*([#^/])\s*>?\s*([\w.-]+)/g)) {
+  // `\s*(?:>\s*)?`, not `\s*>?\s*`: two blank runs in a row split a long run every way (seconds
+  // for 60,000 spaces after `{{#`, which a template within its size limit can hold).
+  for (const m of text.matchAll(/(\\?)\{\{~?\s*([#^/])\s*(?:>\s*)?([\w.-]+)/g)) {
     if (m[1]) continue; // an escaped \{{ is text
     if (m[2] === '/') open.pop();
     else open.push({ name: m[3], offset: m.index! });

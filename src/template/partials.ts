@@ -111,7 +111,10 @@ function findPartial(
   for (const ext of PARTIAL_EXTENSIONS) {
     const file = path.resolve(root, `${ref.name}${ext}`);
     if (!isInside(root, file)) outside();
-    if (files.probe(file) === 'file') return file; // its real path is the reader's to check
+    // its real path is the reader's to check; so is a FIFO, a device or a broken link there, which
+    // the reader refuses (XDF005) rather than the partial being "not found" beside it
+    const kind = files.probe(file);
+    if (kind === 'file' || kind === 'other') return file;
   }
   if (ref.optional) return undefined;
   return fail(

@@ -8,7 +8,9 @@ import { parseTemplate } from './parse.js';
 import { renderPlain } from './plain.js';
 import {
   archValue,
+  assertNoMap,
   DEFAULT_OUTPUT_LIMIT,
+  templateVars,
   type RenderContext,
   type TemplateSource,
 } from './source.js';
@@ -41,13 +43,13 @@ export function renderTemplate(source: TemplateSource, ctx: RenderContext): stri
     emulated: ctx.emulated,
     native: ctx.native,
     pins: ctx.pins,
-    vars: ctx.vars,
+    vars: templateVars(ctx.vars),
   };
   const budget = new RenderBudget(ctx.outputLimit ?? DEFAULT_OUTPUT_LIMIT, ctx.renderSeconds);
   const xdf: RenderData = { arch: ctx.arch, pins: ctx.pins, file: source.file, budget };
   try {
     const template = compiledFor(source);
-    return template(data, { data: { xdf }, ...NO_PROTOTYPES });
+    return assertNoMap(template(data, { data: { xdf }, ...NO_PROTOTYPES }));
   } catch (e) {
     // Blocks and inline partials nested past what the stack holds: bounded, typed, not a crash.
     if (e instanceof RangeError)

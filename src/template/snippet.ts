@@ -5,7 +5,7 @@ import { fail, XdfError } from '../core/errors.js';
 import { RenderBudget, sharedEnv } from './env.js';
 import { parseTemplate } from './parse.js';
 import { plainSnippet, substitute } from './plain.js';
-import { archValue, DEFAULT_OUTPUT_LIMIT, isArch } from './source.js';
+import { archValue, assertNoMap, DEFAULT_OUTPUT_LIMIT, isArch, templateVars } from './source.js';
 import { vetTemplate } from './vet.js';
 
 /** Render a one-line snippet from config (a `rewrite:`, `matrix.tag`, `qemu.dest`, `output.name`).
@@ -20,7 +20,10 @@ export function renderSnippet(
     const simple = substitute(plainSnippet(text), data);
     if (simple !== undefined) return simple;
     const wrapped = Object.fromEntries(
-      Object.entries(data).map(([k, v]) => [k, isArch(v) ? archValue(v) : v]),
+      Object.entries(data).map(([k, v]) => [
+        k,
+        isArch(v) ? archValue(v) : k === 'vars' ? templateVars(v) : v,
+      ]),
     );
     const pins = (data.pins ?? {}) as Record<string, string>;
     let template = snippets.get(text);
@@ -29,7 +32,7 @@ export function renderSnippet(
       vetTemplate(source, parseTemplate(source));
       snippets.set(text, (template = sharedEnv().compile(text, { noEscape: true, strict: true })));
     }
-    return template(wrapped, {
+    const rendered = template(wrapped, {
       data: {
         xdf: {
           arch: data.arch ?? {},
@@ -40,6 +43,7 @@ export function renderSnippet(
       },
       ...NO_PROTOTYPES,
     });
+    return assertNoMap(rendered);
   } catch (e) {
     const reason =
       e instanceof XdfError

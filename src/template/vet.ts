@@ -1,7 +1,7 @@
 // What a template may not do, refused before Handlebars runs it: prototype access, `log` and
 // `lookup`, `{{.}}` as the whole data, and arch names that do not exist.
 import { closestArchName, resolveArch } from '../arches/table.js';
-import { fail } from '../core/errors.js';
+import { fail, type Place } from '../core/errors.js';
 import { handlebarsPlace } from '../core/source.js';
 import type { TemplateSource } from './source.js';
 
@@ -18,6 +18,9 @@ export const FORBIDDEN = new Set([
 // Handlebars built-ins that reach outside the data (`log` writes to the console, `lookup` reads any
 // key).
 export const UNAVAILABLE = new Set(['log', 'lookup']);
+// Handlebars' own, called by it for a name that is no helper: a template that calls them reaches
+// its internals.
+const INTERNAL = new Set(['helperMissing', 'blockHelperMissing']);
 // Blocks whose body sees another context than the template's data: `{{.}}` means something there.
 const CONTEXT_BLOCKS = new Set(['each', 'with']);
 
@@ -78,7 +81,7 @@ export function vetTemplate(source: TemplateSource, ast: hbs.AST.Program): void 
       const call = node as hbs.AST.MustacheStatement;
       const name =
         call.path.type === 'PathExpression' ? (call.path as hbs.AST.PathExpression).original : '';
-      if (UNAVAILABLE.has(name))
+      if (UNAVAILABLE.has(name) || INTERNAL.has(name))
         fail(
           'XDF024',
           `{{${name}}} is not available in xdf templates`,
@@ -90,9 +93,84 @@ export function vetTemplate(source: TemplateSource, ast: hbs.AST.Program): void 
           if (param.type === 'StringLiteral')
             archNamed((param as hbs.AST.StringLiteral).value, at(param));
       }
+      vetCall(name, node.type === 'BlockStatement', call.params.length, at(node));
+      if (node.type === 'MustacheStatement' && call.params.length === 0)
+        vetPrinted(call.path, topLevel, at);
+    }
+    if (node.type === 'DecoratorBlock' || node.type === 'Decorator') {
+      const name = ((node as hbs.AST.Decorator).path as hbs.AST.PathExpression).original;
+      if (node.type === 'Decorator' || name !== 'inline')
+        fail(
+          'XDF020',
+          `{{*${name}}} is a decorator, which xdf templates do not run`,
+          'define partials with {{#*inline "name"}}…{{/inline}}; nothing else starts with {{*',
+          at(node),
+        );
     }
   };
   walk(ast, visit, true);
+}
+
+// xdf's helpers and Handlebars' built-ins, called with what they need: a call that is not would
+// print something else than meant (`{{#pin "go"}}…{{/pin}}` prints the pin and drops the body) or
+// fail inside Handlebars with a message about its own code and no line.
+const CALLS: Record<string, { args: [number, number]; block: boolean | 'either' }> = {
+  if: { args: [1, 1], block: true },
+  unless: { args: [1, 1], block: true },
+  with: { args: [1, 1], block: true },
+  each: { args: [1, 1], block: true },
+  pin: { args: [1, 1], block: false },
+  eq: { args: [2, 2], block: false },
+  ne: { args: [2, 2], block: false },
+  not: { args: [1, 1], block: false },
+  and: { args: [1, Infinity], block: false },
+  or: { args: [1, Infinity], block: false },
+  // `{{arch}}` prints the name; `{{#arch "arm64v8" …}}` selects
+  arch: { args: [0, Infinity], block: 'either' },
+};
+
+function vetCall(name: string, block: boolean, args: number, at: Place): void {
+  const call = Object.hasOwn(CALLS, name) ? CALLS[name] : undefined;
+  if (!call) return;
+  const [min, max] = name === 'arch' ? (block ? [1, Infinity] : [0, 0]) : call.args;
+  const form = block ? `{{#${name}}}` : `{{${name}}}`;
+  let problem: string | undefined;
+  if (call.block !== 'either' && call.block !== block)
+    problem = call.block
+      ? `${name} is a block: write {{#${name} …}}…{{/${name}}}`
+      : `${name} is not a block`;
+  else if (args < min || args > max)
+    problem =
+      `${form} takes ${min === max ? min : `${min} or more`} argument${max === 1 ? '' : 's'}, ` +
+      `not ${args}` +
+      (name === 'arch' && !block
+        ? ': names of arches select with {{#arch "arm64v8"}}…{{/arch}}'
+        : '');
+  if (problem)
+    fail('XDF020', `template error: ${problem}`, 'check the {{…}} expression at this place', at);
+}
+
+/** `{{@root}}`, `{{vars}}`, `{{pins}}`: a map of the data printed whole, as [object Object]. */
+function vetPrinted(
+  path: hbs.AST.Expression,
+  topLevel: boolean,
+  at: (node: hbs.AST.Node) => Place,
+): void {
+  if (path.type !== 'PathExpression') return;
+  const p = path as hbs.AST.PathExpression;
+  // `@root…` is the data anywhere; a bare path only where the context is the data
+  const root = p.data && p.parts[0] === 'root';
+  const parts = root ? p.parts.slice(1) : p.parts;
+  if (p.depth !== 0 || (p.data && !root) || (!root && !topLevel)) return;
+  const map =
+    (root && parts.length === 0) || (parts.length === 1 && /^(vars|pins)$/.test(parts[0]));
+  if (map)
+    fail(
+      'XDF022',
+      `{{${p.original}}} is a map of the template data, which prints as [object Object]`,
+      'name the value: {{arch}}, {{arch.debian}}, {{vars.name}}, {{pin "name"}}',
+      at(p),
+    );
 }
 
 export function walk(

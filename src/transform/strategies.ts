@@ -39,18 +39,36 @@ export function findRule(rules: ImageRule[], ref: ImageRef): ImageRule | undefin
   let best: ImageRule | undefined;
   for (const rule of rules) {
     if (!rule.key.includes('*') && !rule.key.includes('?')) continue;
-    const re = globToRegExp(rule.key);
-    if (keys.some((k) => re.test(k)) && (!best || rule.key.length > best.key.length)) best = rule;
+    if (keys.some((k) => globMatches(rule.key, k)) && (!best || rule.key.length > best.key.length))
+      best = rule;
   }
   return best;
 }
 
-function globToRegExp(glob: string): RegExp {
-  const body = glob
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${body}$`);
+/**
+ * `*` any text, `?` one character, the rest itself. Not a regular expression: `.*a.*a.*b` tries
+ * every split of the text, and a key of 25 stars took minutes; here a star is only ever re-tried
+ * from the last one seen, at most key × text steps.
+ */
+export function globMatches(glob: string, text: string): boolean {
+  let g = 0;
+  let t = 0;
+  let star = -1; // the glob position after the last `*`
+  let from = 0; // where the text resumes when that star takes one more character
+  while (t < text.length) {
+    if (g < glob.length && (glob[g] === '?' || (glob[g] !== '*' && glob[g] === text[t]))) {
+      g++;
+      t++;
+    } else if (g < glob.length && glob[g] === '*') {
+      star = ++g;
+      from = t;
+    } else if (star !== -1) {
+      g = star;
+      t = ++from;
+    } else return false;
+  }
+  while (glob[g] === '*') g++;
+  return g === glob.length;
 }
 
 export function mapImage(req: MapRequest): MapResult {

@@ -96,6 +96,16 @@ describe('loadConfig', () => {
     expect(problems[2].hint).toContain('mode, dest');
   });
 
+  it('a template listed twice is XDF011 at the second, however it is written', () => {
+    const dir = write({ 'xdf.yaml': 'templates:\n  - a.tpl\n  - b.tpl\n  - ./a.tpl\n' });
+    const problems = problemsOf(() =>
+      loadConfig({ ...configSource(path.join(dir, 'xdf.yaml')), templateDir: dir }),
+    );
+    expect(problems.map((p) => [p.code, p.line, p.message])).toEqual([
+      ['XDF011', 4, './a.tpl is a.tpl, already listed at templates.0'],
+    ]);
+  });
+
   it('--arch replaces the list; an unknown one has no file', () => {
     const dir = write({ 'xdf.yaml': 'arches: [amd64]\n' });
     expect(

@@ -145,6 +145,17 @@ describe('combineDockerfiles: stages', () => {
     expect(out).toContain('FROM arm64v8/busybox AS final-arm64\nRUN a \n\n# The last');
   });
 
+  it('a file that ends in many comment lines is combined in linear time', () => {
+    const comments = '# a comment\n'.repeat(100_000);
+    const started = Date.now();
+    const out = combine({
+      amd64: `FROM busybox\nRUN a \\\n${comments}`,
+      arm64v8: `FROM arm64v8/busybox\n${comments}`,
+    });
+    expect(out).toContain('FROM busybox AS final-amd64\nRUN a \n# a comment\n');
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
   it('ends a stage without a final line break before the next arch', () => {
     const out = combine({ amd64: 'FROM busybox', arm64v8: 'FROM arm64v8/busybox' });
     expect(out).toContain('FROM busybox AS final-amd64\n\n# arm64v8');
@@ -196,6 +207,18 @@ describe('combineDockerfiles: ARGs before the first FROM', () => {
     expect(out).toContain('ARG SUFFIX_arm64v8=:1\n');
     expect(out).toContain('FROM busybox${SUFFIX} AS final-amd64\n');
     expect(out).toContain('FROM busybox${SUFFIX_arm64v8} AS final-arm64\n');
+  });
+
+  it('many ARGs before the first FROM cost their number, not its square', () => {
+    const chain = (image: string) => {
+      let text = `ARG A0=${image}\n`;
+      for (let i = 1; i < 20_000; i++) text += `ARG A${i}=\${A${i - 1}}\n`;
+      return `${text}FROM \${A19999}\n`;
+    };
+    const started = Date.now();
+    const out = combine({ amd64: chain('busybox'), arm64v8: chain('arm64v8/busybox') });
+    expect(out).toContain('ARG A19999_arm64v8=${A19998_arm64v8}\n');
+    expect(Date.now() - started).toBeLessThan(6000);
   });
 
   it('a new name never takes one that the template uses', () => {
@@ -258,6 +281,21 @@ describe('combineDockerfiles: parser directives and the header', () => {
     // the same directives written differently are the same
     expect(() =>
       combine({ amd64: '#syntax = a\nFROM b\n', arm64v8: '# SYNTAX=a\nFROM b\n' }),
+    ).not.toThrow();
+  });
+
+  it('a directive line of many blanks is compared in linear time', () => {
+    const directive = `# syntax=docker/dockerfile:1${' '.repeat(200_000)}x `;
+    const started = Date.now();
+    const out = combine({
+      amd64: `${directive}\nFROM busybox\n`,
+      arm64v8: `${directive}\nFROM busybox\n`,
+    });
+    expect(out.startsWith(directive)).toBe(true);
+    expect(Date.now() - started).toBeLessThan(2000);
+    // blanks at the end of a directive still do not make it differ
+    expect(() =>
+      combine({ amd64: '# syntax=a  \nFROM b\n', arm64v8: '# syntax=a\t\nFROM b\n' }),
     ).not.toThrow();
   });
 

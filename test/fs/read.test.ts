@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { firstInvalidUtf8 } from '../../src/core/utf8.js';
-import { readText, type InputKind } from '../../src/fs/read.js';
+import { probe, readText, type InputKind } from '../../src/fs/read.js';
 
 const readInput = (file: string, kind: InputKind, limit: number) => readText(file, { kind, limit });
 import { isInside, RealPaths } from '../../src/fs/real-paths.js';
@@ -43,6 +43,20 @@ describe('readInput', () => {
     const big = path.join(dir, 'big.tpl');
     fs.writeFileSync(big, 'x'.repeat(11));
     expect(problemOf(() => readInput(big, 'template', 10))).toMatchObject({ code: 'XDF053' });
+  });
+  it('a symlink to nothing is present and refused (XDF005), never read as a missing file', () => {
+    const gone = path.join(dir, 'gone.lock');
+    fs.symlinkSync(path.join(dir, 'no-such-file'), gone);
+    const loop = path.join(dir, 'loop.lock');
+    fs.symlinkSync(loop, loop);
+    for (const link of [gone, loop]) {
+      expect(probe(link)).toBe('other');
+      expect(problemOf(() => readInput(link, 'lock file', 1000))).toMatchObject({
+        code: 'XDF005',
+        message: expect.stringContaining('is a symlink to nothing'),
+      });
+    }
+    expect(probe(path.join(dir, 'no-such-file'))).toBe('missing');
   });
 });
 

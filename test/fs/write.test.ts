@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { XdfError } from '../../src/core/errors.js';
 import { OutputFolders } from '../../src/fs/disk.js';
 import { writeFiles } from '../../src/fs/write.js';
+import { problemOf } from '../helpers/problems.js';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-write-'));
 
@@ -111,6 +112,58 @@ describe('writeFiles', () => {
     const dir = tmp();
     fs.chmodSync(dir, 0o555);
     expect(() => writeFiles([{ path: path.join(dir, 'a'), content: 'A' }], [])).toThrow(XdfError);
+  });
+
+  it('a file it cannot delete stops the run before anything is written', () => {
+    const dir = tmp();
+    const kept = path.join(dir, 'Dockerfile.amd64');
+    fs.writeFileSync(kept, 'old\n');
+    const old = new Date('2020-01-01T00:00:00Z');
+    fs.utimesSync(kept, old, old);
+    fs.mkdirSync(path.join(dir, 'b'));
+    const orphan = path.join(dir, 'b', 'Dockerfile.arm32v7');
+    if (process.getuid?.() === 0) {
+      // root deletes in a read-only folder: the orphan became a folder instead
+      fs.mkdirSync(orphan);
+      fs.writeFileSync(path.join(orphan, 'keep'), '');
+    } else {
+      fs.writeFileSync(orphan, 'old\n');
+      fs.chmodSync(path.join(dir, 'b'), 0o555);
+    }
+    let err: unknown;
+    try {
+      writeFiles([{ path: kept, content: 'new\n' }], [orphan]);
+    } catch (e) {
+      err = e;
+    }
+    fs.chmodSync(path.join(dir, 'b'), 0o755);
+    expect((err as XdfError).problems[0]).toMatchObject({ code: 'XDF052', file: orphan });
+    expect(fs.readFileSync(kept, 'utf8')).toBe('old\n');
+    expect(fs.statSync(kept).mtime.getTime()).toBe(old.getTime());
+    expect(fs.readdirSync(dir).sort()).toEqual(['Dockerfile.amd64', 'b']);
+  });
+
+  it('a name longer than a file system takes stops the run before anything is written', () => {
+    const dir = tmp();
+    const first = path.join(dir, 'Dockerfile.amd64');
+    fs.writeFileSync(first, 'old\n');
+    const long = path.join(dir, `D.${'x'.repeat(300)}`);
+    expect(
+      problemOf(() =>
+        writeFiles(
+          [
+            { path: first, content: 'new\n' },
+            { path: long, content: 'x' },
+          ],
+          [],
+        ),
+      ),
+    ).toMatchObject({
+      code: 'XDF052',
+      message: expect.stringContaining('its name is over 255 bytes'),
+    });
+    expect(fs.readFileSync(first, 'utf8')).toBe('old\n');
+    expect(fs.readdirSync(dir)).toEqual(['Dockerfile.amd64']);
   });
 
   it('a run killed mid-write leaves every file old or new, never partial', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   formatLockFile,
+  LOCK_LIMIT,
   lockedImages,
   parseLockFile,
   type LockEntry,
@@ -36,6 +37,38 @@ describe('xdf.lock', () => {
       ENTRIES.sort((a, b) => a.digest.localeCompare(b.digest)),
     );
     expect(parseLockFile(formatLockFile([]), 'xdf.lock').size).toBe(0);
+  });
+
+  it('writes only what its reader reads: an xdf.lock over 1 MiB is read, one over the limit never written', () => {
+    const entries = (count: number) =>
+      Array.from({ length: count }, (_, i) => ({
+        ref: `registry.example.com/team/app${i}:1`,
+        platform: 'linux/arm64',
+        digest: d('8'),
+      }));
+    const text = formatLockFile(entries(10_000)); // over 1 MiB, what a monorepo locks
+    expect(Buffer.byteLength(text)).toBeGreaterThan(1 << 20);
+    expect(Buffer.byteLength(text)).toBeLessThan(LOCK_LIMIT);
+    expect(parseLockFile(text, 'xdf.lock').size).toBe(10_000);
+    let err: unknown;
+    try {
+      formatLockFile(entries(Math.ceil(LOCK_LIMIT / 100)));
+    } catch (e) {
+      err = e;
+    }
+    expect((err as XdfError).problems[0]).toMatchObject({ code: 'XDF053' });
+  });
+
+  it('reads back an untagged image that YAML would take for a boolean or a number', () => {
+    const refs = ['true', 'false', 'null', '123', '1e3', '0x1f', 'alpine', 'on', 'y'];
+    const entries = refs.map((ref) => ({ ref, platform: 'linux/arm64', digest: d('7') }));
+    const text = formatLockFile(entries);
+    expect([...parseLockFile(text, 'xdf.lock').values()].map((e) => e.ref).sort()).toEqual(
+      [...refs].sort(),
+    );
+    // quoted only where needed: the usual entry stays as it was
+    expect(text).toContain('  - ref: "1e3"\n');
+    expect(text).toContain('  - ref: alpine\n');
   });
 
   it('refuses a value that could reach a Dockerfile unchecked (XDF075)', () => {

@@ -230,4 +230,21 @@ describe('xdf.lock is read through the one reader, by lock and by generate', () 
       expect(run.stderr).toMatch(message);
       expect(run.stderr).not.toMatch(/XDF099|cannot be reached/);
     });
+
+  it('an xdf.lock over 1 MiB, as lock writes for a monorepo, is read and pins', async () => {
+    const others = Array.from({ length: 10_000 }, (_, i) => ({
+      ref: `127.0.0.1:9/team/other${i}:1`,
+      platform: 'linux/arm64',
+      digest: d('1'),
+    }));
+    const lock = formatLockFile([
+      ...others,
+      { ref: '127.0.0.1:9/team/app:1', platform: 'linux/arm64', digest: d('2') },
+    ]);
+    expect(lock.length).toBeGreaterThan(1 << 20);
+    const dir = makeProject({ 'Dockerfile.tpl': TEMPLATE, 'xdf.yaml': CONFIG, 'xdf.lock': lock });
+    const run = await xdf(dir, 'generate');
+    expect(run.stderr).toBe('');
+    expect(read(dir, 'Dockerfile.arm64v8')).toContain(`127.0.0.1:9/team/app:1@${d('2')}\n`);
+  });
 });

@@ -31,6 +31,35 @@ esac
 `;
 
 describe('findCredentials', () => {
+  it('a config.json of another shape is no credentials, never a crash (docker ignores it too)', async () => {
+    const shapes: unknown[] = [
+      null,
+      5,
+      [1],
+      'text',
+      { auths: null },
+      { auths: 5 },
+      { auths: { '127.0.0.1:5102': null } },
+      { auths: { '127.0.0.1:5102': 5 } },
+      { auths: { '127.0.0.1:5102': { auth: 5 } } },
+      { auths: { '127.0.0.1:5102': { auth: { x: 1 } } } },
+      { auths: { '127.0.0.1:5102': { username: 5, password: [] } } },
+      { credsStore: 5 },
+      { credsStore: {} },
+      { credHelpers: 'abc' },
+      { credHelpers: { '127.0.0.1:5102': null } },
+    ];
+    for (const shape of shapes) {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-docker-config-'));
+      fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(shape));
+      const runHelper = async () => 'never asked';
+      await expect(
+        findCredentials('127.0.0.1:5102', { env: { DOCKER_CONFIG: dir }, runHelper }),
+        JSON.stringify(shape),
+      ).resolves.toBeUndefined();
+    }
+  });
+
   it("reads auths (base64 user:password), keyed by host, URL or Docker Hub's v1 URL", async () => {
     const env = dockerConfig({
       auths: {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -100,6 +101,97 @@ describe('renderTemplate', () => {
       file: '/t/Dockerfile.tpl',
     });
   });
+  it('a block opened before a long run of blanks is found in linear time', () => {
+    const started = Date.now();
+    expect(
+      problemOf(() => render(`FROM x\n{{#if emulated}}\n{{#${' '.repeat(300_000)}`)),
+    ).toMatchObject({
+      code: 'XDF020',
+    });
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+  it('a helper called with what it does not take is XDF020 at its line, never a message about Handlebars', () => {
+    const cases: [string, string][] = [
+      ['{{pin "go" "x"}}', '{{pin}} takes 1 argument, not 2'],
+      ['{{#pin "go"}}x{{/pin}}', 'pin is not a block'],
+      ['{{#eq arch "amd64"}}x{{/eq}}', 'eq is not a block'],
+      ['{{eq arch}}', '{{eq}} takes 2 arguments, not 1'],
+      ['{{#if}}x{{/if}}', '{{#if}} takes 1 argument, not 0'],
+      ['{{#each}}x{{/each}}', '{{#each}} takes 1 argument, not 0'],
+      ['{{if emulated}}', 'if is a block: write {{#if …}}…{{/if}}'],
+      [
+        '{{arch "arm64v8"}}',
+        '{{arch}} takes 0 arguments, not 1: names of arches select with {{#arch "arm64v8"}}…{{/arch}}',
+      ],
+      ['{{#arch}}x{{/arch}}', '{{#arch}} takes 1 or more arguments, not 0'],
+    ];
+    for (const [call, message] of cases)
+      expect(
+        problemOf(() => render(`FROM x\nRUN ${call}\n`)),
+        call,
+      ).toMatchObject({
+        code: 'XDF020',
+        message: `template error: ${message}`,
+        line: 2,
+        column: 5,
+      });
+    expect(problemOf(() => render('FROM x\n{{*decorator}}\n'))).toMatchObject({
+      code: 'XDF020',
+      line: 2,
+    });
+    expect(
+      problemOf(() => render('FROM x\n{{#blockHelperMissing}}x{{/blockHelperMissing}}\n')),
+    ).toMatchObject({ code: 'XDF024', line: 2 });
+    // what they do take still renders
+    expect(render('{{#*inline "p"}}RUN {{arch}}{{/inline}}{{> p}}')).toBe('RUN arm64v8');
+    expect(render('{{#if (eq arch "arm64v8")}}{{#arch "aarch64"}}y{{/arch}}{{/if}}')).toBe('y');
+  });
+  it('a map of the data printed whole is XDF022 wherever @root names it', () => {
+    for (const text of [
+      '{{@root}}',
+      '{{vars}}',
+      '{{@root.pins}}',
+      '{{#each arch}}{{@root}}{{/each}}',
+    ])
+      expect(
+        problemOf(() => render(`FROM x\nRUN ${text}\n`)),
+        text,
+      ).toMatchObject({
+        code: 'XDF022',
+        line: 2,
+      });
+    expect(render('{{#with vars}}{{version}}{{/with}}')).toBe('2.8.1');
+  });
+  it('a map of vars printed whole is XDF022 at its expression, never [object Object]', () => {
+    const c = ctx('arm64v8', { vars: { obj: { k: 'v' }, list: ['a', 'b'], maps: [{ a: '1' }] } });
+    expect(problemOf(() => render('FROM x\nRUN {{vars.obj}}\n', c))).toMatchObject({
+      code: 'XDF022',
+      message: '{{vars.obj}} is a map, which prints as [object Object]',
+      line: 2,
+      column: 7,
+    });
+    expect(
+      problemOf(() => render('FROM x\n{{#if emulated}}{{vars.obj}}{{/if}}\n', c)),
+    ).toMatchObject({
+      code: 'XDF022',
+      line: 2,
+    });
+    expect(problemOf(() => render('{{#each vars.maps}}{{this}}{{/each}}', c))).toMatchObject({
+      code: 'XDF022',
+      message: '{{vars.maps.0}} is a map, which prints as [object Object]',
+    });
+    // its values, its keys, a test of it and a list still render; a missing key is still XDF021
+    expect(
+      render(
+        '{{vars.obj.k}} {{#each vars.obj}}{{@key}}{{/each}} {{#if vars.obj}}y{{/if}} {{vars.list}}',
+        c,
+      ),
+    ).toBe('v k y a,b');
+    expect(problemOf(() => render('{{#each vars.maps}}{{b}}{{/each}}', c))).toMatchObject({
+      code: 'XDF021',
+      message: 'unknown template variable "b"',
+    });
+  });
   it('prototype access is an error, not an empty string', () => {
     expect(problemOf(() => render('{{constructor}}'))).toMatchObject({ code: 'XDF024', line: 1 });
     expect(problemOf(() => render('{{vars.__proto__}}'))).toMatchObject({ code: 'XDF024' });
@@ -114,6 +206,24 @@ describe('renderTemplate', () => {
     expect(
       problemOf(() => render('{{> ../etc/passwd}}', ctx(), path.join(dir, 'Dockerfile.tpl'))),
     ).toMatchObject({ code: 'XDF023', line: 1 });
+  });
+  it('a partial that is a FIFO, a device or a broken link is XDF005 at its call, not "not found"', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xdf-render-'));
+    execFileSync('mkfifo', [path.join(dir, 'fifo.hbs')]);
+    fs.symlinkSync('/dev/zero', path.join(dir, 'zero.hbs'));
+    fs.symlinkSync(path.join(dir, 'gone'), path.join(dir, 'broken.hbs'));
+    for (const name of ['fifo', 'zero', 'broken'])
+      for (const text of [
+        `FROM x\n{{> ${name}}}\n`,
+        `FROM x\n{{#> ${name}}}fallback{{/${name}}}\n`,
+      ])
+        expect(
+          problemOf(() => render(text, ctx(), path.join(dir, 'Dockerfile.tpl'))),
+          text,
+        ).toMatchObject({
+          code: 'XDF005',
+          line: 2,
+        });
   });
   it('nesting renders up to a limit, then fails clearly instead of blowing the stack', () => {
     const nested = (depth: number) =>

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { archByName } from '../../src/arches/table.js';
 import { XdfError } from '../../src/core/errors.js';
 import { parseImageRef } from '../../src/reference/reference.js';
-import { findRule, mapImage } from '../../src/transform/strategies.js';
+import { findRule, globMatches, mapImage } from '../../src/transform/strategies.js';
 import type { ImageRule, Strategy } from '../../src/config/types.js';
 
 const rule = (key: string, extra: Partial<ImageRule> = {}): ImageRule => ({
@@ -122,5 +122,28 @@ describe('findRule', () => {
     expect(findRule(rules, parseImageRef('myorg/app'))?.key).toBe('myorg/*');
     expect(findRule(rules, parseImageRef('docker.io/library/python:3'))?.key).toBe('python');
     expect(findRule(rules, parseImageRef('other/app'))).toBeUndefined();
+  });
+
+  it('globs match as before: * any text (slashes too), ? one character, the rest itself', () => {
+    const cases: [string, string, boolean][] = [
+      ['myorg/*', 'myorg/a/b', true],
+      ['*/app', 'ghcr.io/x/app', true],
+      ['my?rg/*', 'myorg/app', true],
+      ['my?rg/*', 'myrg/app', false],
+      ['*', '', true],
+      ['a*b*c', 'aXbYbZc', true],
+      ['a*b*c', 'aXbYbZ', false],
+      ['registry.example.com:5000/*', 'registry.example.com:5000/base', true],
+      ['a.b', 'aXb', false], // a dot is a dot
+    ];
+    for (const [glob, text, matches] of cases) expect(globMatches(glob, text)).toBe(matches);
+  });
+
+  it('a key of many stars matches in linear time (a regular expression backtracked for minutes)', () => {
+    const key = `${'*a'.repeat(25)}*b`;
+    const started = Date.now();
+    expect(findRule([rule(key)], parseImageRef('a'.repeat(60)))).toBeUndefined();
+    expect(findRule([rule(key)], parseImageRef(`${'a'.repeat(60)}b`))?.key).toBe(key);
+    expect(Date.now() - started).toBeLessThan(1000);
   });
 });

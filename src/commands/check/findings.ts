@@ -1,7 +1,7 @@
 // `xdf check`: what a run would change, as unified diffs, from what the plan read. Never writes.
 import path from 'node:path';
 import { unifiedDiff } from '../../core/unified-diff.js';
-import { sameBytes, wrongMode, type DiskEntry } from '../../fs/disk.js';
+import { holds, wrongMode, type DiskEntry } from '../../fs/disk.js';
 import type { DiskPlan } from '../../plan/changes.js';
 import { escapeControls } from '../../core/errors.js';
 
@@ -19,20 +19,24 @@ export async function checkPlan(plan: DiskPlan, cwd: string): Promise<CheckFindi
   if (write.length === 0 && remove.length === 0) return [];
   const show = (p: string) => escapeControls(path.relative(cwd, p) || p);
   const findings: CheckFinding[] = [];
+  // A file too large to be the output is not shown: its head would be a diff of no use.
   const textOf = (entry: DiskEntry | undefined) =>
-    entry?.kind === 'file' ? entry.bytes.toString('utf8') : '';
+    entry?.kind === 'file' && !entry.truncated ? entry.bytes.toString('utf8') : '';
+  const onDiskOf = (entry: DiskEntry) =>
+    entry.kind === 'file'
+      ? entry.truncated
+        ? `on disk: ${entry.truncated} bytes, not shown`
+        : 'on disk'
+      : entry.kind === 'missing'
+        ? 'missing'
+        : `on disk: a ${entry.kind}`;
   for (const file of write) {
     const entry = entries.get(file.path) ?? { kind: 'missing' as const };
     const name = show(file.path);
     const status = entry.kind === 'missing' ? 'missing' : 'stale';
-    const onDisk =
-      entry.kind === 'file'
-        ? 'on disk'
-        : entry.kind === 'missing'
-          ? 'missing'
-          : `on disk: a ${entry.kind}`;
+    const onDisk = onDiskOf(entry);
     const mode = entry.kind === 'file' ? wrongMode(entry, file) : undefined;
-    const sameBytesOnly = entry.kind === 'file' && sameBytes(entry.bytes, file.content);
+    const sameBytesOnly = holds(entry, file.content);
     findings.push({
       path: file.path,
       status,
@@ -56,7 +60,7 @@ export async function checkPlan(plan: DiskPlan, cwd: string): Promise<CheckFindi
       diff: unifiedDiff(
         textOf(entries.get(orphan)),
         '',
-        `${name} (on disk)`,
+        `${name} (${onDiskOf(entries.get(orphan) ?? { kind: 'missing' })})`,
         `${name} (orphaned: no longer generated)`,
       ),
     });

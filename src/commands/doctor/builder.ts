@@ -224,6 +224,7 @@ export function builderLines(report: BuilderReport): string[] {
   const lines: string[] = [];
   const { docker, buildx } = report;
   if (docker.cli) {
+    // capitals only when a gap makes it matter: a fact the outputs do not need is no alarm
     lines.push(
       `builder: ${report.builder === 'buildkit' ? 'BuildKit' : 'legacy builder'} by default; ` +
         // capitals only when a gap makes it matter: a fact the outputs do not need is no alarm

@@ -6,6 +6,7 @@ import { hostProbes, type BuilderProbes, type DockerVersions } from '../../host/
 import { renderSnippet } from '../../template/render.js';
 import { builderLines, checkBuilder, type BuilderReport, type ScannedOutput } from './builder.js';
 import type { Config } from '../../config/types.js';
+import { escapeControls } from '../../core/errors.js';
 
 export interface DockerState {
   cli: boolean;
@@ -245,16 +246,20 @@ export function formatDoctor(report: DoctorReport): string {
     `host: ${report.host}${report.machine ? machineNote(report.machine, report.host) : ''}`,
     '',
   ];
+  // What binfmt_misc entries, engines and nodes say is data: a control character in it is shown
+  // escaped, never sent to the terminal (a colour, a title, a line that forges advice).
   const rows = [
     ['arch', 'emulated', 'handler', 'interpreter', 'flags', 'status'],
-    ...report.arches.map((a) => [
-      a.arch,
-      a.emulated ? 'yes' : 'no',
-      a.handler ?? '-',
-      a.interpreter ?? '-',
-      a.flags || '-',
-      `${a.ok ? 'ok' : 'BLOCKED'}: ${a.note}`,
-    ]),
+    ...report.arches
+      .map((a) => [
+        a.arch,
+        a.emulated ? 'yes' : 'no',
+        a.handler ?? '-',
+        a.interpreter ?? '-',
+        a.flags || '-',
+        `${a.ok ? 'ok' : 'BLOCKED'}: ${a.note}`,
+      ])
+      .map((row) => row.map(escapeControls)),
   ];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   for (const row of rows)
@@ -265,5 +270,5 @@ export function formatDoctor(report: DoctorReport): string {
   for (const gap of report.builder.gaps) advice.push(`- ${gap.what}: ${gap.problem}: ${gap.fix}`);
   for (const note of report.builder.notes) advice.push(`- note: ${note}`);
   if (advice.length) lines.push('', 'advice:', ...advice);
-  return `${lines.join('\n')}\n`;
+  return `${lines.map((line) => escapeControls(line)).join('\n')}\n`;
 }

@@ -8,6 +8,8 @@ import { baseImages, escapeTemplate, initialConfig } from './template.js';
 import { relative, shown, splitList, type Io } from '../io.js';
 import { renderTemplate } from '../../template/render.js';
 import { writeFiles } from '../../fs/write.js';
+import { CONFIG_LIMIT } from '../../config/find.js';
+import { loadConfig } from '../../config/load.js';
 
 export interface InitFlags {
   arch?: string;
@@ -87,12 +89,23 @@ export async function init(
     qemuReason: qemu.reason,
     template: 'Dockerfile.tpl',
   });
+  // What init writes must be a config xdf reads: within its size limit, valid, every image a key.
+  if (Buffer.byteLength(config) > CONFIG_LIMIT)
+    fail(
+      'XDF010',
+      `the xdf.yaml for ${relative(io)(dockerfile)} would be ${Buffer.byteLength(config)} bytes, ` +
+        `over the limit of ${CONFIG_LIMIT}: it names too many images`,
+      'start from a Dockerfile with fewer base images, or write xdf.yaml by hand',
+      { file: dockerfile },
+    );
+  loadConfig({ source: { file: targets.config, text: config }, templateDir: dir });
   const result = writeFiles(
     [
       { path: targets.template, content: template },
       { path: targets.config, content: config },
     ],
     [],
+    relative(io),
   );
   if (flags.json) io.stdout(`${JSON.stringify({ wrote: result.wrote.map(relative(io)) })}\n`);
   else if (!flags.quiet) for (const f of result.wrote) io.stdout(`wrote ${shown(io)(f)}\n`);

@@ -112,6 +112,7 @@ export async function lock(io: Io, templates: string[], flags: LockFlags): Promi
   const result = writeFiles(
     outcomes.map(([file, o]) => ({ path: file, content: formatLockFile(o.entries) })),
     [],
+    relative(io),
   );
   if (flags.json) {
     io.stdout(

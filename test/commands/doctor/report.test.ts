@@ -70,6 +70,20 @@ describe('runDoctor', () => {
     ]);
   });
 
+  it('what a binfmt_misc entry says is shown as data: no escape code or line reaches the terminal', async () => {
+    const r = await doctor(
+      fakeBinfmt({
+        'qemu-aarch64': { interpreter: '/usr/bin/qemu\x1b[31m-aarch64', flags: 'OC\x1b]0;t\x07' },
+        'qemu-arm': { interpreter: '/x\u2028hint: forged', flags: 'F' },
+      }),
+    );
+    const text = formatDoctor(r);
+    // eslint-disable-next-line no-control-regex -- control characters are what it looks for
+    expect(text).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f\u2028]/);
+    expect(text).toContain('/usr/bin/qemu\\x1b[31m-aarch64');
+    expect(text.split('\n').filter((l) => l.startsWith('hint:'))).toEqual([]);
+  });
+
   it('no F flag: the COPY destination must equal the interpreter; the advice names the key', async () => {
     const dir = fakeBinfmt({
       'qemu-aarch64': { interpreter: '/usr/bin/qemu-aarch64-static', flags: 'OC' },
